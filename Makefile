@@ -1,0 +1,59 @@
+# Every command a developer or CI needs. CI (.ci/run) calls these same targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# The test suite talks to real services; these are their defaults on a developer machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint format check bench clean help
+
+help:
+	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
+	@echo "make test   - the whole suite against PostgreSQL, Redis, a Celery worker and an SMTP server"
+	@echo "make lint   - ruff check and format check"
+	@echo "make check  - Django system checks and missing-migration check"
+	@echo "make bench  - load benchmark against a bare Django reference (bench/README.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Letters to targets are written as .eml files to $(CURDIR)/var/mail"
+	@echo "Starting web (http://127.0.0.1:$(PORT)), Celery worker and beat; Ctrl-C stops all three."
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+test: $(VENV)/.dev
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache

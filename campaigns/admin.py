@@ -1,0 +1,40 @@
+"""The organisers' interface for campaigns: one form with targets and per-language letters inline."""
+
+from django.contrib import admin
+
+from campaigns.models import Campaign, MessageTemplate, Organisation, Target
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["name", "title", "email", "language", "timezone", "is_active"]
+
+
+class MessageTemplateInline(admin.StackedInline):
+    model = MessageTemplate
+    extra = 0
+    fields = ["language", "page_title", "summary", "story", "letter_subject", "letter_body"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "status", "starts_at", "ends_at", "goal"]
+    list_filter = ["status", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MessageTemplateInline, TargetInline]
+    fieldsets = [
+        (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
+        ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
+        ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
+    ]

@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LIVE = "live", _("Live")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class CampaignPhase(models.TextChoices):
+    """What the public sees right now: the status combined with the opening and closing dates."""
+
+    DRAFT = "draft", _("Not published")
+    NOT_YET_OPEN = "not_yet_open", _("Not open yet")
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")

@@ -1,0 +1,156 @@
+"""What organisers configure: organisations, campaigns, their targets and letters.
+
+Small, read-mostly tables. Public reads of them go through selectors.py, which caches briefly.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.enums import CampaignPhase, CampaignStatus
+from campaigns.placeholders import validate_placeholders
+
+
+class Organisation(models.Model):
+    """A union or NGO that runs campaigns; its members are the staff users who organise for it."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    website = models.URLField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=200, help_text=_("Internal name; the public title is per language."))
+    slug = models.SlugField(max_length=80, unique=True, help_text=_("The address: /c/<slug>/"))
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    starts_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open as soon as it is live."))
+    ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open until closed by hand."))
+    goal = models.PositiveIntegerField(null=True, blank=True, help_text=_("Signatures wanted; empty for none."))
+    default_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    image = models.ImageField(upload_to="campaigns/", blank=True)
+    share_text = models.CharField(max_length=280, blank=True)
+    allow_personal_message = models.BooleanField(
+        default=True, help_text=_("Signers may add a personal message to the letter.")
+    )
+    consent_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("The question next to the contact-consent box; empty for the standard wording."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="campaign_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The campaign must end after it starts.")})
+
+    def phase(self, now=None) -> CampaignPhase:
+        now = now or timezone.now()
+        if self.status == CampaignStatus.DRAFT:
+            return CampaignPhase.DRAFT
+        if self.status == CampaignStatus.CLOSED or (self.ends_at and now >= self.ends_at):
+            return CampaignPhase.CLOSED
+        if self.status == CampaignStatus.PAUSED:
+            return CampaignPhase.PAUSED
+        if self.starts_at and now < self.starts_at:
+            return CampaignPhase.NOT_YET_OPEN
+        return CampaignPhase.OPEN
+
+    def is_open(self, now=None) -> bool:
+        return self.phase(now) == CampaignPhase.OPEN
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone (e.g. Asia/Baku)."), params={"value": value})
+
+
+class Target(models.Model):
+    """Someone the letters go to. Deactivated targets receive nothing new."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text=_("Role, e.g. 'Head of Administration'."))
+    email = models.EmailField()
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Language of the letter; empty for the campaign's default."),
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="target_email_unique_per_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class MessageTemplate(models.Model):
+    """The public page and the letter in one language; placeholders are checked on every save."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="templates")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    page_title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=500, blank=True)
+    story = models.TextField(help_text=_("Shown on the campaign page. Blank lines separate paragraphs."))
+    letter_subject = models.CharField(max_length=250)
+    letter_body = models.TextField(
+        help_text=_("Plain text. Placeholders such as {signer_name} or {signer_signoff} are filled per signer.")
+    )
+
+    class Meta:
+        ordering = ["campaign", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="one_template_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_title} [{self.language}]"
+
+    def save(self, *args, **kwargs) -> None:
+        # Not only the admin form: a shell or a command must not store a letter that cannot render.
+        self.clean()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("letter_subject", "letter_body"):
+            try:
+                validate_placeholders(getattr(self, field))
+            except ValidationError as exc:
+                errors[field] = exc
+        if errors:
+            raise ValidationError(errors)

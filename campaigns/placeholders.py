@@ -1,0 +1,87 @@
+"""The letter placeholders organisers may use, and the one formatter allowed to fill them.
+
+Organiser text never reaches the Django template engine or str.format with real objects: it is
+parsed with string.Formatter, every field is checked against the allow-list, and only plain strings
+are substituted. "{signer_name.__class__}" or "{0}" or "{signer_name:>999999}" is an error, not code.
+"""
+
+import string
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+PLACEHOLDERS: dict[str, str] = {
+    "signer_name": "First and last name of the signer",
+    "signer_first_name": "First name of the signer",
+    "signer_last_name": "Last name of the signer",
+    "signer_country": "Country of the signer, in the letter's language",
+    "signer_city": "City of the signer (may be empty)",
+    "signer_organisation": "Organisation or union of the signer (may be empty)",
+    "signer_message": "The signer's personal message (may be empty)",
+    "signer_signoff": "Name, then organisation, city and country on one line",
+    "target_name": "Name of the person the letter goes to",
+    "target_title": "Title or role of that person",
+    "campaign_title": "Title of the campaign page",
+}
+
+SAMPLE_VALUES: dict[str, str] = {
+    "signer_name": "Jane Doe",
+    "signer_first_name": "Jane",
+    "signer_last_name": "Doe",
+    "signer_country": "United Kingdom",
+    "signer_city": "Leeds",
+    "signer_organisation": "Unite the Union",
+    "signer_message": "Freedom of association is not a crime.",
+    "signer_signoff": "Jane Doe\nUnite the Union, Leeds, United Kingdom",
+    "target_name": "Head of the Presidential Administration",
+    "target_title": "Presidential Administration",
+    "campaign_title": "Campaign title",
+}
+
+_formatter = string.Formatter()
+
+
+def _parse(text: str) -> list[tuple[str, str | None]]:
+    """Split text into (literal, field) pairs; raise ValidationError on any malformed field."""
+    try:
+        parts = list(_formatter.parse(text))
+    except ValueError as exc:
+        raise ValidationError(
+            _("The text has an unmatched brace: write {{ or }} for a literal brace (%(error)s).") % {"error": exc},
+            code="braces",
+        ) from exc
+    pieces = []
+    for literal, field, spec, conversion in parts:
+        if field is not None and (spec or conversion):
+            raise ValidationError(
+                _("Placeholder {%(field)s} may not carry a format or conversion."),
+                params={"field": field},
+                code="format",
+            )
+        pieces.append((literal, field))
+    return pieces
+
+
+def validate_placeholders(text: str) -> None:
+    """Raise ValidationError naming every placeholder that is not on the allow-list."""
+    unknown = sorted({field for _, field in _parse(text) if field is not None and field not in PLACEHOLDERS})
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder(s): %(unknown)s. Allowed: %(allowed)s."),
+            params={
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "allowed": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+            },
+            code="unknown_placeholder",
+        )
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Substitute allow-listed placeholders with plain strings; text was validated when saved."""
+    out = []
+    for literal, field in _parse(text):
+        out.append(literal)
+        if field is not None:
+            out.append(str(values.get(field, "")) if field in PLACEHOLDERS else "")
+    return "".join(out)

@@ -1,0 +1,60 @@
+"""Reads of campaign configuration for public pages, cached briefly per process.
+
+A viral campaign page is read thousands of times a minute and changes a few times a day; a few
+seconds of staleness after an organiser's edit is the price of not querying on every view.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign, MessageTemplate
+
+CAMPAIGN_CACHE_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class CampaignPage:
+    """Everything the public page needs, in one cacheable value."""
+
+    campaign: Campaign
+    template: MessageTemplate | None
+    target_names: tuple[str, ...]
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    """Campaigns the public may see listed: live or paused, newest first."""
+    return Campaign.objects.filter(status__in=[CampaignStatus.LIVE, CampaignStatus.PAUSED]).select_related(
+        "organisation"
+    )
+
+
+def template_for(campaign: Campaign, language: str) -> MessageTemplate | None:
+    """The template in `language`, else the campaign's default language, else any."""
+    templates = {t.language: t for t in campaign.templates.all()}
+    return templates.get(language) or templates.get(campaign.default_language) or next(iter(templates.values()), None)
+
+
+def campaign_page(slug: str, language: str) -> CampaignPage | None:
+    """The public view of a non-draft campaign, or None; drafts are invisible to the public."""
+    key = f"campaign-page:{slug}:{language}"
+    page = cache.get(key)
+    if page is None:
+        campaign = (
+            Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+            .select_related("organisation")
+            .prefetch_related("templates", "targets")
+            .filter(slug=slug)
+            .first()
+        )
+        if campaign is None:
+            return None
+        page = CampaignPage(
+            campaign=campaign,
+            template=template_for(campaign, language),
+            target_names=tuple(str(t) for t in campaign.targets.all() if t.is_active),
+        )
+        cache.set(key, page, CAMPAIGN_CACHE_SECONDS)
+    return page

@@ -1,0 +1,26 @@
+"""The Celery app: settings under the CELERY_ namespace, tasks autodiscovered, beat schedule here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
+
+app = Celery("outcry")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
+    """The sweeper heals lost enqueues and crashed sends; the reconciler keeps counters exact."""
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.SWEEP_INTERVAL_SECONDS, sender.signature("petitions.sweep_deliveries"), name="sweep deliveries"
+    )
+    sender.add_periodic_task(
+        settings.RECONCILE_INTERVAL_SECONDS,
+        sender.signature("petitions.reconcile_counters"),
+        name="reconcile counters",
+    )

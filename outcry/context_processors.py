@@ -1,0 +1,7 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+
+
+def site(request):
+    return {"SITE_NAME": settings.SITE_NAME}

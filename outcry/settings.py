@@ -1,0 +1,252 @@
+"""Outcry settings: one module, read from the environment.
+
+The defaults are the embedded `make run` setup: SQLite, a filesystem Celery broker, letters written
+as .eml files under var/mail. Every production service (PostgreSQL, Redis, SMTP or an anymail
+provider) is switched on by an environment variable named in README.md. With DEBUG off the module
+refuses weak settings at start-up, so a forgotten variable fails loudly instead of quietly.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from outcry.envtools import read, require_strong_secret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.FileAwareEnv()  # every NAME may also come from the file named by NAME_FILE
+
+DEBUG = read(env.bool, "DEBUG", True)
+VAR_DIR = Path(read(env.str, "OUTCRY_VAR_DIR", str(BASE_DIR / "var")))
+
+DEV_SECRET_KEY = "dev-only-insecure-key-for-the-embedded-setup-never-use-in-production"  # noqa: S105 - refused with DEBUG off
+SECRET_KEY = read(env.str, "SECRET_KEY", DEV_SECRET_KEY)
+# Signer IPs are stored only as an HMAC under this key; rotating it breaks nothing but per-IP history.
+IP_HASH_KEY = read(env.str, "IP_HASH_KEY", "") or SECRET_KEY
+# Emails are matched (duplicates, erasure requests) through an HMAC under this key.
+EMAIL_HASH_KEY = read(env.str, "EMAIL_HASH_KEY", "") or SECRET_KEY
+
+ALLOWED_HOSTS = read(env.list, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = read(env.list, "CSRF_TRUSTED_ORIGINS", [])
+SITE_NAME = read(env.str, "SITE_NAME", "Outcry")
+SITE_URL = read(env.str, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_countries",
+    "anymail",
+    "campaigns",
+    "petitions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "outcry.urls"
+WSGI_APPLICATION = "outcry.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "outcry.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": read(env.db_url, "DATABASE_URL", f"sqlite:///{VAR_DIR / 'outcry.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded setup shares one file between web, worker and beat: WAL lets readers run beside
+    # the writer, IMMEDIATE transactions queue writers instead of failing with "database is locked".
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = read(env.int, "CONN_MAX_AGE", 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Hot public reads (campaign, counters) are cached per process for a few seconds: no network hop
+# and no shared cache that could take the signing page down with it.
+CACHES = {"default": read(env.cache_url, "CACHE_URL", "locmemcache://outcry")}
+
+REDIS_URL = read(env.str, "REDIS_URL", "")
+CELERY_BROKER_URL = read(env.str, "CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    BROKER_DIR = VAR_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+    for folder in ("queue", "processed"):  # kombu expects them to exist
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message not acknowledged within this time is redelivered; sending has its own lease, so
+        # this only has to outlast the longest task.
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = read(env.int, "CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing happens after a signature is committed; a broker that is down must not hold the
+# signer's request: one quick retry, then the sweeper takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Sending: how long a claimed delivery belongs to one worker, how often the sweeper looks for lost
+# work, and how long a queued row may wait for its message before the sweeper enqueues it again.
+DELIVERY_LEASE_SECONDS = read(env.int, "DELIVERY_LEASE_SECONDS", 300)
+DELIVERY_MAX_ATTEMPTS = read(env.int, "DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_RETRY_BASE_SECONDS = read(env.int, "DELIVERY_RETRY_BASE_SECONDS", 30)
+SWEEP_INTERVAL_SECONDS = read(env.float, "SWEEP_INTERVAL_SECONDS", 30.0)
+SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
+RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
+COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
+COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
+
+# Email: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://...) or EMAIL_BACKEND plus ANYMAIL_*.
+DEFAULT_FROM_EMAIL = read(env.str, "DEFAULT_FROM_EMAIL", "letters@outcry.example.org")
+SERVER_EMAIL = read(env.str, "SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = read(env.int, "EMAIL_TIMEOUT", 20)
+MAIL_DIR = VAR_DIR / "mail"
+EMAIL_FILE_PATH = str(MAIL_DIR)
+EMAIL_BACKEND = "outcry.mail.EmlFileBackend"
+if env.str("EMAIL_URL", default=""):
+    # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_USE_TLS, ... in one variable.
+    globals().update(read(env.email_url, "EMAIL_URL", None))
+EMAIL_BACKEND = read(env.str, "EMAIL_BACKEND", EMAIL_BACKEND)
+# Every ANYMAIL_<NAME> variable (or ANYMAIL_<NAME>_FILE) becomes ANYMAIL["<NAME>"], e.g.
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_WEBHOOK_SECRET: whatever the chosen provider documents.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_").removesuffix("_FILE"): env.str(name.removesuffix("_FILE"))
+    for name in os.environ
+    if name.startswith("ANYMAIL_")
+}
+ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
+
+# Client IPs: REMOTE_ADDR unless the request came through one of these proxies.
+TRUSTED_PROXIES = read(env.list, "TRUSTED_PROXIES", [])
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("az", _("Azerbaijani")),
+    ("ru", _("Russian")),
+    ("tr", _("Turkish")),
+    ("es", _("Spanish")),
+    ("ar", _("Arabic")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = read(env.str, "MEDIA_ROOT", str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if read(env.bool, "STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = read(env.bool, "SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = read(env.int, "SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = read(env.bool, "SECURE_SSL_REDIRECT", False)
+    if read(env.bool, "SECURE_PROXY_SSL_HEADER", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOG_LEVEL = read(env.str, "LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub_personal_data": {"()": "outcry.logscrub.ScrubPersonalData"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["scrub_personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+if not DEBUG:
+    require_strong_secret("SECRET_KEY", SECRET_KEY, weak=DEV_SECRET_KEY)
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS='*' is refused with DEBUG off: name your hosts.")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set: with DEBUG off Outcry needs PostgreSQL "
+            "(DATABASE_URL=postgres://user:password@host:5432/outcry)."
+        )
+    if CELERY_BROKER_URL.startswith("filesystem://"):
+        raise ImproperlyConfigured(
+            "REDIS_URL (or CELERY_BROKER_URL) is not set: with DEBUG off Outcry needs Redis "
+            "(REDIS_URL=redis://host:6379/0)."
+        )

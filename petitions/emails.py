@@ -1,0 +1,79 @@
+"""Builds the messages Outcry sends; never sends them (services.py does).
+
+A letter is rendered once from the organiser's template and the signer's data, stored on the
+Delivery, and rebuilt from those stored strings on every attempt, so a retry sends the same text.
+"""
+
+import hmac
+import re
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from campaigns.placeholders import fill_placeholders
+from campaigns.selectors import template_for
+from petitions.models import Delivery, Signature
+
+# CR, LF and the Unicode line and paragraph separators would each end a header early.
+_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def one_line(value: str) -> str:
+    """A header-safe value: every kind of line break folded to a space."""
+    return _LINE_BREAKS.sub(" ", value).strip()
+
+
+def signer_values(signature: Signature, language: str) -> dict[str, str]:
+    """Placeholder values for one signer, with the country named in the letter's language."""
+    with translation.override(language):
+        country = str(signature.country.name)
+    place = ", ".join(part for part in (signature.organisation, signature.city, country) if part)
+    return {
+        "signer_name": signature.full_name,
+        "signer_first_name": signature.first_name,
+        "signer_last_name": signature.last_name,
+        "signer_country": country,
+        "signer_city": signature.city,
+        "signer_organisation": signature.organisation,
+        "signer_message": signature.message.strip(),
+        "signer_signoff": f"{signature.full_name}\n{place}",
+    }
+
+
+def render_letter(delivery: Delivery) -> tuple[str, str]:
+    """(subject, body) in the target's language where a template exists, else the default's."""
+    campaign, target = delivery.campaign, delivery.target
+    template = template_for(campaign, target.language or campaign.default_language)
+    values = signer_values(delivery.signature, template.language) | {
+        "target_name": target.name,
+        "target_title": target.title,
+        "campaign_title": template.page_title,
+    }
+    subject = one_line(fill_placeholders(template.letter_subject, values))[:250]
+    body = _BLANK_RUNS.sub("\n\n", fill_placeholders(template.letter_body, values)).strip() + "\n"
+    return subject, body
+
+
+def letter_message_id(delivery_id: int) -> str:
+    """The same Message-ID on every attempt, so receiving servers can fold a duplicate away."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "outcry.invalid"
+    tag = hmac.new(settings.SECRET_KEY.encode(), f"letter:{delivery_id}".encode(), "sha256").hexdigest()[:12]
+    return f"<letter.{delivery_id}.{tag}@{domain}>"
+
+
+def build_letter(delivery: Delivery) -> EmailMultiAlternatives:
+    """The letter as stored on the delivery: from "<signer> via <site>", to the target, nothing else."""
+    signer = one_line(delivery.signature.full_name)
+    message = EmailMultiAlternatives(
+        subject=one_line(delivery.subject),
+        body=delivery.body,
+        from_email=formataddr((f"{signer} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
+        to=[formataddr((one_line(delivery.target.name), delivery.target.email))],
+        headers={"Message-ID": letter_message_id(delivery.pk)},
+    )
+    message.attach_alternative(render_to_string("emails/letter_body.html", {"body": delivery.body}), "text/html")
+    return message

@@ -1,0 +1,107 @@
+"""What the public produces: signatures, the letters sent for them, and the counters.
+
+Write-heavy tables holding personal data. Database constraints decide duplicates; services.py owns
+every write.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from campaigns.models import Campaign, Target
+from petitions.enums import DeliveryStatus, SignatureStatus
+
+
+class Signature(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    # Keyed HMAC of the normalised email: decides "already signed" without comparing raw addresses.
+    email_hash = models.CharField(max_length=64, editable=False)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    organisation = models.CharField(_("organisation or union"), max_length=200, blank=True)
+    message = models.TextField(_("personal message"), max_length=2000, blank=True)
+    language = models.CharField(max_length=10)
+    consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    consent_text = models.CharField(max_length=500, blank=True, help_text=_("The wording the signer agreed to."))
+    show_name_publicly = models.BooleanField(_("show my first name publicly"), default=False)
+    status = models.CharField(max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED)
+    source = models.CharField(max_length=64, blank=True, help_text=_("Partner or referrer code."))
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email_hash"], name="one_signature_per_email"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="signature_campaign_status")]
+
+    def __str__(self) -> str:
+        return f"Signature #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Delivery(models.Model):
+    """One letter: one signature to one target, with the exact text that was (or will be) sent."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="deliveries")
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="deliveries")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    subject = models.CharField(max_length=250, blank=True)
+    body = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When a message for this row was last put on the broker; the sweeper re-enqueues rows whose
+    # message has had time to run and evidently got lost.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, help_text=_("The provider's message id."))
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "target"], name="one_letter_per_signature_and_target"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]),
+                name="delivery_pending_due",
+            ),
+            models.Index(fields=["campaign", "status"], name="delivery_campaign_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Letter #{self.pk}"
+
+
+class CounterShard(models.Model):
+    """One of COUNTER_SHARDS rows per campaign whose sum is the public count.
+
+    Each signing transaction adds to one random shard, so concurrent signers rarely wait on the same
+    row lock; reading sums a fixed number of rows, whatever the number of signatures.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counter_shards")
+    shard = models.PositiveSmallIntegerField()
+    signatures = models.BigIntegerField(default=0)
+    emails_sent = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "shard"], name="one_row_per_counter_shard")]
+
+    def __str__(self) -> str:
+        return f"Counter shard {self.shard} of campaign {self.campaign_id}"

@@ -1,0 +1,50 @@
+"""Keyed hashes and client addresses: how Outcry knows a repeat without keeping what it need not.
+
+An IP address is never stored, only an HMAC under IP_HASH_KEY, enough to notice many signatures
+from one address without being able to say which address it was.
+"""
+
+import contextlib
+import hashlib
+import hmac
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def keyed_hash(key: str, value: str) -> str:
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """One spelling per mailbox: no surrounding space, lower case, the domain in its IDNA form."""
+    local, _, domain = email.strip().rpartition("@")
+    # The form's EmailValidator has already refused what cannot be a domain; keep the rest as typed.
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}".lower()
+
+
+def email_hash(email: str) -> str:
+    return keyed_hash(settings.EMAIL_HASH_KEY, normalise_email(email))
+
+
+def ip_hash(ip: str | None) -> str:
+    return keyed_hash(settings.IP_HASH_KEY, ip) if ip else ""
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or the address a trusted proxy reports; never a header a client could forge."""
+    remote = request.META.get("REMOTE_ADDR")
+    if remote not in settings.TRUSTED_PROXIES:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    # Walk from the nearest hop back: the first address that is not one of our proxies is the client.
+    for candidate in reversed(forwarded):
+        if candidate not in settings.TRUSTED_PROXIES:
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return remote
+    return remote

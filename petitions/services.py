@@ -1,0 +1,249 @@
+"""Every write of the petitions app: signing, queueing, sending, sweeping.
+
+Rules kept here (DESIGN.md section 6): the row is the truth and the broker only a doorbell; ids are
+enqueued after commit; a delivery is claimed before it is sent and recorded sent in the same
+transaction as the count; waits live in next_attempt_at, which the sweeper honours.
+"""
+
+import logging
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from petitions import emails, mailerrors
+from petitions.counters import add_to_counters
+from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.models import Delivery, Signature
+from petitions.privacy import email_hash, ip_hash, normalise_email
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_FIELDS = (
+    "first_name",
+    "last_name",
+    "country",
+    "city",
+    "organisation",
+    "message",
+    "consent_to_contact",
+    "show_name_publicly",
+)
+
+
+class CampaignNotOpen(Exception):
+    """The campaign is a draft, paused, closed or not open yet: it accepts nothing."""
+
+
+class AlreadySigned(Exception):
+    """This address has signed this campaign; the signer sees the ordinary thank-you page."""
+
+
+def sign_petition(
+    *,
+    campaign: Campaign,
+    data: Mapping,
+    language: str,
+    client_ip: str | None,
+    consent_text: str = "",
+    source: str = "",
+) -> Signature:
+    """Store a signature, queue its letters and count it, in one transaction; enqueue after commit."""
+    if not campaign.is_open():
+        raise CampaignNotOpen(campaign.slug)
+    now = timezone.now()
+    signature = Signature(
+        campaign=campaign,
+        email=normalise_email(data["email"]),
+        email_hash=email_hash(data["email"]),
+        language=language,
+        consent_text=consent_text if data.get("consent_to_contact") else "",
+        source=source[:64],
+        ip_hash=ip_hash(client_ip),
+        status=SignatureStatus.CONFIRMED,
+        created_at=now,
+        confirmed_at=now,
+        **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
+    )
+    try:
+        with transaction.atomic():
+            # The insert goes first so that a duplicate aborts the transaction before anything else.
+            signature.save(force_insert=True)
+            delivery_ids = queue_deliveries(signature=signature, now=now)
+            add_to_counters(campaign_id=campaign.pk, signatures=1)
+            transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
+    except IntegrityError:
+        if Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).exists():
+            raise AlreadySigned(campaign.slug) from None
+        raise
+    return signature
+
+
+def queue_deliveries(*, signature: Signature, now: datetime | None = None) -> list[int]:
+    """One queued Delivery per active target of the signature's campaign; returns their ids."""
+    now = now or timezone.now()
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                campaign_id=signature.campaign_id,
+                signature=signature,
+                target=target,
+                next_attempt_at=now,
+                enqueued_at=now,
+                created_at=now,
+            )
+            for target in signature.campaign.targets.filter(is_active=True)
+        ]
+    )
+    return [delivery.pk for delivery in deliveries]
+
+
+def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
+    """Ring the broker's doorbell for each id. A broker that is down loses nothing: the rows stay
+    queued and are marked for the sweeper, which enqueues them once the broker is back."""
+    from petitions.tasks import send_delivery_task
+
+    delivery_ids = list(delivery_ids)
+    if not delivery_ids:
+        return
+    try:
+        with send_delivery_task.app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                send_delivery_task.apply_async((delivery_id,), producer=producer)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper is the fallback
+        logger.warning("Broker unreachable (%s); %d letter(s) left for the sweeper", exc, len(delivery_ids))
+        Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED).update(enqueued_at=None)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str
+    detail: str = ""
+
+
+def claim_delivery(*, delivery_id: int, now: datetime | None = None) -> bool:
+    """queued -> sending, with a lease, if it is due. False: someone else has it, or it is not due."""
+    now = now or timezone.now()
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).update(
+            status=DeliveryStatus.SENDING,
+            attempts=F("attempts") + 1,
+            lease_expires_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+        )
+    )
+
+
+def send_delivery(*, delivery_id: int) -> SendResult:
+    """Claim, render once, send, record. Safe to call any number of times for the same id."""
+    if not claim_delivery(delivery_id=delivery_id):
+        return SendResult("skipped", "not queued or not due")
+    delivery = Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id)
+    if delivery.signature.status != SignatureStatus.CONFIRMED or not delivery.target.is_active:
+        _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
+        return SendResult(DeliveryStatus.CANCELLED)
+    if not delivery.subject:
+        delivery.subject, delivery.body = emails.render_letter(delivery)
+        Delivery.objects.filter(pk=delivery.pk).update(subject=delivery.subject, body=delivery.body)
+    message = emails.build_letter(delivery)
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - every failure is classified, none is allowed to lose a letter
+        return _record_failure(delivery, exc)
+    status = getattr(message, "anymail_status", None)
+    provider_id = (status.message_id if status else None) or message.extra_headers["Message-ID"]
+    mark_sent(delivery=delivery, message_id=str(provider_id))
+    return SendResult(DeliveryStatus.SENT)
+
+
+def mark_sent(*, delivery: Delivery, message_id: str) -> None:
+    """sent + provider id + the emails-sent count, in one transaction."""
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.SENT,
+            sent_at=timezone.now(),
+            message_id=message_id[:255],
+            lease_expires_at=None,
+            last_error="",
+        )
+        if updated:
+            add_to_counters(campaign_id=delivery.campaign_id, emails_sent=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with +-20% jitter, so a recovering server is not hit by a synchronised wave."""
+    base = settings.DELIVERY_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(base, 3600) * random.uniform(0.8, 1.2))
+
+
+def _record_failure(delivery: Delivery, exc: BaseException) -> SendResult:
+    error = mailerrors.describe(exc)
+    verdict = mailerrors.classify(exc)
+    if verdict is mailerrors.Verdict.FAIL or delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        logger.warning("Letter %s failed for good after %d attempt(s): %s", delivery.pk, delivery.attempts, error)
+        _finish(delivery, DeliveryStatus.FAILED, error=error)
+        return SendResult(DeliveryStatus.FAILED, error)
+    when = timezone.now() + retry_delay(delivery.attempts)
+    logger.info("Letter %s will be retried at %s: %s", delivery.pk, when.isoformat(timespec="seconds"), error)
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.QUEUED, next_attempt_at=when, enqueued_at=None, lease_expires_at=None, last_error=error
+    )
+    return SendResult("retry", error)
+
+
+def _finish(delivery: Delivery, status: str, *, error: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=status, lease_expires_at=None, last_error=error
+    )
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    released: int
+    enqueued: int
+
+
+def sweep_deliveries(*, now: datetime | None = None, batch_size: int = 1000, max_batches: int = 50) -> SweepReport:
+    """Heal what crashes and broker outages left behind.
+
+    1. A lease that expired means a worker died mid-send: the row goes back to the queue.
+    2. A queued, due row whose message had time to run but did not is enqueued again. Rows are
+       taken with SKIP LOCKED, so two sweepers never fight, and a duplicate message is harmless
+       because sending starts with a claim.
+    """
+    now = now or timezone.now()
+    released = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_expires_at__lt=now).update(
+        status=DeliveryStatus.QUEUED,
+        next_attempt_at=now,
+        enqueued_at=None,
+        lease_expires_at=None,
+        last_error="The worker stopped before the letter was recorded as sent; retrying.",
+    )
+    if released:
+        logger.warning("Released %d letter(s) whose worker stopped mid-send", released)
+    stale = now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS)
+    enqueued = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            ids = list(
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+                .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+                .order_by("next_attempt_at")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if ids:
+                Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
+                transaction.on_commit(partial(enqueue_deliveries, ids))
+        enqueued += len(ids)
+        if len(ids) < batch_size:
+            break
+    if enqueued:
+        logger.info("Sweeper enqueued %d due letter(s)", enqueued)
+    return SweepReport(released=released, enqueued=enqueued)

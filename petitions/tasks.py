@@ -1,0 +1,26 @@
+"""Thin named tasks: load by id, call a service. Retries live in the rows, not in Celery."""
+
+from celery import shared_task
+
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign
+from petitions import counters, services
+
+
+@shared_task(name="petitions.send_delivery")
+def send_delivery_task(delivery_id: int) -> str:
+    return services.send_delivery(delivery_id=delivery_id).status
+
+
+@shared_task(name="petitions.sweep_deliveries")
+def sweep_deliveries_task() -> dict:
+    report = services.sweep_deliveries()
+    return {"released": report.released, "enqueued": report.enqueued}
+
+
+@shared_task(name="petitions.reconcile_counters")
+def reconcile_counters_task() -> int:
+    campaign_ids = Campaign.objects.exclude(status=CampaignStatus.DRAFT).values_list("pk", flat=True)
+    for campaign_id in campaign_ids:
+        counters.recount_campaign(campaign_id=campaign_id)
+    return len(campaign_ids)

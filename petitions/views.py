@@ -1,0 +1,86 @@
+"""Public petition views. Thin: parse, call one service or selector, redirect or render."""
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from campaigns.enums import CampaignPhase
+from campaigns.selectors import CampaignPage, campaign_page
+from petitions import services
+from petitions.forms import DEFAULT_CONSENT_TEXT, SignForm
+from petitions.privacy import client_ip
+from petitions.selectors import campaign_counters
+
+COUNTER_MAX_AGE = 5
+
+
+def _page_or_404(slug: str) -> CampaignPage:
+    page = campaign_page(slug, get_language())
+    if page is None or page.template is None:
+        raise Http404("No such campaign")
+    return page
+
+
+def _sign_form(page: CampaignPage, data=None) -> SignForm:
+    campaign = page.campaign
+    return SignForm(data, allow_message=campaign.allow_personal_message, consent_text=campaign.consent_text)
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
+    page = _page_or_404(slug)
+    campaign = page.campaign
+    form = _sign_form(page, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_petition(
+                campaign=campaign,
+                data=form.cleaned_data,
+                language=get_language(),
+                client_ip=client_ip(request),
+                consent_text=str(campaign.consent_text or DEFAULT_CONSENT_TEXT),
+                source=request.GET.get("ref", ""),
+            )
+        except services.AlreadySigned:
+            pass  # the same page as a new signature: the response never tells who has signed
+        except services.CampaignNotOpen:
+            form.add_error(None, _("This campaign is not accepting signatures right now."))
+        if not form.errors:
+            return redirect("petitions:thanks", slug=campaign.slug)
+    context = {
+        "page": page,
+        "campaign": campaign,
+        "template": page.template,
+        "phase": campaign.phase(),
+        "open": campaign.phase() == CampaignPhase.OPEN,
+        "counters": campaign_counters(campaign),
+        "form": form,
+    }
+    return render(request, "petitions/campaign_detail.html", context, status=200)
+
+
+@require_GET
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    page = _page_or_404(slug)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "counters": campaign_counters(page.campaign),
+        "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
+    }
+    return render(request, "petitions/thanks.html", context)
+
+
+@require_GET
+def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """Public counters for the page and for partner sites: CORS open, cached briefly."""
+    page = _page_or_404(slug)
+    response = JsonResponse(campaign_counters(page.campaign).as_json())
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
+    return response

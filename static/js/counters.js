@@ -1,0 +1,27 @@
+// Refreshes the public counters without a reload. No dependencies, no tracking.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-counter-url]");
+  if (!box || !window.fetch) { return; }
+  var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  function show(data) {
+    ["signatures", "emails_sent"].forEach(function (name) {
+      var el = box.querySelector('[data-counter="' + name + '"]');
+      if (el && typeof data[name] === "number") { el.textContent = format.format(data[name]); }
+    });
+    var bar = box.querySelector('[data-counter="progress"]');
+    if (bar && data.goal) {
+      var percent = Math.min(100, Math.floor(data.signatures * 100 / data.goal));
+      bar.setAttribute("aria-valuenow", percent);
+      bar.firstElementChild.style.width = percent + "%";
+    }
+  }
+  function refresh() {
+    fetch(box.getAttribute("data-counter-url"), { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { show(data); } })
+      .catch(function () { /* offline for a moment: try again next time */ });
+  }
+  setInterval(refresh, 10000);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
+})();
