@@ -4,6 +4,7 @@ django-environ raises a bare ValueError for "DEBUG=maybe"; start-up should inste
 variable is wrong and what it expects.
 """
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,12 @@ MIN_SECRET_LENGTH = 50
 
 
 def read(cast: Callable[..., Any], name: str, default: Any) -> Any:
-    """Read NAME with a django-environ cast (env.int, env.db_url, ...), naming it on failure."""
+    """Read NAME with a django-environ cast (env.int, env.db_url, ...), naming it on failure.
+
+    An empty variable counts as unset, as in most shells' and compose files' "NAME=" lines.
+    """
+    if os.environ.get(name) == "":
+        del os.environ[name]
     try:
         return cast(name, default=default)
     except ImproperlyConfigured:
@@ -30,3 +36,22 @@ def require_strong_secret(name: str, value: str, *, weak: str) -> None:
             f"{name} must be set to a random value of at least {MIN_SECRET_LENGTH} characters "
             f"when DEBUG is off (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
+
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def strict_bool(env: Any) -> Callable[..., bool]:
+    """A bool cast that refuses "maybe" instead of reading it as False."""
+
+    def boolean(name: str, default: bool) -> bool:
+        raw = env.str(name, default=str(default)).strip().lower()
+        if raw in TRUE_WORDS:
+            return True
+        if raw in FALSE_WORDS:
+            return False
+        raise ValueError(f"{raw!r}; use one of {sorted(TRUE_WORDS | FALSE_WORDS)}")
+
+    boolean.__name__ = "bool"
+    return boolean

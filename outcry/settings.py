@@ -13,12 +13,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from outcry.envtools import read, require_strong_secret
+from outcry.envtools import read, require_strong_secret, strict_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.FileAwareEnv()  # every NAME may also come from the file named by NAME_FILE
+env_bool = strict_bool(env)
 
-DEBUG = read(env.bool, "DEBUG", True)
+DEBUG = read(env_bool, "DEBUG", True)
 VAR_DIR = Path(read(env.str, "OUTCRY_VAR_DIR", str(BASE_DIR / "var")))
 
 DEV_SECRET_KEY = "dev-only-insecure-key-for-the-embedded-setup-never-use-in-production"  # noqa: S105 - refused with DEBUG off
@@ -196,7 +197,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if read(env.bool, "STATIC_MANIFEST", not DEBUG)
+        if read(env_bool, "STATIC_MANIFEST", not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -211,12 +212,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = read(env.bool, "SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = read(env_bool, "SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = read(env.int, "SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_SSL_REDIRECT = read(env.bool, "SECURE_SSL_REDIRECT", False)
-    if read(env.bool, "SECURE_PROXY_SSL_HEADER", False):
+    SECURE_SSL_REDIRECT = read(env_bool, "SECURE_SSL_REDIRECT", False)
+    if read(env_bool, "SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = read(env.str, "LOG_LEVEL", "INFO")

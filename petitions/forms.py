@@ -1,5 +1,7 @@
 """The signing form: what a signer types, not what the campaign decides (that is in services)."""
 
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
@@ -49,7 +51,20 @@ class SignForm(forms.ModelForm):
         )
 
     def clean_first_name(self) -> str:
-        return self.cleaned_data["first_name"].strip()
+        return single_line(self.cleaned_data["first_name"])
 
     def clean_last_name(self) -> str:
-        return self.cleaned_data["last_name"].strip()
+        return single_line(self.cleaned_data["last_name"])
+
+    def clean_city(self) -> str:
+        return single_line(self.cleaned_data["city"])
+
+    def clean_organisation(self) -> str:
+        return single_line(self.cleaned_data["organisation"])
+
+
+def single_line(value: str) -> str:
+    """Names end up in email headers and sign-offs: one line of printable text, or a clear error."""
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
+        raise forms.ValidationError(_("Please write this on one line, without special characters."))
+    return value.strip()
