@@ -1,0 +1,77 @@
+"""The basic organiser interface: campaigns with inline letters and targets; read-only signatures."""
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Campaign
+from tests.factories import SignatureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_logged_in(client, django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.org", "root-password-123")
+    client.force_login(user)
+    return client
+
+
+def campaign_form(organisation, **overrides):
+    data = {
+        "organisation": organisation.pk,
+        "name": "New campaign",
+        "slug": "new-campaign",
+        "status": "draft",
+        "default_language": "en",
+        "allow_personal_message": "on",
+        "templates-TOTAL_FORMS": "1",
+        "templates-INITIAL_FORMS": "0",
+        "templates-0-language": "en",
+        "templates-0-page_title": "Free them",
+        "templates-0-story": "Story",
+        "templates-0-letter_subject": "Free them",
+        "templates-0-letter_body": "Dear {target_name}, {signer_nmae}",
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "0",
+        "targets-0-name": "Office",
+        "targets-0-email": "office@example.org",
+        "targets-0-timezone": "Asia/Baku",
+        "targets-0-is_active": "on",
+    }
+    return data | overrides
+
+
+def test_campaign_admin_names_the_unknown_placeholder(admin_client_logged_in, organisation):
+    response = admin_client_logged_in.post(reverse("admin:campaigns_campaign_add"), campaign_form(organisation))
+
+    assert response.status_code == 200
+    assert "Unknown placeholder(s): {signer_nmae}" in response.content.decode()
+    assert not Campaign.objects.filter(slug="new-campaign").exists()
+
+
+def test_campaign_admin_creates_campaign_with_letter_and_target(admin_client_logged_in, organisation):
+    data = campaign_form(organisation, **{"templates-0-letter_body": "Dear {target_name},\n{signer_signoff}"})
+
+    response = admin_client_logged_in.post(reverse("admin:campaigns_campaign_add"), data)
+
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(slug="new-campaign")
+    assert campaign.templates.get().letter_body == "Dear {target_name},\r\n{signer_signoff}".replace("\r", "")
+    assert campaign.targets.get().email == "office@example.org"
+
+
+def test_signature_list_is_read_only_and_searchable(admin_client_logged_in, campaign, django_assert_max_num_queries):
+    SignatureFactory.create_batch(20, campaign=campaign)
+    url = reverse("admin:petitions_signature_changelist")
+
+    with django_assert_max_num_queries(12):
+        response = admin_client_logged_in.get(url, {"q": "Signer1"})
+
+    assert response.status_code == 200
+    assert "Add signature" not in response.content.decode()
+
+
+def test_delivery_list_filters_by_status(admin_client_logged_in, campaign):
+    response = admin_client_logged_in.get(reverse("admin:petitions_delivery_changelist"), {"status__exact": "failed"})
+
+    assert response.status_code == 200
