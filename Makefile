@@ -36,7 +36,16 @@ run: $(VENV)/.runtime
 	@echo "Starting web (http://127.0.0.1:$(PORT)), Celery worker and beat; Ctrl-C stops all three."
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-test: $(VENV)/.dev
+# Browser tests drive Debian's Chromium; install it when missing and we may (CI runs as root).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)); \
+	else \
+		echo "Chromium is missing: install Debian's package 'chromium' (sudo apt-get install chromium)."; exit 1; \
+	fi
+
+test: $(VENV)/.dev $(CHROMIUM)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -39,6 +39,18 @@ SAMPLE_VALUES: dict[str, str] = {
     "campaign_title": "Campaign title",
 }
 
+# How the public page shows the letter before anyone signs: the signer's parts as bracketed hints.
+PREVIEW_HINTS: dict[str, str] = {
+    "signer_name": _("[your name]"),
+    "signer_first_name": _("[your first name]"),
+    "signer_last_name": _("[your last name]"),
+    "signer_country": _("[your country]"),
+    "signer_city": _("[your city]"),
+    "signer_organisation": _("[your organisation]"),
+    "signer_message": _("[your personal message, if you add one]"),
+    "signer_signoff": _("[your name]\n[your organisation, city and country]"),
+}
+
 _formatter = string.Formatter()
 
 

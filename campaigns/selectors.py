@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate
+from campaigns.models import Campaign, MessageTemplate, Target
+from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
 
 CAMPAIGN_CACHE_SECONDS = 5
 
@@ -22,6 +23,18 @@ class CampaignPage:
     campaign: Campaign
     template: MessageTemplate | None
     target_names: tuple[str, ...]
+    letter_subject: str = ""
+    letter_body: str = ""
+
+
+def letter_preview(template: MessageTemplate, target: Target | None) -> tuple[str, str]:
+    """(subject, body) as the page shows them: the first target filled in, the signer's parts as hints."""
+    values = {name: str(hint) for name, hint in PREVIEW_HINTS.items()} | {
+        "target_name": target.name if target else "",
+        "target_title": target.title if target else "",
+        "campaign_title": template.page_title,
+    }
+    return fill_placeholders(template.letter_subject, values), fill_placeholders(template.letter_body, values)
 
 
 def public_campaigns() -> QuerySet[Campaign]:
@@ -51,10 +64,15 @@ def campaign_page(slug: str, language: str) -> CampaignPage | None:
         )
         if campaign is None:
             return None
+        template = template_for(campaign, language)
+        targets = [target for target in campaign.targets.all() if target.is_active]
+        subject, body = letter_preview(template, targets[0] if targets else None) if template else ("", "")
         page = CampaignPage(
             campaign=campaign,
-            template=template_for(campaign, language),
-            target_names=tuple(str(t) for t in campaign.targets.all() if t.is_active),
+            template=template,
+            target_names=tuple(str(target) for target in targets),
+            letter_subject=subject,
+            letter_body=body,
         )
         cache.set(key, page, CAMPAIGN_CACHE_SECONDS)
     return page

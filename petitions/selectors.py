@@ -26,10 +26,13 @@ class Counters:
         return {"signatures": self.signatures, "emails_sent": self.emails_sent, "goal": self.goal}
 
 
-def campaign_counters(campaign: Campaign) -> Counters:
-    """Sum of the campaign's counter shards (a fixed number of rows), cached for a second or two."""
+def campaign_counters(campaign: Campaign, *, fresh: bool = False) -> Counters:
+    """Sum of the campaign's counter shards (a fixed number of rows), cached for a second or two.
+
+    fresh=True skips the cache: the thank-you page must already count the signer who just signed.
+    """
     key = f"counters:{campaign.pk}"
-    totals = cache.get(key)
+    totals = None if fresh else cache.get(key)
     if totals is None:
         totals = CounterShard.objects.filter(campaign_id=campaign.pk).aggregate(
             signatures=Sum("signatures", default=0), emails_sent=Sum("emails_sent", default=0)

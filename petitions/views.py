@@ -70,7 +70,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "campaign": page.campaign,
         "template": page.template,
-        "counters": campaign_counters(page.campaign),
+        "counters": campaign_counters(page.campaign, fresh=True),
         "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
     }
     return render(request, "petitions/thanks.html", context)

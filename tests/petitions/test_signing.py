@@ -190,3 +190,11 @@ def test_sign_refuses_names_that_are_not_one_line(client, campaign, bob_form, na
     assert response.status_code == 200
     assert error in response.content.decode()
     assert Signature.objects.count() == 0
+
+
+def test_campaign_page_previews_the_letter_with_hints_for_the_signer(client, campaign):
+    page = client.get(reverse("petitions:campaign", args=[campaign.slug])).content.decode()
+
+    assert "Dear Presidential Administration," in page
+    assert "[your personal message, if you add one]" in page
+    assert "{signer_signoff}" not in page

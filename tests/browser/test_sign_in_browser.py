@@ -1,0 +1,61 @@
+"""A signer on a phone: reads the campaign, signs, lands on the thank-you page, sees the count move."""
+
+import pytest
+
+from petitions.models import Delivery, Signature
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_signer_on_a_phone_signs_and_sees_thanks(phone, live_server, campaign, screenshot):
+    phone.goto(f"{live_server.url}/c/{campaign.slug}/")
+    screenshot(phone, "campaign-page-phone")
+
+    phone.get_by_label("First name", exact=False).first.fill("Bob")
+    phone.get_by_label("Last name", exact=False).first.fill("Builder")
+    phone.get_by_role("textbox", name="Email").fill("bob@example.net")
+    phone.get_by_role("combobox", name="Country").select_option("GB")
+    phone.get_by_label("Organisation or union").fill("Unite")
+    phone.get_by_label("Personal message").fill("Free them now.")
+    phone.get_by_role("button", name="Send my letter").click()
+
+    phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
+    screenshot(phone, "thanks-page-phone")
+    assert "your letter is on its way" in phone.locator("h1").inner_text()
+    assert phone.locator('[data-counter="signatures"]').inner_text() == "1"
+    assert Signature.objects.get().organisation == "Unite"
+    assert Delivery.objects.count() == 1
+
+
+def test_bad_input_shows_field_errors_and_keeps_what_was_typed(phone, live_server, campaign):
+    phone.goto(f"{live_server.url}/c/{campaign.slug}/")
+
+    phone.get_by_label("First name", exact=False).first.fill("Bob")
+    phone.get_by_role("textbox", name="Email").fill("not-an-email")
+    phone.get_by_role("button", name="Send my letter").click()
+
+    assert phone.get_by_text("Enter a valid email address.").is_visible()
+    assert phone.get_by_label("First name", exact=False).first.input_value() == "Bob"
+    assert Signature.objects.count() == 0
+
+
+def test_campaign_page_has_no_horizontal_scroll_on_a_phone(phone, live_server, campaign):
+    phone.goto(f"{live_server.url}/c/{campaign.slug}/")
+
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    assert overflow == 0
+
+
+def test_counter_refreshes_without_a_reload(phone, live_server, campaign):
+    from django.core.cache import cache
+
+    from petitions.counters import add_to_counters
+
+    phone.goto(f"{live_server.url}/c/{campaign.slug}/")
+    add_to_counters(campaign_id=campaign.pk, signatures=41)
+    cache.clear()  # the server shares this process's cache; skip the two-second counter cache
+
+    phone.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    phone.locator('[data-counter="signatures"]').filter(has_text="41").wait_for(timeout=10_000)
