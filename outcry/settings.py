@@ -132,7 +132,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing happens after a signature is committed; a broker that is down must not hold the
 # signer's request: one quick retry, then the sweeper takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = read(env.str, "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 
 # Sending: how long a claimed delivery belongs to one worker, how often the sweeper looks for lost
 # work, and how long a queued row may wait for its message before the sweeper enqueues it again.
@@ -155,17 +155,19 @@ EMAIL_BACKEND = "outcry.mail.EmlFileBackend"
 if env.str("EMAIL_URL", default=""):
     # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_USE_TLS, ... in one variable.
     globals().update(read(env.email_url, "EMAIL_URL", None))
+    EMAIL_FILE_PATH = str(MAIL_DIR)
 EMAIL_BACKEND = read(env.str, "EMAIL_BACKEND", EMAIL_BACKEND)
 # Every ANYMAIL_<NAME> variable (or ANYMAIL_<NAME>_FILE) becomes ANYMAIL["<NAME>"], e.g.
 # ANYMAIL_MAILGUN_API_KEY, ANYMAIL_WEBHOOK_SECRET: whatever the chosen provider documents.
 ANYMAIL = {
     name.removeprefix("ANYMAIL_").removesuffix("_FILE"): env.str(name.removesuffix("_FILE"))
-    for name in os.environ
-    if name.startswith("ANYMAIL_")
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value  # an empty line in .env means unset, as everywhere else
 }
 ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
 
-# Client IPs: REMOTE_ADDR unless the request came through one of these proxies.
+# Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
+# networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
 TRUSTED_PROXIES = read(env.list, "TRUSTED_PROXIES", [])
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -217,6 +219,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = read(env.int, "SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = read(env_bool, "SECURE_HSTS_PRELOAD", False)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
     SECURE_SSL_REDIRECT = read(env_bool, "SECURE_SSL_REDIRECT", False)
     if read(env_bool, "SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,7 @@ from one address without being able to say which address it was.
 """
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -34,15 +35,28 @@ def ip_hash(ip: str | None) -> str:
     return keyed_hash(settings.IP_HASH_KEY, ip) if ip else ""
 
 
+@functools.cache
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted_proxy(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or the address a trusted proxy reports; never a header a client could forge."""
     remote = request.META.get("REMOTE_ADDR")
-    if remote not in settings.TRUSTED_PROXIES:
+    if not is_trusted_proxy(remote):
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     # Walk from the nearest hop back: the first address that is not one of our proxies is the client.
     for candidate in reversed(forwarded):
-        if candidate not in settings.TRUSTED_PROXIES:
+        if not is_trusted_proxy(candidate):
             try:
                 return str(ipaddress.ip_address(candidate))
             except ValueError:

@@ -36,6 +36,13 @@ def test_client_ip_takes_the_address_a_trusted_proxy_saw():
     assert client_ip(request) == "203.0.113.9"
 
 
+@override_settings(TRUSTED_PROXIES=["172.16.0.0/12"])
+def test_client_ip_trusts_a_proxy_network_and_skips_its_hops():
+    request = RequestFactory().get("/", REMOTE_ADDR="172.18.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 172.18.0.5")
+
+    assert client_ip(request) == "203.0.113.9"
+
+
 def test_log_filter_scrubs_emails_and_ips():
     record = logging.LogRecord(
         "x", logging.INFO, __file__, 1, "signer %s from %s", ("bob@example.net", "203.0.113.9"), None
