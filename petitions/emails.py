@@ -22,6 +22,10 @@ _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
+class LetterNotConfigured(Exception):
+    """The organiser has not given the campaign a letter yet; retried until they do."""
+
+
 def one_line(value: str) -> str:
     """A header-safe value: every kind of line break folded to a space."""
     return _LINE_BREAKS.sub(" ", value).strip()
@@ -48,6 +52,8 @@ def render_letter(delivery: Delivery) -> tuple[str, str]:
     """(subject, body) in the target's language where a template exists, else the default's."""
     campaign, target = delivery.campaign, delivery.target
     template = template_for(campaign, target.language or campaign.default_language)
+    if template is None:
+        raise LetterNotConfigured("The campaign has no message template to write the letter with.")
     values = signer_values(delivery.signature, template.language) | {
         "target_name": target.name,
         "target_title": target.title,

@@ -148,11 +148,11 @@ def send_delivery(*, delivery_id: int) -> SendResult:
     if delivery.signature.status != SignatureStatus.CONFIRMED or not delivery.target.is_active:
         _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
         return SendResult(DeliveryStatus.CANCELLED)
-    if not delivery.subject:
-        delivery.subject, delivery.body = emails.render_letter(delivery)
-        Delivery.objects.filter(pk=delivery.pk).update(subject=delivery.subject, body=delivery.body)
-    message = emails.build_letter(delivery)
     try:
+        if not delivery.subject:
+            delivery.subject, delivery.body = emails.render_letter(delivery)
+            Delivery.objects.filter(pk=delivery.pk).update(subject=delivery.subject, body=delivery.body)
+        message = emails.build_letter(delivery)
         message.send()
     except Exception as exc:  # noqa: BLE001 - every failure is classified, none is allowed to lose a letter
         return _record_failure(delivery, exc)
@@ -218,7 +218,14 @@ def sweep_deliveries(*, now: datetime | None = None, batch_size: int = 1000, max
        because sending starts with a claim.
     """
     now = now or timezone.now()
-    released = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_expires_at__lt=now).update(
+    expired = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_expires_at__lt=now)
+    # A letter whose every attempt died with its worker is given up on, like any other failure.
+    expired.filter(attempts__gte=settings.DELIVERY_MAX_ATTEMPTS).update(
+        status=DeliveryStatus.FAILED,
+        lease_expires_at=None,
+        last_error="The worker stopped before the letter was recorded as sent, on every attempt.",
+    )
+    released = expired.update(
         status=DeliveryStatus.QUEUED,
         next_attempt_at=now,
         enqueued_at=None,

@@ -208,3 +208,30 @@ def test_sweeper_leaves_future_retries_alone(delivery):
     )
 
     assert sweep_deliveries().enqueued == 0
+
+
+def test_letter_that_cannot_be_rendered_is_retried_not_stuck(delivery):
+    delivery.campaign.templates.all().delete()
+
+    result = send_delivery(delivery_id=delivery.pk)
+
+    delivery.refresh_from_db()
+    assert result.status == "retry"
+    assert delivery.status == DeliveryStatus.QUEUED
+    assert delivery.last_error == (
+        "LetterNotConfigured: The campaign has no message template to write the letter with."
+    )
+
+
+@override_settings(DELIVERY_MAX_ATTEMPTS=3)
+def test_sweeper_gives_up_on_a_letter_whose_worker_died_every_time(delivery):
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, attempts=3, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    report = sweep_deliveries()
+
+    delivery.refresh_from_db()
+    assert report.released == 0
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "on every attempt" in delivery.last_error

@@ -1,0 +1,255 @@
+"""Real services for the integration suite: the app's own web server and Celery worker, and a
+private Redis, each a subprocess on a loopback port with its output in a log file.
+
+Every process is started in its own session, so stopping it reaches the whole process group: the
+worker's pool children and embedded beat, gunicorn's workers.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar, TypeVar
+from urllib.parse import quote
+
+import redis
+import requests
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+T = TypeVar("T")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(probe: Callable[[], T], *, timeout: float, what: str, interval: float = 0.05) -> T:
+    """Poll `probe` until it returns something truthy; fail after `timeout` seconds naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for the database Django is connected to (the test database, in a test)."""
+    user = quote(settings_dict["USER"] or "", safe="")
+    password = quote(settings_dict["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or 5432
+    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+def service_env(*, database_url: str, broker_url: str, smtp_port: int, var_dir: Path) -> dict[str, str]:
+    """The environment of the app's processes: this one's, pointed at the test's services."""
+    env = {name: value for name, value in os.environ.items() if name not in {"EMAIL_BACKEND", "CELERY_BROKER_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="outcry.settings",
+        DATABASE_URL=database_url,
+        REDIS_URL=broker_url,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        SWEEP_INTERVAL_SECONDS="1",
+        SWEEP_GRACE_SECONDS="1",
+        DELIVERY_RETRY_BASE_SECONDS="1",
+        DEBUG="true",
+        OUTCRY_VAR_DIR=str(var_dir),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+class ServiceProcess:
+    """A subprocess writing to a log file; `running` lists the live ones for failure reports."""
+
+    running: ClassVar[list["ServiceProcess"]] = []
+
+    def __init__(self, name: str, argv: list[str], *, env: dict[str, str] | None, log_path: Path) -> None:
+        self.name = name
+        self.log_path = log_path
+        # A restarted service appends to the same file: its own output starts here.
+        self._start = self._mark = log_path.stat().st_size if log_path.exists() else 0
+        with log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                argv,
+                cwd=REPO_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        ServiceProcess.running.append(self)
+
+    def log(self, *, since_mark: bool = False) -> str:
+        """What this process wrote, or only what it wrote since mark()."""
+        with self.log_path.open("rb") as log:
+            log.seek(self._mark if since_mark else self._start)
+            return log.read().decode(errors="replace")
+
+    def mark(self) -> None:
+        """Later log(since_mark=True) calls show only what was written from now on."""
+        self._mark = self.log_path.stat().st_size
+
+    def is_ready(self) -> bool:
+        raise NotImplementedError
+
+    def wait_ready(self, *, timeout: float = 30.0) -> None:
+        """Block until is_ready(); if the process dies or times out, stop it and show its log."""
+        deadline = time.monotonic() + timeout
+        while not self.is_ready():
+            if self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.name} was not ready after {timeout:.0f}s:\n{self.log()}")
+            time.sleep(0.1)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        stop_all([self], timeout=timeout)
+
+
+def stop_all(processes: list[ServiceProcess], *, timeout: float = 10.0) -> None:
+    """SIGTERM to each process group at once, then SIGKILL for whatever is left after `timeout`."""
+    for service in processes:
+        if service in ServiceProcess.running:
+            ServiceProcess.running.remove(service)
+        if service.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(service.process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for service in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            service.process.wait(max(0.0, deadline - time.monotonic()))
+        # Pool children or a beat process can outlive their parent; the group id still names them.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(service.process.pid, signal.SIGKILL)
+        service.process.wait()
+
+
+class CeleryWorker(ServiceProcess):
+    """`celery worker -B`: two pool processes plus the embedded beat that runs the sweeper."""
+
+    def __init__(self, *, env: dict[str, str], workdir: Path) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        super().__init__(
+            "celery worker",
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "outcry",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "-B",
+                "--schedule",
+                str(workdir / "celerybeat-schedule"),
+                "--hostname",
+                f"integration-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            env=env,
+            log_path=workdir / "worker.log",
+        )
+
+    def is_ready(self) -> bool:
+        log = self.log()
+        return " ready." in log and "beat: Starting" in log
+
+
+class WebServer(ServiceProcess):
+    """The app under gunicorn, as in production, on a free loopback port."""
+
+    def __init__(self, *, env: dict[str, str], workdir: Path) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        super().__init__(
+            "web (gunicorn)",
+            [
+                str(VENV_BIN / "gunicorn"),
+                "outcry.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--graceful-timeout",
+                "2",
+                "--no-control-socket",  # its default path is shared by every gunicorn of the user
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
+            ],
+            env=env,
+            log_path=workdir / "web.log",
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            requests.get(f"{self.url}/healthz", timeout=1)
+        except requests.RequestException:
+            return False
+        return True
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, without persistence, that can be stopped and started again
+    on the same port: a restart comes back empty, as a real Redis without a dump would."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self._process: ServiceProcess | None = None
+
+    def start(self, timeout: float = 10.0) -> None:
+        self._process = _RedisServer(self)
+        self._process.wait_ready(timeout=timeout)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
+
+    def is_up(self) -> bool:
+        try:
+            with redis.Redis.from_url(self.url, socket_connect_timeout=0.5) as client:
+                return bool(client.ping())
+        except redis.RedisError:
+            return False
+
+
+class _RedisServer(ServiceProcess):
+    def __init__(self, owner: PrivateRedis) -> None:
+        self._owner = owner
+        super().__init__(
+            "private redis",
+            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(owner.port), "--save", "", "--appendonly", "no"],
+            env=None,
+            log_path=owner.workdir / "redis.log",
+        )
+
+    def is_ready(self) -> bool:
+        return self._owner.is_up()

@@ -1,0 +1,96 @@
+"""Signing in a browser to a letter in the target's mailbox: web server, broker, worker, SMTP."""
+
+import time
+
+import pytest
+from django.conf import settings
+
+from petitions.emails import letter_message_id
+from petitions.enums import DeliveryStatus
+from petitions.models import Delivery, Signature
+from tests.factories import LETTER_BODY
+from tests.integration.processes import wait_until
+
+pytestmark = pytest.mark.integration
+
+SIGNER_MESSAGE = "Freedom of association is not a crime. <script>alert(1)</script>"
+
+
+def expected_letter_body(*, target_name: str, signer_message: str) -> str:
+    """The factory's letter template filled in by hand for bob."""
+    return (
+        LETTER_BODY.format(
+            target_name=target_name,
+            signer_message=signer_message,
+            signer_signoff="Bob Builder\nUnite the Union, Leeds, United Kingdom",
+        )
+        + "\n"
+    )
+
+
+def wait_for_counters(browser, slug: str, expected: dict) -> dict:
+    """counter.json is cached for COUNTER_CACHE_SECONDS: poll until it shows `expected` or time is up,
+    and return what it showed last."""
+    deadline = time.monotonic() + settings.COUNTER_CACHE_SECONDS + 8
+    while True:
+        counters = browser.counters(slug)
+        if counters == expected or time.monotonic() > deadline:
+            return counters
+        time.sleep(0.2)
+
+
+def test_letter_delivery_after_signing_over_http(letter_campaign, bob_form, smtp_server, celery_worker, web_server):
+    target = letter_campaign.targets.get()
+    form = bob_form | {"message": SIGNER_MESSAGE}
+    thanks_url = f"{web_server.base_url}/c/{letter_campaign.slug}/thanks/"
+
+    response = web_server.sign(letter_campaign.slug, form)
+    letters = smtp_server.wait_for_messages(1, then_quiet_for=2.0)
+    delivery = wait_until(
+        lambda: Delivery.objects.filter(campaign=letter_campaign, status=DeliveryStatus.SENT).first(),
+        timeout=10,
+        what="the delivery to be recorded as sent",
+    )
+
+    assert (response.status_code, response.url, [r.status_code for r in response.history]) == (200, thanks_url, [302])
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter.mail_from == settings.DEFAULT_FROM_EMAIL
+    assert letter.rcpt_tos == [target.email]
+    message = letter.message
+    assert str(message["From"]) == f"Bob Builder via {settings.SITE_NAME} <{settings.DEFAULT_FROM_EMAIL}>"
+    assert str(message["To"]) == f"Presidential Administration <{target.email}>"
+    assert str(message["Subject"]) == "Release the jailed trade unionists"
+    assert str(message["Message-ID"]) == letter_message_id(delivery.pk)
+    assert message["Reply-To"] is None
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message.get_body(("plain",)).get_content() == expected_letter_body(
+        target_name="Presidential Administration", signer_message=SIGNER_MESSAGE
+    )
+    html = message.get_body(("html",)).get_content()
+    assert "<p>Freedom of association is not a crime. &lt;script&gt;alert(1)&lt;/script&gt;</p>" in html
+    assert "<script" not in html
+    assert b"bob.builder@example.net" not in letter.raw.lower()
+    assert (delivery.attempts, delivery.message_id, delivery.last_error) == (1, letter_message_id(delivery.pk), "")
+    expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100}
+    assert wait_for_counters(web_server, letter_campaign.slug, expected_counters) == expected_counters
+
+
+def test_letter_delivery_when_the_same_email_signs_twice(
+    letter_campaign, bob_form, smtp_server, celery_worker, web_server
+):
+    thanks_url = f"{web_server.base_url}/c/{letter_campaign.slug}/thanks/"
+
+    first = web_server.sign(letter_campaign.slug, bob_form)
+    second = web_server.sign(letter_campaign.slug, bob_form)
+    letters = smtp_server.wait_for_messages(1, then_quiet_for=2.0)
+
+    assert (first.status_code, first.url) == (200, thanks_url)
+    assert (second.status_code, second.url) == (200, thanks_url)
+    assert len(letters) == 1
+    assert Signature.objects.filter(campaign=letter_campaign).count() == 1
+    assert list(Delivery.objects.filter(campaign=letter_campaign).values_list("status", flat=True)) == [
+        DeliveryStatus.SENT
+    ]
+    expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100}
+    assert wait_for_counters(web_server, letter_campaign.slug, expected_counters) == expected_counters
