@@ -1,32 +1,55 @@
 """The signing form: what a signer types, not what the campaign decides (that is in services)."""
 
+import functools
 import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from petitions.models import Signature
 
 DEFAULT_CONSENT_TEXT = _("Keep me informed about this campaign and related ones by email.")
 
 
-class SignForm(forms.ModelForm):
-    class Meta:
-        model = Signature
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "country",
-            "city",
-            "organisation",
-            "message",
-            "consent_to_contact",
-            "show_name_publicly",
-        ]
-        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+def _model_field(name: str, **kwargs) -> forms.Field:
+    """The form field the Signature model defines: one source for labels and lengths."""
+    return Signature._meta.get_field(name).formfield(**kwargs)
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """Called when the select renders, so names come in the active language, sorted for it."""
+    return [("", _("Choose your country")), *countries]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """Lazy choices (copying ~250 of them costs more than the rest of the form) and a set lookup
+    for the check (Django's walks every translated name)."""
+
+    def valid_value(self, value) -> bool:
+        return value in _country_codes()
+
+
+class SignForm(forms.Form):
+    """A plain Form, not a ModelForm: the service builds the row, the database enforces uniqueness,
+    and the signing request skips a second, model-level validation pass."""
+
+    first_name = _model_field("first_name")
+    last_name = _model_field("last_name")
+    email = _model_field("email")
+    country = CountryChoiceField(label=_("Country"), choices=_country_choices)
+    city = _model_field("city")
+    organisation = _model_field("organisation")
+    message = _model_field("message", widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
+    consent_to_contact = _model_field("consent_to_contact")
+    show_name_publicly = _model_field("show_name_publicly")
 
     def __init__(self, *args, allow_message: bool = True, consent_text: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,7 +99,10 @@ def queue_deliveries(*, signature: Signature, now: datetime | None = None) -> li
                 enqueued_at=now,
                 created_at=now,
             )
-            for target in signature.campaign.targets.filter(is_active=True)
+            # .all() uses the targets prefetched with the cached campaign page when there are any;
+            # a target deactivated since then is caught by the check in send_delivery.
+            for target in signature.campaign.targets.all()
+            if target.is_active
         ]
     )
     return [delivery.pk for delivery in deliveries]
