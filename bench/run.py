@@ -1,0 +1,397 @@
+"""Load benchmark: Outcry against a bare Django reference app, same machine.
+
+Run from the repository root as ``.venv/bin/python bench/run.py`` (what
+``make bench`` does). It creates scratch databases, starts both apps under
+the same gunicorn settings, drives them like browsers, checks that no
+acknowledged signature was lost and that the public counter is exact, then
+repeats the Outcry half with 1,000,000 signatures already on the campaign.
+Results are printed and written to bench/results/latest.md.
+
+Exit status: 0 when the run completed (missed speed targets are flagged in
+the table; ``--strict`` turns them into status 1), 1 when a signature was
+lost or the counter was wrong, 2 when the benchmark itself could not run.
+"""
+
+import argparse
+import json
+import os
+import runpy
+import secrets
+import signal
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import db
+import load
+import machine
+import redis
+from report import KINDS, Check, Report
+from servers import CommandFailed, Server, free_port, http_get, run_command
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+REFERENCE_DIR = BENCH / "reference"
+RESULTS = BENCH / "results"
+LOGS = RESULTS / "logs"
+VENV_BIN = Path(sys.executable).parent
+GUNICORN_CONF = BENCH / "gunicorn.conf.py"
+
+APP_DB, REF_DB = "outcry_bench", "outcry_bench_ref"
+REDIS_URL = "redis://127.0.0.1:6379/3"
+SLUG = "workers-table-four"
+COUNTER_CACHE_WAIT = 3.0  # the counter may be cached this long
+COUNTER_GRACE = 3.0  # then poll this much longer before calling it wrong
+BUSY_WARNING = 15  # percent of the cores busy with other work before we start
+
+# Variables of the caller's shell that would steer either app elsewhere.
+SCRUBBED_ENV = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "CACHE_URL",
+)
+
+
+@dataclass
+class Target:
+    """One server under test and the flows to drive it with, by kind."""
+
+    name: str
+    port: int
+    flows: dict[str, load.Flow]
+    acknowledged: int = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--concurrency", type=int, default=16, help="clients, both apps")
+    parser.add_argument("--duration", type=float, default=1.5, help="seconds per run")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--max-flows", type=int, default=20_000, help="cap per run")
+    parser.add_argument("--warmup", type=float, default=0.6, help="seconds per flow kind")
+    parser.add_argument("--prefill", type=int, default=1_000_000, help="existing signatures")
+    parser.add_argument("--reference-only", action="store_true", help="only the reference app (no Outcry)")
+    parser.add_argument("--keep-databases", action="store_true")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on a missed target")
+    return parser.parse_args()
+
+
+def clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def app_database_settings(env: dict) -> dict:
+    """The app's own DATABASES["default"], as Django resolves it from its env."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    out = run_command(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "outcry.settings"},
+        log=LOGS / "outcry-setup.log",
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def default_database_settings() -> dict:
+    """Used only with --reference-only, when there is no app to copy from."""
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": db.PG["host"],
+        "PORT": str(db.PG["port"]),
+        "USER": db.PG["user"],
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def gunicorn(wsgi: str, port: int) -> list[str]:
+    return [
+        str(VENV_BIN / "gunicorn"),
+        "-c",
+        str(GUNICORN_CONF),
+        "--bind",
+        f"127.0.0.1:{port}",
+        wsgi,
+    ]
+
+
+def flush_redis() -> None:
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+def counter_value(port: int) -> int | None:
+    status, body = http_get(port, f"/c/{SLUG}/counter.json")
+    return json.loads(body)["signatures"] if status == 200 else None
+
+
+class Benchmark:
+    def __init__(self, args: argparse.Namespace, stack: ExitStack):
+        self.args, self.stack = args, stack
+        self.secret = secrets.token_urlsafe(48)
+        self.common = {"SECRET_KEY": self.secret, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        self.app_env = clean_env(
+            DEBUG="false",
+            DATABASE_URL=db.url(APP_DB),
+            REDIS_URL=REDIS_URL,
+            EMAIL_URL=f"smtp://127.0.0.1:{free_port()}",
+            # seed_demo keeps an admin password under var/: not the developer's var/.
+            OUTCRY_VAR_DIR=str(RESULTS / "var"),
+            **self.common,
+        )
+        self.prefill_label = f"{args.prefill:,} signatures"
+        phases = ["fresh"] if args.reference_only else ["fresh", self.prefill_label]
+        self.report = Report(settings={}, phases=phases)
+        self.campaign = 0
+        self.baseline_rows = 0
+
+    # -- setup -----------------------------------------------------------
+
+    def setup_reference(self, database: dict) -> Target:
+        env = clean_env(
+            DJANGO_SETTINGS_MODULE="refsite.settings",
+            REFERENCE_DATABASE=json.dumps({**database, "NAME": REF_DB}),
+            **self.common,
+        )
+        log = LOGS / "reference.log"
+        db.recreate(REF_DB)
+        self.stack.callback(self.drop, REF_DB)
+        run_command([sys.executable, "manage.py", "migrate"], cwd=REFERENCE_DIR, env=env, log=log)
+        db.execute(
+            REF_DB,
+            "INSERT INTO refsite_signer (first_name, last_name, email, country, created_at) "
+            "VALUES ('Row', 'One', 'row1@example.invalid', 'GB', now())",
+        )
+        port = free_port()
+        self.start(
+            Server("reference", gunicorn("refsite.wsgi", port), cwd=REFERENCE_DIR, env=env, log=log), port, "/row.json"
+        )
+        return Target(
+            "reference",
+            port,
+            {
+                "sign": load.signing_flow("/page/", "/page/thanks/"),
+                "json": load.read_flow("/row.json"),
+                "page": load.read_flow("/page/"),
+            },
+        )
+
+    def setup_app(self) -> Target:
+        log = LOGS / "outcry-setup.log"
+        db.recreate(APP_DB)
+        self.stack.callback(self.drop, APP_DB)
+        flush_redis()
+        self.stack.callback(flush_redis)  # the letters queued by signing
+        for command in (["migrate"], ["collectstatic", "--noinput"], ["seed_demo"]):
+            run_command([sys.executable, "manage.py", *command], cwd=ROOT, env=self.app_env, log=log)
+        self.campaign = db.campaign_id(APP_DB, SLUG)
+        self.baseline_rows = db.signature_rows(APP_DB, self.campaign)
+        port = free_port()
+        page = f"/c/{SLUG}/"
+        self.start(
+            Server("outcry", gunicorn("outcry.wsgi", port), cwd=ROOT, env=self.app_env, log=LOGS / "outcry.log"),
+            port,
+            page,
+        )
+        return Target(
+            "outcry",
+            port,
+            {
+                "sign": load.signing_flow(page, f"/c/{SLUG}/thanks/"),
+                "json": load.read_flow(f"/c/{SLUG}/counter.json"),
+                "page": load.read_flow(page),
+            },
+        )
+
+    def start(self, server: Server, port: int, ready_path: str) -> None:
+        self.stack.callback(server.stop)
+        server.start()
+        server.wait_ready(port, ready_path)
+
+    def drop(self, name: str) -> None:
+        if not self.args.keep_databases:
+            db.drop(name)
+
+    # -- measuring ---------------------------------------------------------
+
+    def drive(self, target: Target, kind: str, duration: float) -> load.Result:
+        result = load.run(
+            target.base,
+            target.flows[kind],
+            concurrency=self.args.concurrency,
+            max_flows=self.args.max_flows,
+            duration=duration,
+        )
+        target.acknowledged += result.acknowledged
+        return result
+
+    def warm_up(self, targets: list[Target]) -> None:
+        """Lazy imports, template loading and DB connections happen here, unmeasured."""
+        for target in targets:
+            for kind in KINDS:
+                self.drive(target, kind, self.args.warmup)
+
+    def measure_phase(self, phase: str, targets: list[Target]) -> None:
+        for kind in KINDS:
+            for rep in range(self.args.repeats):
+                # Alternate who goes first so slow drift hits both sides alike.
+                order = targets if rep % 2 == 0 else targets[::-1]
+                for target in order:
+                    result = self.drive(target, kind, self.args.duration)
+                    self.report.add(phase, target.name, kind, result)
+                    log(
+                        f"{phase:>20} {target.name:>9} {kind:>4} #{rep + 1}: "
+                        f"{result.rate:7.1f}/s  p95 {result.percentile(95):6.1f} ms  "
+                        f"errors {result.error_count}"
+                    )
+            if kind == "sign":
+                self.check(phase, targets)
+
+    def check(self, phase: str, targets: list[Target]) -> None:
+        for target in targets:
+            if target.name == "reference":
+                rows = db.scalar(REF_DB, "SELECT count(*) FROM refsite_signer") - 1
+                if rows != target.acknowledged:
+                    self.report.notes.append(f"reference app: {target.acknowledged} acknowledged, {rows} rows")
+            else:
+                self.report.checks.append(self.check_app(phase, target))
+
+    def check_app(self, phase: str, target: Target) -> Check:
+        """Every 302 is a row, and counter.json shows the row count once its cache expires."""
+        prefilled = self.args.prefill if phase == self.prefill_label else 0
+        expected = self.baseline_rows + prefilled + target.acknowledged
+        rows = db.signature_rows(APP_DB, self.campaign)
+        started = time.monotonic()
+        time.sleep(COUNTER_CACHE_WAIT)
+        counter = counter_value(target.port)
+        while counter != rows and time.monotonic() - started < COUNTER_CACHE_WAIT + COUNTER_GRACE:
+            time.sleep(0.25)
+            counter = counter_value(target.port)
+        check = Check(phase, expected, rows, counter, time.monotonic() - started)
+        log(f"{phase:>20} integrity: expected {expected}, rows {rows}, counter {counter}")
+        return check
+
+    def prefill(self) -> None:
+        started = time.monotonic()
+        chosen = db.prefill_signatures(APP_DB, self.campaign, self.args.prefill)
+        (LOGS / "prefill.log").write_text(json.dumps(chosen, indent=2) + "\n")
+        inserted = time.monotonic() - started
+        run_command(
+            [sys.executable, "manage.py", "reconcile_counters"],
+            cwd=ROOT,
+            env=self.app_env,
+            log=LOGS / "outcry-setup.log",
+        )
+        message = (
+            f"prefilled {self.args.prefill:,} signatures in {inserted:.1f} s "
+            f"(one INSERT ... SELECT, then VACUUM ANALYZE and CHECKPOINT), "
+            f"reconcile_counters took {time.monotonic() - started - inserted:.1f} s"
+        )
+        self.report.notes.append(message)
+        log(message)
+
+    # -- the whole run -----------------------------------------------------
+
+    def run(self) -> Report:
+        busy_before = machine.busy_percent()
+        started = time.monotonic()
+        if self.args.reference_only:
+            database = default_database_settings()
+            targets = [self.setup_reference(database)]
+        else:
+            database = app_database_settings(self.app_env)
+            targets = [self.setup_reference(database), self.setup_app()]
+        self.describe(database)
+        self.note_other_load("before the start", busy_before)
+        log(f"setup done in {time.monotonic() - started:.1f} s")
+
+        self.warm_up(targets)
+        self.measure_phase("fresh", targets)
+        if not self.args.reference_only:
+            self.prefill()
+            self.warm_up(targets[1:])
+            self.measure_phase(self.prefill_label, targets)
+        self.report.settings["wall time"] = f"{time.monotonic() - started:.0f} s"
+        self.note_other_load("after the end", machine.busy_percent())
+        return self.report
+
+    def note_other_load(self, when: str, busy: float) -> None:
+        """Other work on the shared cores skews every figure: say so in the report."""
+        self.report.settings[f"other CPU load {when}"] = f"{busy:.0f}%"
+        if busy > BUSY_WARNING:
+            message = f"the machine was {busy:.0f}% busy {when} with other work: figures are skewed"
+            self.report.notes.append(message)
+            log("warning: " + message)
+
+    def describe(self, database: dict) -> None:
+        conf = runpy.run_path(str(GUNICORN_CONF))
+        self.report.settings.update(
+            {
+                "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                "machine": f"{os.cpu_count()} cores, shared by servers, PostgreSQL and client",
+                "gunicorn": f"{conf['worker_class']}, {conf['workers']} workers, "
+                f"{conf['threads']} threads (bench/gunicorn.conf.py, both apps)",
+                "database": f"PostgreSQL, CONN_MAX_AGE={database.get('CONN_MAX_AGE')}, "
+                f"CONN_HEALTH_CHECKS={database.get('CONN_HEALTH_CHECKS')}, "
+                f"ATOMIC_REQUESTS={database.get('ATOMIC_REQUESTS')} (both apps)",
+                "load": f"{self.args.concurrency} concurrent clients, runs of "
+                f"{self.args.duration:g} s (at most {self.args.max_flows} flows), "
+                f"median of {self.args.repeats}",
+            }
+        )
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def main() -> int:
+    args = parse_args()
+    LOGS.mkdir(parents=True, exist_ok=True)
+    for old in LOGS.glob("*.log"):
+        old.unlink()
+    # SIGTERM unwinds like Ctrl-C, so the servers are stopped and the databases dropped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        with ExitStack() as stack:
+            report = Benchmark(args, stack).run()
+    except (CommandFailed, RuntimeError, OSError, db.psycopg2.Error, redis.RedisError) as exc:
+        print(f"benchmark failed: {exc}\nlogs: {LOGS}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; servers stopped and scratch databases dropped", file=sys.stderr)
+        return 130
+    text = "# Outcry load benchmark\n\n" + report.markdown()
+    (RESULTS / "latest.md").write_text(text)
+    print("\n" + text)
+    print(f"written to {RESULTS / 'latest.md'}")
+    verdicts = report.verdicts()
+    missed = [name for name, met in verdicts if not met]
+    if missed:
+        print("missed: " + "; ".join(missed))
+    if any(name.startswith("integrity") for name in missed):
+        return 1
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
