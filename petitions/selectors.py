@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 
 from campaigns.models import Campaign
+from campaigns.selectors import campaign_page
 from petitions.models import CounterShard
 
 
@@ -24,6 +25,20 @@ class Counters:
 
     def as_json(self) -> dict:
         return {"signatures": self.signatures, "emails_sent": self.emails_sent, "goal": self.goal}
+
+
+def public_counters(slug: str, language: str) -> dict | None:
+    """counter.json's body for a published campaign, cached whole: the hottest read of a viral campaign
+    (every open page polls it) costs one small cache lookup."""
+    key = f"public-counters:{slug}"
+    body = cache.get(key)
+    if body is None:
+        page = campaign_page(slug, language)
+        if page is None:
+            return None
+        body = campaign_counters(page.campaign).as_json()
+        cache.set(key, body, settings.COUNTER_CACHE_SECONDS)
+    return body
 
 
 def campaign_counters(campaign: Campaign, *, fresh: bool = False) -> Counters:

@@ -12,7 +12,7 @@ from campaigns.selectors import CampaignPage, campaign_page
 from petitions import services
 from petitions.forms import DEFAULT_CONSENT_TEXT, SignForm
 from petitions.privacy import client_ip
-from petitions.selectors import campaign_counters
+from petitions.selectors import campaign_counters, public_counters
 
 COUNTER_MAX_AGE = 5
 
@@ -79,8 +79,10 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Public counters for the page and for partner sites: CORS open, cached briefly."""
-    page = _page_or_404(slug)
-    response = JsonResponse(campaign_counters(page.campaign).as_json())
+    body = public_counters(slug, get_language())
+    if body is None:
+        raise Http404("No such campaign")
+    response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
     return response

@@ -96,3 +96,12 @@ def test_concurrent_signers_are_all_counted_exactly(campaign):
     assert campaign_counters(campaign).signatures == 80
     assert Delivery.objects.filter(status=DeliveryStatus.QUEUED).count() == 80
     assert recount_campaign(campaign_id=campaign.pk).signatures_drift == 0
+
+
+@pytest.mark.django_db
+def test_counter_json_is_404_for_drafts_and_unknown_campaigns(client, campaign):
+    campaign.status = "draft"
+    campaign.save()
+
+    assert client.get(f"/c/{campaign.slug}/counter.json").status_code == 404
+    assert client.get("/c/no-such-campaign/counter.json").status_code == 404
