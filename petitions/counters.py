@@ -26,9 +26,9 @@ _UPSERT = (
 )
 
 
-def add_to_counters(*, campaign_id: int, signatures: int = 0, emails_sent: int = 0) -> None:
-    """Add to one random shard in a single statement; call inside the transaction that wrote the rows."""
-    shard = random.randrange(settings.COUNTER_SHARDS)
+def add_to_counters(*, campaign_id: int, signatures: int = 0, emails_sent: int = 0, shard: int | None = None) -> None:
+    """Add to one (random) shard in a single statement; call inside the transaction that wrote the rows."""
+    shard = random.randrange(settings.COUNTER_SHARDS) if shard is None else shard
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT.format(table=CounterShard._meta.db_table), [campaign_id, shard, signatures, emails_sent])
 

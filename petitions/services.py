@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from petitions.counters import add_to_counters
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import email_hash, ip_hash, normalise_email
+from petitions.signing_sql import store_signature
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def sign_petition(
     consent_text: str = "",
     source: str = "",
 ) -> Signature:
-    """Store a signature, queue its letters and count it, in one transaction; enqueue after commit."""
+    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit."""
     if not campaign.is_open():
         raise CampaignNotOpen(campaign.slug)
     now = timezone.now()
@@ -72,39 +73,34 @@ def sign_petition(
         confirmed_at=now,
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
-    try:
-        with transaction.atomic():
-            # The insert goes first so that a duplicate aborts the transaction before anything else.
-            signature.save(force_insert=True)
-            delivery_ids = queue_deliveries(signature=signature, now=now)
-            add_to_counters(campaign_id=campaign.pk, signatures=1)
-            transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
-    except IntegrityError:
-        if Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).exists():
-            raise AlreadySigned(campaign.slug) from None
-        raise
+    delivery_ids = store_signature(signature, letters_for(signature, now=now))
+    if delivery_ids is None:
+        raise AlreadySigned(campaign.slug)
+    transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
     return signature
 
 
+def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
+    """Unsaved queued letters, one per active target of the signature's campaign."""
+    return [
+        Delivery(
+            campaign_id=signature.campaign_id,
+            signature=signature,
+            target=target,
+            next_attempt_at=now,
+            enqueued_at=now,
+            created_at=now,
+        )
+        # .all() uses the targets prefetched with the cached campaign page when there are any;
+        # a target deactivated since then is caught by the check in send_delivery.
+        for target in signature.campaign.targets.all()
+        if target.is_active
+    ]
+
+
 def queue_deliveries(*, signature: Signature, now: datetime | None = None) -> list[int]:
-    """One queued Delivery per active target of the signature's campaign; returns their ids."""
-    now = now or timezone.now()
-    deliveries = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                campaign_id=signature.campaign_id,
-                signature=signature,
-                target=target,
-                next_attempt_at=now,
-                enqueued_at=now,
-                created_at=now,
-            )
-            # .all() uses the targets prefetched with the cached campaign page when there are any;
-            # a target deactivated since then is caught by the check in send_delivery.
-            for target in signature.campaign.targets.all()
-            if target.is_active
-        ]
-    )
+    """Create the queued letters of a stored signature (e.g. once it is confirmed); returns their ids."""
+    deliveries = Delivery.objects.bulk_create(letters_for(signature, now=now or timezone.now()))
     return [delivery.pk for delivery in deliveries]
 
 
