@@ -1,12 +1,14 @@
 """Reads of campaign configuration for public pages, cached briefly per process.
 
 A viral campaign page is read thousands of times a minute and changes a few times a day; a few
-seconds of staleness after an organiser's edit is the price of not querying on every view.
+seconds of staleness after an organiser's edit is the price of not querying on every view. The
+cache is a plain dict of ready objects: every public request reads it, and unpickling from Django's
+local-memory cache cost more than the rest of a thank-you page.
 """
 
+import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from campaigns.enums import CampaignStatus
@@ -14,6 +16,9 @@ from campaigns.models import Campaign, MessageTemplate, Target
 from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
 
 CAMPAIGN_CACHE_SECONDS = 5
+MAX_CACHED_PAGES = 1000  # slugs x languages; past this the cache starts over (unknown slugs count too)
+
+_pages: dict[tuple[str, str], tuple[float, "CampaignPage | None"]] = {}
 
 
 @dataclass(frozen=True)
@@ -52,27 +57,39 @@ def template_for(campaign: Campaign, language: str) -> MessageTemplate | None:
 
 def campaign_page(slug: str, language: str) -> CampaignPage | None:
     """The public view of a non-draft campaign, or None; drafts are invisible to the public."""
-    key = f"campaign-page:{slug}:{language}"
-    page = cache.get(key)
-    if page is None:
-        campaign = (
-            Campaign.objects.exclude(status=CampaignStatus.DRAFT)
-            .select_related("organisation")
-            .prefetch_related("templates", "targets")
-            .filter(slug=slug)
-            .first()
-        )
-        if campaign is None:
-            return None
-        template = template_for(campaign, language)
-        targets = [target for target in campaign.targets.all() if target.is_active]
-        subject, body = letter_preview(template, targets[0] if targets else None) if template else ("", "")
-        page = CampaignPage(
-            campaign=campaign,
-            template=template,
-            target_names=tuple(str(target) for target in targets),
-            letter_subject=subject,
-            letter_body=body,
-        )
-        cache.set(key, page, CAMPAIGN_CACHE_SECONDS)
+    now = time.monotonic()
+    cached = _pages.get((slug, language))
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    page = _load_campaign_page(slug, language)
+    if len(_pages) >= MAX_CACHED_PAGES:
+        _pages.clear()
+    _pages[(slug, language)] = (now + CAMPAIGN_CACHE_SECONDS, page)
     return page
+
+
+def forget_campaign_pages() -> None:
+    """Drop this process's cached pages (tests; a process that must see an edit at once)."""
+    _pages.clear()
+
+
+def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:
+    campaign = (
+        Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+        .select_related("organisation")
+        .prefetch_related("templates", "targets")
+        .filter(slug=slug)
+        .first()
+    )
+    if campaign is None:
+        return None
+    template = template_for(campaign, language)
+    targets = [target for target in campaign.targets.all() if target.is_active]
+    subject, body = letter_preview(template, targets[0] if targets else None) if template else ("", "")
+    return CampaignPage(
+        campaign=campaign,
+        template=template,
+        target_names=tuple(str(target) for target in targets),
+        letter_subject=subject,
+        letter_body=body,
+    )

@@ -41,13 +41,10 @@ def public_counters(slug: str, language: str) -> dict | None:
     return body
 
 
-def campaign_counters(campaign: Campaign, *, fresh: bool = False) -> Counters:
-    """Sum of the campaign's counter shards (a fixed number of rows), cached for a second or two.
-
-    fresh=True skips the cache: the thank-you page must already count the signer who just signed.
-    """
+def campaign_counters(campaign: Campaign) -> Counters:
+    """Sum of the campaign's counter shards (a fixed number of rows), cached for a second or two."""
     key = f"counters:{campaign.pk}"
-    totals = None if fresh else cache.get(key)
+    totals = cache.get(key)
     if totals is None:
         totals = CounterShard.objects.filter(campaign_id=campaign.pk).aggregate(
             signatures=Sum("signatures", default=0), emails_sent=Sum("emails_sent", default=0)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.enums import CampaignPhase
@@ -15,6 +16,7 @@ from petitions.privacy import client_ip
 from petitions.selectors import campaign_counters, public_counters
 
 COUNTER_MAX_AGE = 5
+THANKS_CACHE_SECONDS = 2
 
 
 def _page_or_404(slug: str) -> CampaignPage:
@@ -64,13 +66,17 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_page(THANKS_CACHE_SECONDS)
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same for every signer (nothing personal on it), so it is cached whole for a moment; its
+    script refreshes the counters a few seconds after loading, to count the signer who just signed."""
     page = _page_or_404(slug)
     context = {
         "page": page,
         "campaign": page.campaign,
         "template": page.template,
-        "counters": campaign_counters(page.campaign, fresh=True),
+        "counters": campaign_counters(page.campaign),
+        "refresh_counters_after_ms": 3000,
         "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
     }
     return render(request, "petitions/thanks.html", context)

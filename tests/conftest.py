@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from campaigns.selectors import forget_campaign_pages
 from tests.factories import OrganisationFactory, live_campaign
 
 
@@ -56,8 +57,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _fresh_cache():
     """Public reads are cached per process; each test starts from the database."""
     cache.clear()
+    forget_campaign_pages()
     yield
     cache.clear()
+    forget_campaign_pages()
 
 
 @pytest.fixture

@@ -23,5 +23,7 @@
       .catch(function () { /* offline for a moment: try again next time */ });
   }
   setInterval(refresh, 10000);
+  var soon = parseInt(box.getAttribute("data-counter-refresh-after"), 10);
+  if (soon > 0) { setTimeout(refresh, soon); }
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
 })();
