@@ -20,6 +20,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from petitions import emails, mailerrors
 from petitions.counters import add_to_counters
+from petitions.doorbell import publish_ids
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import email_hash, ip_hash, normalise_email
@@ -113,9 +114,7 @@ def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
     if not delivery_ids:
         return
     try:
-        with send_delivery_task.app.producer_or_acquire() as producer:
-            for delivery_id in delivery_ids:
-                send_delivery_task.apply_async((delivery_id,), producer=producer)
+        publish_ids(send_delivery_task, delivery_ids)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper is the fallback
         logger.warning("Broker unreachable (%s); %d letter(s) left for the sweeper", exc, len(delivery_ids))
         Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED).update(enqueued_at=None)
