@@ -17,3 +17,13 @@ class CampaignPhase(models.TextChoices):
     OPEN = "open", _("Open")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
+
+
+class DeliveryMode(models.TextChoices):
+    SINGLE = "single", _("One letter per signer")
+    DIGEST = "digest", _("A digest per target and period, naming the new signers")
+
+
+class DigestPeriod(models.TextChoices):
+    HOUR = "hour", _("Every hour")
+    DAY = "day", _("Every day")

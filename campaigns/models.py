@@ -4,14 +4,16 @@ Small, read-mostly tables. Public reads of them go through selectors.py, which c
 """
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import CampaignPhase, CampaignStatus
+from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod
 from campaigns.placeholders import validate_placeholders
 
 
@@ -21,6 +23,9 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     website = models.URLField(blank=True)
+    notify_email = models.EmailField(
+        blank=True, help_text=_("Where alerts (bounces, milestones) go; empty: every member's address.")
+    )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -50,6 +55,13 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("The question next to the contact-consent box; empty for the standard wording."),
     )
+    delivery_mode = models.CharField(max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.SINGLE)
+    digest_period = models.CharField(max_length=10, choices=DigestPeriod.choices, default=DigestPeriod.DAY)
+    sending_paused = models.BooleanField(
+        default=False, help_text=_("Letters wait in the queue while sending is paused; signing goes on.")
+    )
+    bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))
+    offer_signer_copy = models.BooleanField(default=False, help_text=_("Signers may ask for a copy of their letter."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,13 +118,50 @@ class Target(models.Model):
         help_text=_("Language of the letter; empty for the campaign's default."),
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(
+        default=True, help_text=_("Inactive targets receive nothing; pending letters are cancelled.")
+    )
+    # Pacing: real government mailboxes stop accepting a sender's mail at about 3,600 messages an
+    # hour and then drop it for a day, so the default stays far below that.
+    hourly_cap = models.PositiveIntegerField(
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(3000)],
+        help_text=_("At most this many letters an hour, spread evenly."),
+    )
+    window_start = models.TimeField(
+        null=True, blank=True, help_text=_("Send only from this time of day, in the target's time zone.")
+    )
+    window_end = models.TimeField(null=True, blank=True, help_text=_("... until this time of day."))
+    weekdays_only = models.BooleanField(default=False, help_text=_("Send Monday to Friday only."))
+    skip_dates = models.JSONField(
+        default=list, blank=True, help_text=_('Dates to send nothing, e.g. ["2026-12-31", "2027-01-01"].')
+    )
+    sending_paused = models.BooleanField(default=False, help_text=_("Letters to this target wait while paused."))
+    # The earliest moment the next letter may go: each send pushes it by 3600 / hourly_cap seconds.
+    next_send_at = models.DateTimeField(null=True, blank=True, editable=False)
+    bounced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    bounce_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email"], name="target_email_unique_per_campaign"),
         ]
+
+    def clean(self) -> None:
+        if (self.window_start is None) != (self.window_end is None):
+            raise ValidationError({"window_end": _("Give both ends of the sending window, or neither.")})
+        if self.window_start is not None and self.window_start == self.window_end:
+            raise ValidationError({"window_end": _("The sending window must not be empty.")})
+        if not isinstance(self.skip_dates, list):
+            raise ValidationError({"skip_dates": _('Write a list of dates, e.g. ["2026-12-31"].')})
+        for value in self.skip_dates:
+            try:
+                date.fromisoformat(str(value))
+            except ValueError:
+                raise ValidationError(
+                    {"skip_dates": _("%(value)s is not a date like 2026-12-31.") % {"value": value}}
+                ) from None
 
     def __str__(self) -> str:
         return f"{self.name} ({self.title})" if self.title else self.name

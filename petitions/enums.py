@@ -13,9 +13,14 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    BOUNCED = "bounced", _("Bounced")
+    COMPLAINED = "complained", _("Marked as spam")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Letters that count as "emails sent" on the public counter.
-SENT_STATUSES = (DeliveryStatus.SENT,)
+# Letters that count as "emails sent" on the public counter: they left us and were not returned.
+SENT_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.COMPLAINED)
+# Letters still on their way out.
+PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)

@@ -30,6 +30,7 @@ class Signature(models.Model):
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     consent_text = models.CharField(max_length=500, blank=True, help_text=_("The wording the signer agreed to."))
     show_name_publicly = models.BooleanField(_("show my first name publicly"), default=False)
+    wants_copy = models.BooleanField(_("send me a copy of my letter"), default=False)
     status = models.CharField(max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED)
     source = models.CharField(max_length=64, blank=True, help_text=_("Partner or referrer code."))
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
