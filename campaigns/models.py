@@ -148,6 +148,9 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["campaign", "email"], name="target_email_unique_per_campaign"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
     def clean(self) -> None:
         if (self.window_start is None) != (self.window_end is None):
             raise ValidationError({"window_end": _("Give both ends of the sending window, or neither.")})
@@ -162,9 +165,6 @@ class Target(models.Model):
                 raise ValidationError(
                     {"skip_dates": _("%(value)s is not a date like 2026-12-31.") % {"value": value}}
                 ) from None
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.title})" if self.title else self.name
 
 
 class MessageTemplate(models.Model):
