@@ -125,8 +125,10 @@ class Target(models.Model):
     # hour and then drop it for a day, so the default stays far below that.
     hourly_cap = models.PositiveIntegerField(
         default=60,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3000)],
-        help_text=_("At most this many letters an hour, spread evenly."),
+        help_text=_("At most this many letters an hour, spread evenly; empty for no limit (not advised)."),
     )
     window_start = models.TimeField(
         null=True, blank=True, help_text=_("Send only from this time of day, in the target's time zone.")
