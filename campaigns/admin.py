@@ -13,10 +13,25 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["members"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(admin.StackedInline):
     model = Target
     extra = 0
-    fields = ["name", "title", "email", "language", "timezone", "is_active"]
+    fieldsets = [
+        (None, {"fields": [("name", "title"), ("email", "language"), "is_active"]}),
+        (
+            "Sending rules",
+            {
+                "fields": [
+                    ("hourly_cap", "timezone"),
+                    ("window_start", "window_end", "weekdays_only"),
+                    "skip_dates",
+                    "sending_paused",
+                ],
+                "description": "Mail systems stop accepting a sender at about 3,600 messages an hour "
+                "and then drop its mail for a day: keep the cap well below that.",
+            },
+        ),
+    ]
 
 
 class MessageTemplateInline(admin.StackedInline):
@@ -37,4 +52,5 @@ class CampaignAdmin(admin.ModelAdmin):
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
+        ("Sending", {"fields": ["sending_paused"]}),
     ]

@@ -13,11 +13,17 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
-    """The sweeper heals lost enqueues and crashed sends; the reconciler keeps counters exact."""
+    """The sweeper heals lost enqueues and crashed sends, the dispatcher hands out paced targets'
+    sending slots, the reconciler keeps counters exact."""
     from django.conf import settings
 
     sender.add_periodic_task(
         settings.SWEEP_INTERVAL_SECONDS, sender.signature("petitions.sweep_deliveries"), name="sweep deliveries"
+    )
+    sender.add_periodic_task(
+        settings.PACING_INTERVAL_SECONDS,
+        sender.signature("petitions.dispatch_paced_letters"),
+        name="dispatch paced letters",
     )
     sender.add_periodic_task(
         settings.RECONCILE_INTERVAL_SECONDS,

@@ -12,6 +12,8 @@ admin.site.index_title = "Campaigns, signatures and letters"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Provider webhooks: /anymail/<provider>/tracking/ (petitions/tracking.py handles the events).
+    path("anymail/", include("anymail.urls")),
     path("", include("campaigns.urls")),
     path("", include("petitions.urls")),
     # Uploaded campaign images: a handful of files, so Django serves them itself unless a proxy

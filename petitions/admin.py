@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from petitions.models import Delivery, Signature
+from petitions.models import Delivery, Signature, TrackingEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +30,26 @@ class SignatureAdmin(ReadOnlyAdmin):
     exclude = ["ip_hash"]
 
 
+class TrackingEventInline(admin.TabularInline):
+    """What the email provider reported about the letter: stored once each, never edited."""
+
+    model = TrackingEvent
+    extra = 0
+    can_delete = False
+    fields = ["occurred_at", "provider", "event_type", "reject_reason", "description", "mta_response", "outcome"]
+    readonly_fields = fields
+    ordering = ["occurred_at", "id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["id", "campaign", "target", "status", "attempts", "sent_at", "last_error"]
@@ -37,3 +57,4 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["campaign", "target"]
     search_fields = ["=id", "message_id", "target__name"]
     date_hierarchy = "created_at"
+    inlines = [TrackingEventInline]

@@ -58,7 +58,7 @@ class Delivery(models.Model):
     # Covered by the composite index and constraint below (fewer index updates per signing).
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     subject = models.CharField(max_length=250, blank=True)
     body = models.TextField(blank=True)
@@ -79,13 +79,29 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["signature", "target"], name="one_letter_per_signature_and_target"),
         ]
+        # Each index here is chosen for one reader; the partial ones cost a signing nothing
+        # (a new letter is queued, unsent and unleased).
         indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]),
-                name="delivery_pending_due",
-            ),
             models.Index(fields=["campaign", "status"], name="delivery_campaign_status"),
+            models.Index(fields=["target", "status"], name="delivery_target_status"),
+            # The dispatcher and the sweeper: a target's due letters, oldest first.
+            models.Index(
+                fields=["target", "next_attempt_at"],
+                condition=models.Q(status=DeliveryStatus.QUEUED),
+                name="delivery_target_queued_due",
+            ),
+            # The sweeper: leases of workers that died mid-send.
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=models.Q(status=DeliveryStatus.SENDING),
+                name="delivery_sending_lease",
+            ),
+            # The hourly cap: letters that left for a target in the past hour.
+            models.Index(
+                fields=["target", "sent_at"], condition=models.Q(sent_at__isnull=False), name="delivery_target_sent"
+            ),
+            # Tracking webhooks find a letter by the provider's message id.
+            models.Index(fields=["message_id"], condition=~models.Q(message_id=""), name="delivery_message_id"),
         ]
 
     def __str__(self) -> str:
@@ -109,3 +125,41 @@ class CounterShard(models.Model):
 
     def __str__(self) -> str:
         return f"Counter shard {self.shard} of campaign {self.campaign_id}"
+
+
+class TrackingEvent(models.Model):
+    """What an email provider reported about a letter, stored once (petitions/tracking.py).
+
+    The unique constraints make a redelivered webhook a no-op: by the provider's event id where it
+    gives one, else by (letter, event type, time). No recipient address and no signer data: the
+    delivery already says who the letter went to.
+    """
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tracking_events")
+    provider = models.CharField(max_length=30)
+    event_type = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=255, blank=True, help_text=_("The provider's event id, if it gives one."))
+    occurred_at = models.DateTimeField(help_text=_("When the provider says it happened (else when we heard of it)."))
+    received_at = models.DateTimeField(default=timezone.now)
+    reject_reason = models.CharField(max_length=20, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    mta_response = models.CharField(max_length=1000, blank=True)
+    outcome = models.CharField(max_length=200, blank=True, help_text=_("What the event changed, if anything."))
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "provider", "event_id"],
+                condition=~models.Q(event_id=""),
+                name="one_tracking_event_per_provider_event",
+            ),
+            models.UniqueConstraint(
+                fields=["delivery", "event_type", "occurred_at"],
+                condition=models.Q(event_id=""),
+                name="one_tracking_event_per_type_and_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} for letter #{self.delivery_id}"

@@ -14,11 +14,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from campaigns.models import Campaign
-from petitions import emails, mailerrors
+from campaigns.models import Campaign, Target
+from petitions import emails, mailerrors, pacing
 from petitions.counters import add_to_counters
 from petitions.doorbell import publish_ids
 from petitions.enums import DeliveryStatus, SignatureStatus
@@ -38,6 +38,10 @@ SIGNATURE_FIELDS = (
     "consent_to_contact",
     "show_name_publicly",
 )
+
+
+# A paused target or campaign is looked at again this often; resuming needs no other action.
+PAUSE_RECHECK = timedelta(minutes=1)
 
 
 class CampaignNotOpen(Exception):
@@ -82,14 +86,18 @@ def sign_petition(
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
-    """Unsaved queued letters, one per active target of the signature's campaign."""
+    """Unsaved queued letters, one per active target of the signature's campaign.
+
+    Letters to an unpaced target are marked enqueued (their ids are published after commit); letters
+    to a paced target wait for the dispatcher, which hands out that target's sending slots.
+    """
     return [
         Delivery(
             campaign_id=signature.campaign_id,
             signature=signature,
             target=target,
             next_attempt_at=now,
-            enqueued_at=now,
+            enqueued_at=None if target.hourly_cap else now,
             created_at=now,
         )
         # .all() uses the targets prefetched with the cached campaign page when there are any;
@@ -100,12 +108,15 @@ def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
 
 
 def queue_deliveries(*, signature: Signature, now: datetime | None = None) -> list[int]:
-    """Create the queued letters of a stored signature (e.g. once it is confirmed); returns their ids."""
+    """Create the queued letters of a stored signature (e.g. once it is confirmed).
+
+    Returns the ids to enqueue now (letters to unpaced targets; the dispatcher takes the others).
+    """
     deliveries = Delivery.objects.bulk_create(letters_for(signature, now=now or timezone.now()))
-    return [delivery.pk for delivery in deliveries]
+    return [delivery.pk for delivery in deliveries if delivery.enqueued_at]
 
 
-def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
+def enqueue_deliveries(delivery_ids: Iterable[int], *, etas: Iterable[datetime] | None = None) -> None:
     """Ring the broker's doorbell for each id. A broker that is down loses nothing: the rows stay
     queued and are marked for the sweeper, which enqueues them once the broker is back."""
     from petitions.tasks import send_delivery_task
@@ -114,7 +125,7 @@ def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
     if not delivery_ids:
         return
     try:
-        publish_ids(send_delivery_task, delivery_ids)
+        publish_ids(send_delivery_task, delivery_ids, etas=etas)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper is the fallback
         logger.warning("Broker unreachable (%s); %d letter(s) left for the sweeper", exc, len(delivery_ids))
         Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED).update(enqueued_at=None)
@@ -138,14 +149,25 @@ def claim_delivery(*, delivery_id: int, now: datetime | None = None) -> bool:
     )
 
 
-def send_delivery(*, delivery_id: int) -> SendResult:
-    """Claim, render once, send, record. Safe to call any number of times for the same id."""
-    if not claim_delivery(delivery_id=delivery_id):
+def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResult:
+    """Claim, check the target's rules, render once, send, record. Safe to call any number of times."""
+    now = now or timezone.now()
+    if not claim_delivery(delivery_id=delivery_id, now=now):
         return SendResult("skipped", "not queued or not due")
     delivery = Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id)
-    if delivery.signature.status != SignatureStatus.CONFIRMED or not delivery.target.is_active:
+    target = delivery.target
+    if delivery.signature.status != SignatureStatus.CONFIRMED or (not target.is_active and target.bounced_at is None):
         _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
         return SendResult(DeliveryStatus.CANCELLED)
+    if not target.is_active:
+        # Held after a hard bounce (tracking.py): the letter waits, uncounted, until an organiser
+        # fixes the address and reactivates the target; sweeper and dispatcher skip it meanwhile.
+        release_delivery(delivery, until=now)
+        return SendResult("held", "the target's address bounced")
+    wait_until = sending_gate(delivery, now)
+    if wait_until is not None:
+        release_delivery(delivery, until=wait_until)
+        return SendResult("deferred", wait_until.isoformat())
     try:
         if not delivery.subject:
             delivery.subject, delivery.body = emails.render_letter(delivery)
@@ -156,16 +178,47 @@ def send_delivery(*, delivery_id: int) -> SendResult:
         return _record_failure(delivery, exc)
     status = getattr(message, "anymail_status", None)
     provider_id = (status.message_id if status else None) or message.extra_headers["Message-ID"]
-    mark_sent(delivery=delivery, message_id=str(provider_id))
+    mark_sent(delivery=delivery, message_id=str(provider_id), sent_at=now)
     return SendResult(DeliveryStatus.SENT)
 
 
-def mark_sent(*, delivery: Delivery, message_id: str) -> None:
+def sending_gate(delivery: Delivery, now: datetime) -> datetime | None:
+    """None if the letter may go now; otherwise when to look again (pause, window, hourly cap)."""
+    target, campaign = delivery.target, delivery.campaign
+    if pacing.is_sending_paused(target, campaign):
+        return now + PAUSE_RECHECK
+    opening = pacing.window_opening(target, now)
+    if opening is None:
+        return now + timedelta(days=1)
+    if opening > now:
+        return opening
+    if target.hourly_cap:
+        # Under the target's row lock: letters being sent count too, so two workers cannot both
+        # take the last letter of the hour.
+        with transaction.atomic():
+            Target.objects.select_for_update().filter(pk=target.pk).exists()
+            if not pacing.under_hourly_cap(target, now, excluding=delivery.pk):
+                return now + pacing.spacing(target)
+    return None
+
+
+def release_delivery(delivery: Delivery, *, until: datetime) -> None:
+    """sending -> queued without counting an attempt: the rules, not the letter, said "not yet"."""
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.QUEUED,
+        attempts=F("attempts") - 1,
+        next_attempt_at=until,
+        enqueued_at=None,
+        lease_expires_at=None,
+    )
+
+
+def mark_sent(*, delivery: Delivery, message_id: str, sent_at: datetime | None = None) -> None:
     """sent + provider id + the emails-sent count, in one transaction."""
     with transaction.atomic():
         updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.SENT,
-            sent_at=timezone.now(),
+            sent_at=sent_at or timezone.now(),
             message_id=message_id[:255],
             lease_expires_at=None,
             last_error="",
@@ -201,6 +254,39 @@ def _finish(delivery: Delivery, status: str, *, error: str) -> None:
     )
 
 
+def dispatch_paced_letters(*, now: datetime | None = None) -> int:
+    """Enqueue the letters whose sending slot comes up before the next dispatch (pacing.py)."""
+    slots = pacing.dispatch_paced(now=now)
+    if slots:
+        enqueue_deliveries([slot.delivery_id for slot in slots], etas=[slot.at for slot in slots])
+    return len(slots)
+
+
+def deactivate_target(*, target: Target) -> int:
+    """Stop all letters to a target: it becomes inactive and its pending letters are cancelled."""
+    with transaction.atomic():
+        Target.objects.filter(pk=target.pk).update(is_active=False)
+        target.is_active = False
+        return cancel_pending_letters(target=target)
+
+
+def release_held_letters(*, target: Target) -> int:
+    """After a bounce is fixed: clear the bounce and make the target's held letters due now."""
+    with transaction.atomic():
+        Target.objects.filter(pk=target.pk).update(bounced_at=None, bounce_reason="")
+        target.bounced_at, target.bounce_reason = None, ""
+        return Delivery.objects.filter(target=target, status=DeliveryStatus.QUEUED).update(
+            next_attempt_at=timezone.now(), enqueued_at=None
+        )
+
+
+def cancel_pending_letters(*, target: Target, reason: str = "The target was deactivated.") -> int:
+    """Cancel the queued letters of a target (letters being sent right now finish)."""
+    return Delivery.objects.filter(target=target, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.CANCELLED, last_error=reason, enqueued_at=None
+    )
+
+
 @dataclass(frozen=True)
 class SweepReport:
     released: int
@@ -211,9 +297,10 @@ def sweep_deliveries(*, now: datetime | None = None, batch_size: int = 1000, max
     """Heal what crashes and broker outages left behind.
 
     1. A lease that expired means a worker died mid-send: the row goes back to the queue.
-    2. A queued, due row whose message had time to run but did not is enqueued again. Rows are
-       taken with SKIP LOCKED, so two sweepers never fight, and a duplicate message is harmless
-       because sending starts with a claim.
+    2. A queued, due letter to an unpaced target whose message had time to run but did not is
+       enqueued again (the dispatcher does the same for paced targets). Rows are taken with SKIP
+       LOCKED, so two sweepers never fight, and a duplicate message is harmless because sending
+       starts with a claim.
     """
     now = now or timezone.now()
     expired = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_expires_at__lt=now)
@@ -234,21 +321,21 @@ def sweep_deliveries(*, now: datetime | None = None, batch_size: int = 1000, max
         logger.warning("Released %d letter(s) whose worker stopped mid-send", released)
     stale = now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS)
     enqueued = 0
-    for _ in range(max_batches):
-        with transaction.atomic():
-            ids = list(
-                Delivery.objects.select_for_update(skip_locked=True)
-                .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
-                .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-                .order_by("next_attempt_at")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if ids:
-                Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
-                transaction.on_commit(partial(enqueue_deliveries, ids))
-        enqueued += len(ids)
-        if len(ids) < batch_size:
-            break
+    for target_id in pacing.targets_with_waiting_letters(now, stale, paced=False):
+        for _ in range(max_batches):
+            with transaction.atomic():
+                ids = list(
+                    pacing.waiting_letters(target_id, now, stale)
+                    .select_for_update(skip_locked=True)
+                    .order_by("next_attempt_at")
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                if ids:
+                    Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
+                    transaction.on_commit(partial(enqueue_deliveries, ids))
+            enqueued += len(ids)
+            if len(ids) < batch_size:
+                break
     if enqueued:
         logger.info("Sweeper enqueued %d due letter(s)", enqueued)
     return SweepReport(released=released, enqueued=enqueued)

@@ -20,7 +20,8 @@ from petitions.models import CounterShard, Delivery, Signature
 def store_signature(signature: Signature, letters: list[Delivery]) -> list[int] | None:
     """Insert the signature, its letters and +1 on a counter shard, all or nothing.
 
-    Returns the letters' ids, or None when this address has already signed (nothing is written).
+    Returns the ids of the letters to enqueue now, or None when this address has already signed
+    (then nothing is written).
     """
     shard = random.randrange(settings.COUNTER_SHARDS)
     if connection.vendor == "postgresql":
@@ -37,9 +38,12 @@ def _insert_columns(model, obj, *, skip: tuple[str, ...] = ()) -> tuple[list[str
 
 def store_in_one_statement(signature: Signature, letters: list[Delivery], shard: int) -> list[int] | None:
     signature_columns, signature_values = _insert_columns(Signature, signature)
-    # All letters of one signature differ only in their target: one row is the template.
+    # The letters of one signature differ only in their target and in whether they are enqueued at
+    # once (unpaced targets): one row is the template, the rest comes from two arrays.
     template = letters[0] if letters else Delivery(campaign_id=signature.campaign_id)
-    letter_columns, letter_values = _insert_columns(Delivery, template, skip=("signature_id", "target_id"))
+    letter_columns, letter_values = _insert_columns(
+        Delivery, template, skip=("signature_id", "target_id", "enqueued_at")
+    )
     sql = f"""
         WITH new_signature AS (
             INSERT INTO {Signature._meta.db_table} ({", ".join(signature_columns)})
@@ -47,22 +51,23 @@ def store_in_one_statement(signature: Signature, letters: list[Delivery], shard:
             ON CONFLICT (campaign_id, email_hash) DO NOTHING
             RETURNING id
         ), new_letters AS (
-            INSERT INTO {Delivery._meta.db_table} (signature_id, target_id, {", ".join(letter_columns)})
-            SELECT new_signature.id, target.id, {", ".join(["%s"] * len(letter_values))}
-            FROM new_signature CROSS JOIN unnest(%s::bigint[]) AS target(id)
-            RETURNING id
+            INSERT INTO {Delivery._meta.db_table} (signature_id, target_id, enqueued_at, {", ".join(letter_columns)})
+            SELECT new_signature.id, target.id, target.enqueued_at, {", ".join(["%s"] * len(letter_values))}
+            FROM new_signature CROSS JOIN unnest(%s::bigint[], %s::timestamptz[]) AS target(id, enqueued_at)
+            RETURNING id, enqueued_at
         ), counted AS (
             INSERT INTO {CounterShard._meta.db_table} (campaign_id, shard, signatures, emails_sent)
             SELECT %s, %s, 1, 0 FROM new_signature
             ON CONFLICT (campaign_id, shard)
             DO UPDATE SET signatures = {CounterShard._meta.db_table}.signatures + 1
         )
-        SELECT (SELECT id FROM new_signature), ARRAY(SELECT id FROM new_letters)
+        SELECT (SELECT id FROM new_signature), ARRAY(SELECT id FROM new_letters WHERE enqueued_at IS NOT NULL)
     """  # noqa: S608 - identifiers come from the models; every value is a parameter
     params = [
         *signature_values,
         *letter_values,
         [letter.target_id for letter in letters],
+        [letter.enqueued_at for letter in letters],
         signature.campaign_id,
         shard,
     ]
@@ -89,4 +94,4 @@ def store_with_orm(signature: Signature, letters: list[Delivery], shard: int) ->
         if Signature.objects.filter(campaign_id=signature.campaign_id, email_hash=signature.email_hash).exists():
             return None
         raise
-    return [letter.pk for letter in letters]
+    return [letter.pk for letter in letters if letter.enqueued_at]

@@ -18,6 +18,11 @@ def sweep_deliveries_task() -> dict:
     return {"released": report.released, "enqueued": report.enqueued}
 
 
+@shared_task(name="petitions.dispatch_paced_letters")
+def dispatch_paced_letters_task() -> int:
+    return services.dispatch_paced_letters()
+
+
 @shared_task(name="petitions.reconcile_counters")
 def reconcile_counters_task() -> int:
     campaign_ids = Campaign.objects.exclude(status=CampaignStatus.DRAFT).values_list("pk", flat=True)

@@ -59,6 +59,8 @@ class TargetFactory(factory.django.DjangoModelFactory):
     title = "Head of Administration"
     email = factory.Sequence(lambda n: f"office{n}@president.example.org")
     timezone = "Asia/Baku"
+    # Unpaced, so that tests about sending see letters go at once; pacing tests set a cap.
+    hourly_cap = None
 
 
 class SignatureFactory(factory.django.DjangoModelFactory):
