@@ -52,5 +52,5 @@ class CampaignAdmin(admin.ModelAdmin):
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
-        ("Sending", {"fields": ["sending_paused"]}),
+        ("Sending", {"fields": ["sending_paused", "bcc_email", "offer_signer_copy"]}),
     ]

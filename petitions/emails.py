@@ -72,14 +72,39 @@ def letter_message_id(delivery_id: int) -> str:
 
 
 def build_letter(delivery: Delivery) -> EmailMultiAlternatives:
-    """The letter as stored on the delivery: from "<signer> via <site>", to the target, nothing else."""
+    """The letter as stored on the delivery: from "<signer> via <site>", to the target, and a blind
+    copy to the organisation if the campaign asks for one. The signer's address is not in it."""
     signer = one_line(delivery.signature.full_name)
     message = EmailMultiAlternatives(
         subject=one_line(delivery.subject),
         body=delivery.body,
         from_email=formataddr((f"{signer} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
         to=[formataddr((one_line(delivery.target.name), delivery.target.email))],
+        bcc=[delivery.campaign.bcc_email] if delivery.campaign.bcc_email else [],
         headers={"Message-ID": letter_message_id(delivery.pk)},
     )
     message.attach_alternative(render_to_string("emails/letter_body.html", {"body": delivery.body}), "text/html")
+    return message
+
+
+def build_signer_copy(delivery: Delivery) -> EmailMultiAlternatives:
+    """A copy of a sent letter for the signer who asked for one, from the platform itself."""
+    context = {
+        "signer_first_name": delivery.signature.first_name,
+        "target": delivery.target,
+        "subject": delivery.subject,
+        "body": delivery.body,
+        "sent_at": delivery.sent_at,
+        "site_name": settings.SITE_NAME,
+    }
+    with translation.override(delivery.signature.language or delivery.campaign.default_language):
+        subject = one_line(render_to_string("emails/signer_copy_subject.txt", context))
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/signer_copy_body.txt", context),
+            from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
+            to=[delivery.signature.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string("emails/signer_copy_body.html", context), "text/html")
     return message

@@ -50,11 +50,14 @@ class SignForm(forms.Form):
     message = _model_field("message", widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
     consent_to_contact = _model_field("consent_to_contact")
     show_name_publicly = _model_field("show_name_publicly")
+    wants_copy = _model_field("wants_copy")
 
-    def __init__(self, *args, allow_message: bool = True, consent_text: str = "", **kwargs):
+    def __init__(self, *args, allow_message: bool = True, consent_text: str = "", offer_copy: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not allow_message:
             del self.fields["message"]
+        if not offer_copy:
+            del self.fields["wants_copy"]
         self.fields["email"].help_text = _("Never shown publicly and never given to the target.")
         self.fields["consent_to_contact"].label = consent_text or DEFAULT_CONSENT_TEXT
         self.fields["country"].widget.attrs["autocomplete"] = "country"
@@ -70,7 +73,12 @@ class SignForm(forms.Form):
             Row(Column("country", css_class="col-sm-6"), Column("city", css_class="col-sm-6")),
             "organisation",
             *(["message"] if allow_message else []),
-            Div(Field("consent_to_contact"), Field("show_name_publicly"), css_class="mb-2"),
+            Div(
+                Field("consent_to_contact"),
+                Field("show_name_publicly"),
+                *([Field("wants_copy")] if offer_copy else []),
+                css_class="mb-2",
+            ),
         )
 
     def clean_first_name(self) -> str:

@@ -29,6 +29,7 @@ from petitions.signing_sql import store_signature
 logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELDS = (
+    "wants_copy",
     "first_name",
     "last_name",
     "country",
@@ -179,7 +180,26 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     status = getattr(message, "anymail_status", None)
     provider_id = (status.message_id if status else None) or message.extra_headers["Message-ID"]
     mark_sent(delivery=delivery, message_id=str(provider_id), sent_at=now)
+    if delivery.signature.wants_copy and delivery.campaign.offer_signer_copy:
+        _enqueue_signer_copy(delivery)
     return SendResult(DeliveryStatus.SENT)
+
+
+def _enqueue_signer_copy(delivery: Delivery) -> None:
+    from petitions.tasks import send_signer_copy_task
+
+    try:
+        publish_ids(send_signer_copy_task, [delivery.pk])
+    except Exception as exc:  # noqa: BLE001 - the letter is sent; only the courtesy copy is lost
+        logger.warning("No copy for the signer of letter %s: broker unreachable (%s)", delivery.pk, exc)
+
+
+def send_signer_copy(*, delivery_id: int) -> None:
+    """Email the signer a copy of a letter that was sent (a courtesy: retried a few times by its task)."""
+    delivery = Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id)
+    if delivery.sent_at is None or not delivery.signature.wants_copy:
+        return
+    emails.build_signer_copy(delivery).send()
 
 
 def sending_gate(delivery: Delivery, now: datetime) -> datetime | None:

@@ -1,4 +1,6 @@
-"""Thin named tasks: load by id, call a service. Retries live in the rows, not in Celery."""
+"""Thin named tasks: load by id, call a service. Letters' retries live in their rows, not in Celery."""
+
+import smtplib
 
 from celery import shared_task
 
@@ -10,6 +12,17 @@ from petitions import counters, services
 @shared_task(name="petitions.send_delivery")
 def send_delivery_task(delivery_id: int) -> str:
     return services.send_delivery(delivery_id=delivery_id).status
+
+
+@shared_task(
+    name="petitions.send_signer_copy",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=4,
+)
+def send_signer_copy_task(delivery_id: int) -> None:
+    """A courtesy copy for the signer: short Celery retries are enough, the letter itself is safe."""
+    services.send_signer_copy(delivery_id=delivery_id)
 
 
 @shared_task(name="petitions.sweep_deliveries")

@@ -28,7 +28,12 @@ def _page_or_404(slug: str) -> CampaignPage:
 
 def _sign_form(page: CampaignPage, data=None) -> SignForm:
     campaign = page.campaign
-    return SignForm(data, allow_message=campaign.allow_personal_message, consent_text=campaign.consent_text)
+    return SignForm(
+        data,
+        allow_message=campaign.allow_personal_message,
+        consent_text=campaign.consent_text,
+        offer_copy=campaign.offer_signer_copy,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -235,3 +235,42 @@ def test_sweeper_gives_up_on_a_letter_whose_worker_died_every_time(delivery):
     assert report.released == 0
     assert delivery.status == DeliveryStatus.FAILED
     assert "on every attempt" in delivery.last_error
+
+
+def test_letter_goes_in_blind_copy_to_the_organisation_when_asked(delivery):
+    delivery.campaign.bcc_email = "archive@union.example.org"
+    delivery.campaign.save()
+
+    send_delivery(delivery_id=delivery.pk)
+
+    letter = mail.outbox[0]
+    assert letter.bcc == ["archive@union.example.org"]
+    assert "archive@union.example.org" not in letter.message().as_string()  # a blind copy is not in the headers
+
+
+def test_signer_who_asked_gets_a_copy_of_the_sent_letter(campaign):
+    from petitions.services import send_signer_copy
+
+    campaign.offer_signer_copy = True
+    campaign.save()
+    sign_petition(campaign=campaign, data=BOB | {"wants_copy": True}, language="en", client_ip=None)
+    delivery = Delivery.objects.get()
+    send_delivery(delivery_id=delivery.pk)
+
+    send_signer_copy(delivery_id=delivery.pk)
+
+    letter, copy = mail.outbox
+    assert copy.to == ["bob@example.net"]
+    assert copy.subject == f"Your letter: {letter.subject}"
+    assert "this is a copy of the letter that was sent in your name to Presidential Administration" in copy.body
+    assert letter.body in copy.body
+    assert "Free them &lt;b&gt;now&lt;/b&gt;." in copy.alternatives[0][0]
+
+
+def test_no_copy_unless_the_signer_asked(delivery):
+    from petitions.services import send_signer_copy
+
+    send_delivery(delivery_id=delivery.pk)
+    send_signer_copy(delivery_id=delivery.pk)
+
+    assert len(mail.outbox) == 1

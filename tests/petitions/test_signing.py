@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
+from campaigns.selectors import forget_campaign_pages
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import ip_hash
@@ -213,3 +214,18 @@ def test_signing_writes_in_one_statement(client, campaign, bob_form):
     statements = [q["sql"].split() for q in queries if "SAVEPOINT" not in q["sql"]]
     assert response.status_code == 302
     assert [statement[:3] for statement in statements] == [["WITH", "new_signature", "AS"]]
+
+
+def test_copy_box_is_offered_only_when_the_campaign_offers_it(client, campaign, bob_form):
+    url = reverse("petitions:campaign", args=[campaign.slug])
+    without = client.get(url).content.decode()
+    campaign.offer_signer_copy = True
+    campaign.save()
+    forget_campaign_pages()
+
+    with_copy = client.get(url).content.decode()
+    sign(client, campaign, bob_form | {"wants_copy": "on"})
+
+    assert 'name="wants_copy"' not in without
+    assert 'name="wants_copy"' in with_copy
+    assert Signature.objects.get().wants_copy is True
