@@ -6,7 +6,7 @@ Delivery, and rebuilt from those stored strings on every attempt, so a retry sen
 
 import hmac
 import re
-from email.utils import formataddr
+from email.utils import formataddr, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -84,6 +84,29 @@ def build_letter(delivery: Delivery) -> EmailMultiAlternatives:
         headers={"Message-ID": letter_message_id(delivery.pk)},
     )
     message.attach_alternative(render_to_string("emails/letter_body.html", {"body": delivery.body}), "text/html")
+    return message
+
+
+SAMPLE_SIGNER = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "country": "GB",
+    "city": "Leeds",
+    "organisation": "Unite the Union",
+    "message": "Freedom of association is not a crime.",
+}
+
+
+def build_test_letter(*, campaign, target, to_email: str) -> EmailMultiAlternatives:
+    """The letter exactly as `target` would receive it, signed by a sample signer, sent to an
+    organiser's own address with "[TEST]" in front of the subject. Nothing is stored."""
+    signature = Signature(campaign=campaign, language=campaign.default_language, **SAMPLE_SIGNER)
+    delivery = Delivery(campaign=campaign, target=target, signature=signature)
+    delivery.subject, delivery.body = render_letter(delivery)
+    message = build_letter(delivery)
+    message.subject = f"[TEST] {message.subject}"
+    message.to, message.bcc = [to_email], []
+    message.extra_headers = {"Message-ID": make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2])}
     return message
 
 

@@ -194,6 +194,13 @@ def _enqueue_signer_copy(delivery: Delivery) -> None:
         logger.warning("No copy for the signer of letter %s: broker unreachable (%s)", delivery.pk, exc)
 
 
+def send_test_letter(*, campaign: Campaign, target: Target, to_email: str) -> str:
+    """Send an organiser the letter as `target` would get it; returns its subject."""
+    message = emails.build_test_letter(campaign=campaign, target=target, to_email=to_email)
+    message.send()
+    return message.subject
+
+
 def send_signer_copy(*, delivery_id: int) -> None:
     """Email the signer a copy of a letter that was sent (a courtesy: retried a few times by its task)."""
     delivery = Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id)

@@ -77,3 +77,25 @@ def test_delivery_list_filters_by_status(admin_client_logged_in, campaign):
     response = admin_client_logged_in.get(reverse("admin:petitions_delivery_changelist"), {"status__exact": "failed"})
 
     assert response.status_code == 200
+
+
+def test_test_letter_goes_to_the_organiser_exactly_as_the_target_would_get_it(admin_client_logged_in, campaign):
+    from django.core import mail
+
+    target = campaign.targets.get()
+    page = admin_client_logged_in.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+    url = reverse("admin:petitions_delivery_test_letter", args=[campaign.pk])
+
+    response = admin_client_logged_in.post(url, {"target": target.pk, "to_email": "alice@union.example.org"})
+
+    assert url in page.content.decode()
+    assert response.status_code == 302
+    [letter] = mail.outbox
+    assert letter.to == ["alice@union.example.org"]
+    assert letter.subject == "[TEST] Release the jailed trade unionists"
+    assert letter.from_email == "Jane Doe via Outcry <letters@outcry.example.org>"
+    assert letter.body == (
+        "Dear Presidential Administration,\n\nRelease the four trade unionists.\n\n"
+        "Freedom of association is not a crime.\n\nYours,\nJane Doe\nUnite the Union, Leeds, United Kingdom\n"
+    )
+    assert target.email not in letter.message().as_string()
