@@ -6,7 +6,6 @@ cache is a plain dict of ready objects: every public request reads it, and unpic
 local-memory cache cost more than the rest of a thank-you page.
 """
 
-import time
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -14,11 +13,12 @@ from django.db.models import QuerySet
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Target
 from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
+from outcry.memo import ProcessCache
 
 CAMPAIGN_CACHE_SECONDS = 5
-MAX_CACHED_PAGES = 1000  # slugs x languages; past this the cache starts over (unknown slugs count too)
 
-_pages: dict[tuple[str, str], tuple[float, "CampaignPage | None"]] = {}
+_pages: ProcessCache["CampaignPage | None"] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
+_templates: ProcessCache[dict[str, MessageTemplate]] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -51,26 +51,31 @@ def public_campaigns() -> QuerySet[Campaign]:
 
 def template_for(campaign: Campaign, language: str) -> MessageTemplate | None:
     """The template in `language`, else the campaign's default language, else any."""
-    templates = {t.language: t for t in campaign.templates.all()}
-    return templates.get(language) or templates.get(campaign.default_language) or next(iter(templates.values()), None)
+    return _pick(_by_language(campaign), language, campaign.default_language)
+
+
+def letter_template(campaign: Campaign, language: str) -> MessageTemplate | None:
+    """template_for, from a per-process cache: the sender reads it for every letter."""
+    return _pick(_templates.get(campaign.pk, lambda: _by_language(campaign)), language, campaign.default_language)
+
+
+def _by_language(campaign: Campaign) -> dict[str, MessageTemplate]:
+    return {template.language: template for template in campaign.templates.all()}
+
+
+def _pick(templates: dict[str, MessageTemplate], language: str, default: str) -> MessageTemplate | None:
+    return templates.get(language) or templates.get(default) or next(iter(templates.values()), None)
 
 
 def campaign_page(slug: str, language: str) -> CampaignPage | None:
     """The public view of a non-draft campaign, or None; drafts are invisible to the public."""
-    now = time.monotonic()
-    cached = _pages.get((slug, language))
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    page = _load_campaign_page(slug, language)
-    if len(_pages) >= MAX_CACHED_PAGES:
-        _pages.clear()
-    _pages[(slug, language)] = (now + CAMPAIGN_CACHE_SECONDS, page)
-    return page
+    return _pages.get((slug, language), lambda: _load_campaign_page(slug, language))
 
 
 def forget_campaign_pages() -> None:
-    """Drop this process's cached pages (tests; a process that must see an edit at once)."""
+    """Drop this process's cached pages and templates (tests; a process that must see an edit at once)."""
     _pages.clear()
+    _templates.clear()
 
 
 def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:

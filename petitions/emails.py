@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from campaigns.placeholders import fill_placeholders
-from campaigns.selectors import template_for
+from campaigns.selectors import letter_template
 from petitions.models import Delivery, Signature
 
 # CR, LF and the Unicode line and paragraph separators would each end a header early.
@@ -51,7 +51,7 @@ def signer_values(signature: Signature, language: str) -> dict[str, str]:
 def render_letter(delivery: Delivery) -> tuple[str, str]:
     """(subject, body) in the target's language where a template exists, else the default's."""
     campaign, target = delivery.campaign, delivery.target
-    template = template_for(campaign, target.language or campaign.default_language)
+    template = letter_template(campaign, target.language or campaign.default_language)
     if template is None:
         raise LetterNotConfigured("The campaign has no message template to write the letter with.")
     values = signer_values(delivery.signature, template.language) | {

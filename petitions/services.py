@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, Target
-from petitions import emails, mailerrors, pacing
+from petitions import emails, mailer, mailerrors, pacing
 from petitions.counters import add_to_counters
 from petitions.doorbell import publish_ids
 from petitions.enums import DeliveryStatus, SignatureStatus
@@ -174,7 +174,7 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
             delivery.subject, delivery.body = emails.render_letter(delivery)
             Delivery.objects.filter(pk=delivery.pk).update(subject=delivery.subject, body=delivery.body)
         message = emails.build_letter(delivery)
-        message.send()
+        mailer.send(message)
     except Exception as exc:  # noqa: BLE001 - every failure is classified, none is allowed to lose a letter
         return _record_failure(delivery, exc)
     status = getattr(message, "anymail_status", None)

@@ -3,10 +3,11 @@
 import smtplib
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, services
+from petitions import counters, mailer, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -42,3 +43,9 @@ def reconcile_counters_task() -> int:
     for campaign_id in campaign_ids:
         counters.recount_campaign(campaign_id=campaign_id)
     return len(campaign_ids)
+
+
+@worker_process_shutdown.connect
+def close_mail_connection(**kwargs) -> None:
+    """Say goodbye to the mail server (SMTP QUIT) when a worker process stops."""
+    mailer.reset()

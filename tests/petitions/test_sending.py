@@ -274,3 +274,30 @@ def test_no_copy_unless_the_signer_asked(delivery):
     send_signer_copy(delivery_id=delivery.pk)
 
     assert len(mail.outbox) == 1
+
+
+class CountingBackend(BaseEmailBackend):
+    """Counts sessions opened, like an SMTP server would see them."""
+
+    opened = 0
+
+    def open(self):
+        CountingBackend.opened += 1
+        return True
+
+    def send_messages(self, messages):
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@override_settings(EMAIL_BACKEND="tests.petitions.test_sending.CountingBackend")
+def test_letters_share_one_mail_session_per_worker_process(campaign):
+    CountingBackend.opened = 0
+    for n in range(3):
+        sign_petition(campaign=campaign, data=BOB | {"email": f"s{n}@example.net"}, language="en", client_ip=None)
+
+    for delivery_id in Delivery.objects.values_list("pk", flat=True):
+        send_delivery(delivery_id=delivery_id)
+
+    assert len(mail.outbox) == 3
+    assert CountingBackend.opened == 1

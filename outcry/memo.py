@@ -1,0 +1,41 @@
+"""A per-process cache of ready objects with a short lifetime.
+
+For configuration that every request or every letter reads and organisers change a few times a
+day: no query, no network hop and no unpickling on a hit; an edit shows after at most `seconds`.
+"""
+
+import time
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+_all: list["ProcessCache"] = []
+
+
+class ProcessCache(Generic[Value]):
+    def __init__(self, seconds: float, max_entries: int = 1000):
+        self.seconds = seconds
+        self.max_entries = max_entries  # past this the cache starts over (unknown keys count too)
+        self._entries: dict[Hashable, tuple[float, Value]] = {}
+        _all.append(self)
+
+    def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
+        now = time.monotonic()
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        value = compute()
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[key] = (now + self.seconds, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def clear_all() -> None:
+    """Forget every process cache (tests; a process that must see an edit at once)."""
+    for cache in _all:
+        cache.clear()
