@@ -171,8 +171,10 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
         return SendResult("deferred", wait_until.isoformat())
     try:
         if not delivery.subject:
+            # Stored with the outcome below (sent, retry or failed): one row update per attempt
+            # instead of two. Only a worker killed between the server's "250" and that update makes
+            # the retry render again (the same text unless the letter was edited in those seconds).
             delivery.subject, delivery.body = emails.render_letter(delivery)
-            Delivery.objects.filter(pk=delivery.pk).update(subject=delivery.subject, body=delivery.body)
         message = emails.build_letter(delivery)
         mailer.send(message)
     except Exception as exc:  # noqa: BLE001 - every failure is classified, none is allowed to lose a letter
@@ -245,6 +247,8 @@ def mark_sent(*, delivery: Delivery, message_id: str, sent_at: datetime | None =
     with transaction.atomic():
         updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.SENT,
+            subject=delivery.subject,
+            body=delivery.body,
             sent_at=sent_at or timezone.now(),
             message_id=message_id[:255],
             lease_expires_at=None,
@@ -270,14 +274,20 @@ def _record_failure(delivery: Delivery, exc: BaseException) -> SendResult:
     when = timezone.now() + retry_delay(delivery.attempts)
     logger.info("Letter %s will be retried at %s: %s", delivery.pk, when.isoformat(timespec="seconds"), error)
     Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-        status=DeliveryStatus.QUEUED, next_attempt_at=when, enqueued_at=None, lease_expires_at=None, last_error=error
+        status=DeliveryStatus.QUEUED,
+        subject=delivery.subject,
+        body=delivery.body,
+        next_attempt_at=when,
+        enqueued_at=None,
+        lease_expires_at=None,
+        last_error=error,
     )
     return SendResult("retry", error)
 
 
 def _finish(delivery: Delivery, status: str, *, error: str) -> None:
     Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-        status=status, lease_expires_at=None, last_error=error
+        status=status, subject=delivery.subject, body=delivery.body, lease_expires_at=None, last_error=error
     )
 
 

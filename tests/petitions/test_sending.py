@@ -137,6 +137,7 @@ def test_transient_smtp_error_requeues_with_backoff(delivery):
     assert delivery.attempts == 1
     assert delivery.next_attempt_at >= before + timedelta(seconds=20)
     assert delivery.last_error == "SMTP 451: 4.7.1 Try again later"
+    assert delivery.subject == "Release the jailed trade unionists"  # the retry resends this text
     assert send_delivery(delivery_id=delivery.pk).status == "skipped"  # not due yet
 
 
