@@ -8,4 +8,4 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         # Connects the receivers: anymail's tracking signal (delivered, bounced, complained) and
         # organisers' edits of targets.
-        from petitions import receivers, tracking  # noqa: F401
+        from petitions import checks, receivers, tracking  # noqa: F401

@@ -1,0 +1,25 @@
+"""System checks for sending settings (shown by `manage.py check`, which CI runs)."""
+
+from django.conf import settings
+from django.core import checks
+
+# A send is up to ~10 server replies (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, ...), each
+# allowed EMAIL_TIMEOUT.
+REPLIES_PER_SEND = 10
+
+
+@checks.register(checks.Tags.compatibility)
+def lease_outlasts_a_send(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """A lease shorter than the slowest possible send lets the sweeper hand a letter to a second
+    worker while the first is still talking to the server: the letter would go out twice."""
+    if settings.DELIVERY_LEASE_SECONDS >= REPLIES_PER_SEND * settings.EMAIL_TIMEOUT:
+        return []
+    return [
+        checks.Warning(
+            f"DELIVERY_LEASE_SECONDS ({settings.DELIVERY_LEASE_SECONDS}) is shorter than "
+            f"{REPLIES_PER_SEND} x EMAIL_TIMEOUT ({settings.EMAIL_TIMEOUT}): a slow mail server can make a "
+            "letter go out twice.",
+            hint=f"Set DELIVERY_LEASE_SECONDS to at least {REPLIES_PER_SEND * settings.EMAIL_TIMEOUT}.",
+            id="outcry.W001",
+        )
+    ]
