@@ -8,11 +8,12 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint format check bench clean help
+.PHONY: run test faults lint format check bench clean help
 
 help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
 	@echo "make test   - the whole suite against PostgreSQL, Redis, a Celery worker and an SMTP server"
+	@echo "make faults - the fault suite: worker kills, Redis outages, SMTP 4xx/5xx/hangs (about 5 minutes)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make check  - Django system checks and missing-migration check"
 	@echo "make bench  - load benchmark against a bare Django reference (bench/README.md)"
@@ -49,6 +50,10 @@ $(CHROMIUM):
 test: $(VENV)/.dev $(CHROMIUM)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
+
+faults: $(VENV)/.dev
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		DEBUG=true $(BIN)/pytest tests/faults -rxX $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

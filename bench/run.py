@@ -5,11 +5,14 @@ Run from the repository root as ``.venv/bin/python bench/run.py`` (what
 the same gunicorn settings, drives them like browsers, checks that no
 acknowledged signature was lost and that the public counter is exact, then
 repeats the Outcry half with 1,000,000 signatures already on the campaign.
-Results are printed and written to bench/results/latest.md.
+Then bench/drain.py measures how fast one worker sends 10,000 queued letters
+(``--no-drain`` skips it). Results are printed and written to
+bench/results/latest.md.
 
 Exit status: 0 when the run completed (missed speed targets are flagged in
-the table; ``--strict`` turns them into status 1), 1 when a signature was
-lost or the counter was wrong, 2 when the benchmark itself could not run.
+the table; ``--strict`` turns them into status 1), 1 when a signature or a
+letter was lost (or a letter duplicated) or a counter was wrong, 2 when the
+benchmark itself could not run.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import os
 import runpy
 import secrets
 import signal
+import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -83,6 +87,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reference-only", action="store_true", help="only the reference app (no Outcry)")
     parser.add_argument("--keep-databases", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 on a missed target")
+    parser.add_argument("--no-drain", action="store_true", help="skip the drain benchmark (bench/drain.py)")
+    parser.add_argument("--drain-letters", type=int, default=10_000, help="queued letters for the drain")
     return parser.parse_args()
 
 
@@ -364,6 +370,46 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+DRAIN_TIMEOUT = 900  # seconds; the drain stops its own processes when told to (SIGTERM)
+
+
+def run_drain(args: argparse.Namespace) -> tuple[int, str]:
+    """bench/drain.py in its own process (it sets Django up for its scratch database): its exit
+    status and its report section."""
+    out = RESULTS / "drain.md"
+    out.unlink(missing_ok=True)
+    # --strict: a missed drain target is status 3, told apart from lost letters (1) and failures (2).
+    argv = [sys.executable, str(BENCH / "drain.py"), "--markdown", str(out), "--letters", str(args.drain_letters)]
+    argv.append("--strict")
+    log("drain benchmark (bench/drain.py)")
+    proc = subprocess.Popen(argv, cwd=ROOT)
+    try:
+        status = proc.wait(timeout=DRAIN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.terminate()  # unwinds like Ctrl-C: its servers are stopped, its database dropped
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        status = 2
+    except KeyboardInterrupt:
+        # A Ctrl-C reached it too and it is cleaning up; a SIGTERM reached only us: pass it on.
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        raise
+    if out.exists():
+        return status, out.read_text()
+    return status, f"## Drain\n\nThe drain benchmark did not complete (status {status}); see {LOGS}/drain-*.log.\n"
+
+
 def main() -> int:
     args = parse_args()
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -381,15 +427,27 @@ def main() -> int:
         print("interrupted; servers stopped and scratch databases dropped", file=sys.stderr)
         return 130
     text = "# Outcry load benchmark\n\n" + report.markdown()
+    drain_status = 0
+    if not (args.no_drain or args.reference_only):
+        try:
+            drain_status, drain_text = run_drain(args)
+        except KeyboardInterrupt:
+            print("interrupted during the drain benchmark", file=sys.stderr)
+            return 130
+        text += "\n" + drain_text
     (RESULTS / "latest.md").write_text(text)
     print("\n" + text)
     print(f"written to {RESULTS / 'latest.md'}")
     verdicts = report.verdicts()
     missed = [name for name, met in verdicts if not met]
+    if drain_status == 3:
+        missed.append("drain targets (see the Drain section)")
     if missed:
         print("missed: " + "; ".join(missed))
-    if any(name.startswith("integrity") for name in missed):
+    if any(name.startswith("integrity") for name in missed) or drain_status == 1:
         return 1
+    if drain_status == 2:
+        return 2
     return 1 if missed and args.strict else 0
 
 

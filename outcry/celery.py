@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
 
@@ -30,3 +31,12 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.signature("petitions.reconcile_counters"),
         name="reconcile counters",
     )
+
+
+@task_postrun.connect
+def retire_old_database_connections(**kwargs) -> None:
+    """With connections reused across tasks, drop the ones past CONN_MAX_AGE or broken, as Django
+    does at the end of each web request."""
+    from django.db import close_old_connections
+
+    close_old_connections()

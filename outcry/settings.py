@@ -125,6 +125,10 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_timeout": 5,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes the database connection around every task unless told to reuse it:
+# that was a new PostgreSQL connection per letter, half a worker's cost (bench/README.md, Drain).
+# Connections are still retired by CONN_MAX_AGE and health checks (outcry/celery.py).
+CELERY_DB_REUSE_MAX = read(env.int, "CELERY_DB_REUSE_MAX", 1000)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = read(env.int, "CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
@@ -136,7 +140,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = read(env.str, "CELERY_BEAT_SCHEDULE_FILENAME", s
 
 # Sending: how long a claimed delivery belongs to one worker, how often the sweeper looks for lost
 # work, and how long a queued row may wait for its message before the sweeper enqueues it again.
-DELIVERY_LEASE_SECONDS = read(env.int, "DELIVERY_LEASE_SECONDS", 300)
+DELIVERY_LEASE_SECONDS = read(env.int, "DELIVERY_LEASE_SECONDS", 300)  # >= 15 x EMAIL_TIMEOUT (petitions/checks.py)
 DELIVERY_MAX_ATTEMPTS = read(env.int, "DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_RETRY_BASE_SECONDS = read(env.int, "DELIVERY_RETRY_BASE_SECONDS", 30)
 SWEEP_INTERVAL_SECONDS = read(env.float, "SWEEP_INTERVAL_SECONDS", 30.0)

@@ -126,6 +126,15 @@ class ServiceProcess:
     def stop(self, timeout: float = 10.0) -> None:
         stop_all([self], timeout=timeout)
 
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, as a crash or the OOM killer would: no
+        shutdown code runs, nothing is acknowledged or handed back."""
+        if self in ServiceProcess.running:
+            ServiceProcess.running.remove(self)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
 
 def stop_all(processes: list[ServiceProcess], *, timeout: float = 10.0) -> None:
     """SIGTERM to each process group at once, then SIGKILL for whatever is left after `timeout`."""
@@ -146,34 +155,45 @@ def stop_all(processes: list[ServiceProcess], *, timeout: float = 10.0) -> None:
 
 
 class CeleryWorker(ServiceProcess):
-    """`celery worker -B`: two pool processes plus the embedded beat that runs the sweeper."""
+    """`celery worker -B`: two pool processes plus the embedded beat that runs the sweeper.
 
-    def __init__(self, *, env: dict[str, str], workdir: Path) -> None:
+    `concurrency` and `beat` change the pool size and leave beat out; `name` tells several workers'
+    logs apart. restarted() starts the same worker again, appending to the same log."""
+
+    def __init__(
+        self, *, env: dict[str, str], workdir: Path, concurrency: int = 2, beat: bool = True, name: str = "worker"
+    ) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
+        self._options = {"env": env, "workdir": workdir, "concurrency": concurrency, "beat": beat, "name": name}
+        self.beat = beat
+        # A worker killed while beat wrote its schedule may leave a torn file: each start has its own.
+        schedule = workdir / f"celerybeat-schedule-{uuid.uuid4().hex[:8]}"
         super().__init__(
-            "celery worker",
+            "celery worker" if name == "worker" else f"celery {name}",
             [
                 str(VENV_BIN / "celery"),
                 "-A",
                 "outcry",
                 "worker",
                 "--loglevel=INFO",
-                "--concurrency=2",
+                f"--concurrency={concurrency}",
                 "--without-gossip",
                 "--without-mingle",
-                "-B",
-                "--schedule",
-                str(workdir / "celerybeat-schedule"),
+                *(["-B", "--schedule", str(schedule)] if beat else []),
                 "--hostname",
                 f"integration-{uuid.uuid4().hex[:8]}@%h",
             ],
             env=env,
-            log_path=workdir / "worker.log",
+            log_path=workdir / f"{name}.log",
         )
+
+    def restarted(self) -> "CeleryWorker":
+        """A new worker with the same options (call after stop() or kill())."""
+        return CeleryWorker(**self._options)
 
     def is_ready(self) -> bool:
         log = self.log()
-        return " ready." in log and "beat: Starting" in log
+        return " ready." in log and (not self.beat or "beat: Starting" in log)
 
 
 class WebServer(ServiceProcess):

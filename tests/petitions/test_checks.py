@@ -12,4 +12,4 @@ def test_short_lease_is_reported():
     [warning] = lease_outlasts_a_send(None)
 
     assert warning.id == "outcry.W001"
-    assert "Set DELIVERY_LEASE_SECONDS to at least 200" in warning.hint
+    assert "Set DELIVERY_LEASE_SECONDS to at least 300" in warning.hint

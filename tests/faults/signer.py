@@ -1,0 +1,47 @@
+"""People signing, in a process of its own: `python -m tests.faults.signer CAMPAIGN_ID FIRST COUNT RATE
+REPORT`. It calls sign_petition as the signing view does, so it publishes to the REDIS_URL of its
+environment (the case's private Redis) and falls back on the sweeper when that is down. It signs
+COUNT people (numbered from FIRST), RATE a second (0: as fast as it can), and writes a JSON report:
+how many signed, how many raised, and the slowest signing in seconds."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+MAX_SECONDS = 300.0
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    from campaigns.models import Campaign
+    from petitions.services import sign_petition
+
+    campaign_id, first, count, rate, report = int(argv[0]), int(argv[1]), int(argv[2]), float(argv[3]), argv[4]
+    campaign = Campaign.objects.prefetch_related("targets").get(pk=campaign_id)
+    signed, errors, slowest = 0, [], 0.0
+    started = time.monotonic()
+    for n in range(first, first + count):
+        if rate:
+            time.sleep(max(0.0, started + (n - first) / rate - time.monotonic()))
+        if time.monotonic() - started > MAX_SECONDS:
+            break
+        data = {"first_name": "Outage", "last_name": f"Signer {n}", "email": f"outage{n}@example.net", "country": "GB"}
+        begun = time.monotonic()
+        try:
+            sign_petition(campaign=campaign, data=data, language="en", client_ip="192.0.2.1")
+        except Exception as exc:  # noqa: BLE001 - reported, the case fails on any
+            errors.append(f"{type(exc).__name__}: {exc}")
+        else:
+            signed += 1
+        slowest = max(slowest, time.monotonic() - begun)
+    result = {"signed": signed, "errors": errors[:5], "error_count": len(errors), "slowest": slowest}
+    result["seconds"] = time.monotonic() - started
+    Path(report).write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,121 @@
+"""Redis stopped while people sign, and started again empty with thousands of letters queued:
+every letter is sent after it returns, by the sweeper, exactly once.
+
+First a thousand-odd letters are signed while Redis is up but the worker is slow (the SMTP server
+takes a quarter of a second to answer), so most of their messages sit in Redis. Redis then stops
+(no persistence: the messages are gone) for FAULTS_REDIS_OUTAGE_SECONDS (60; 20 for a quick run)
+while people keep signing, which must still succeed. Redis comes back empty; the worker
+reconnects, and beat's sweeper finds the rows: those whose message was lost with Redis, and those
+signed while it was down.
+
+The worker runs under a supervisor that starts it again if it exits, as compose's restart policy
+does in production: Celery 5.7 / kombu 5.7 sometimes exit on losing Redis ("Unrecoverable error:
+AttributeError: 'NoneType' object has no attribute 'hostname'", while handing back unacknowledged
+messages). Each such exit is named in the table.
+"""
+
+import json
+import sys
+import time
+
+import pytest
+import redis
+
+from outcry.celery import app as outcry_app
+from petitions.enums import DeliveryStatus
+from petitions.models import Delivery, Signature
+from tests.faults.audit import audit, wait_until_settled
+from tests.faults.conftest import knob
+from tests.faults.letters import unpaced_campaign
+from tests.integration.processes import ServiceProcess
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+BEFORE_SIGNATURES = 600  # two targets: 1,200 letters whose messages die with Redis
+DURING_RATE = 10  # signatures a second while Redis is down (two letters each)
+SLOW_REPLY_SECONDS = 0.25
+MAX_SIGNING_SECONDS_WITHOUT_BROKER = 10.0
+# The worker reconnects with a growing back-off (2 s, 4 s, ... up to 30 s), then the sweeper runs.
+RECOVERY_TIMEOUT_SECONDS = 180.0
+
+
+class Signer(ServiceProcess):
+    def __init__(self, stack, *, campaign_id: int, first: int, count: int, rate: float, name: str) -> None:
+        self.report_path = stack.workdir / f"{name}.json"
+        argv = [sys.executable, "-m", "tests.faults.signer", str(campaign_id), str(first), str(count), str(rate)]
+        super().__init__(name, [*argv, str(self.report_path)], env=stack.env, log_path=stack.workdir / f"{name}.log")
+        stack.track(self)
+
+    def result(self, timeout: float, sleep=time.sleep) -> dict:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            sleep(0.2)
+        self.stop()
+        assert self.process.returncode == 0, self.log()
+        return json.loads(self.report_path.read_text())
+
+
+def queue_length(url: str) -> int:
+    with redis.Redis.from_url(url, socket_connect_timeout=2) as client:
+        return client.llen(outcry_app.conf.task_default_queue)
+
+
+def test_redis_down_while_people_sign_then_back_empty(stack):
+    handler = stack.smtp.handler
+    outage = knob("FAULTS_REDIS_OUTAGE_SECONDS", 60)
+    campaign = unpaced_campaign(targets=2)
+    started = time.monotonic()
+    stack.workdir.mkdir(parents=True, exist_ok=True)
+    worker = stack.worker()
+    handler.delay_every_reply(SLOW_REPLY_SECONDS)
+    before = Signer(stack, campaign_id=campaign.pk, first=0, count=BEFORE_SIGNATURES, rate=0, name="signer-before")
+    worker.wait_ready()
+    supervisor = stack.supervised(worker)
+    signed_before = before.result(timeout=120, sleep=supervisor.sleep)
+    waiting_in_redis = queue_length(stack.redis.url)
+
+    stack.redis.stop()
+    down_at = time.monotonic()
+    handler.clear_delays()
+    during_count = int(DURING_RATE * max(1.0, outage - 5))
+    received_at_stop = len(handler.messages)
+    during = Signer(
+        stack, campaign_id=campaign.pk, first=10**6, count=during_count, rate=DURING_RATE, name="signer-during"
+    )
+    signed_during = during.result(timeout=outage + 60, sleep=supervisor.sleep)
+    supervisor.sleep(max(0.0, down_at + outage - time.monotonic()))
+    sent_during_outage = len(handler.messages) - received_at_stop
+    left_for_sweeper = Delivery.objects.filter(
+        campaign=campaign, status=DeliveryStatus.QUEUED, enqueued_at__isnull=True
+    ).count()
+    stack.redis.start()
+    empty_after_restart = queue_length(stack.redis.url)
+    back_at = time.monotonic()
+    settled = wait_until_settled([campaign.pk], timeout=RECOVERY_TIMEOUT_SECONDS, sleep=supervisor.sleep)
+    drained_in = time.monotonic() - back_at
+    signatures = Signature.objects.filter(campaign=campaign).count()
+
+    result = audit(
+        f"Redis down {outage:.0f} s while signing, back empty",
+        campaign_ids=[campaign.pk],
+        handler=handler,
+        started=started,
+        notes=[
+            f"{waiting_in_redis} messages in Redis when it stopped",
+            f"{signed_during['signed']} signed during the outage (slowest {signed_during['slowest']:.2f} s)",
+            f"{sent_during_outage} sent while it was down (messages the worker held)",
+            f"{left_for_sweeper} letters with no message at the restart",
+            f"all sent {drained_in:.0f} s after Redis returned",
+            f"worker exits restarted by the supervisor: {len(supervisor.exits)}"
+            + "".join(f" [{reason}]" for reason in supervisor.exits),
+        ],
+    )
+    assert settled, f"letters still pending {RECOVERY_TIMEOUT_SECONDS:.0f} s after Redis returned"
+    assert (signed_before["error_count"], signed_during["error_count"]) == (0, 0), (signed_before, signed_during)
+    assert signatures == BEFORE_SIGNATURES + during_count == signed_before["signed"] + signed_during["signed"]
+    assert signed_during["slowest"] < MAX_SIGNING_SECONDS_WITHOUT_BROKER
+    assert waiting_in_redis > 500  # most letters' messages really were lost with Redis
+    assert empty_after_restart == 0
+    assert left_for_sweeper == 2 * during_count
+    assert (result.lost, result.duplicates, result.failed, result.counter_drift) == (0, 0, 0, [])
+    assert result.sent == result.letters == 2 * signatures
