@@ -102,9 +102,10 @@ def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
             created_at=now,
         )
         # .all() uses the targets prefetched with the cached campaign page when there are any;
-        # a target deactivated since then is caught by the check in send_delivery.
+        # a target deactivated since then is caught by the check in send_delivery. A bounced
+        # target's letters are held, not dropped: they go once an organiser fixes the address.
         for target in signature.campaign.targets.all()
-        if target.is_active
+        if target.is_active or target.bounced_at is not None
     ]
 
 

@@ -248,3 +248,15 @@ def test_letters_to_a_bounced_target_are_held_and_go_once_it_is_fixed(campaign):
     assert Delivery.objects.get().status == DeliveryStatus.QUEUED
     assert target.bounced_at is None
     assert [slot.delivery_id for slot in released] == [letter.pk]
+
+
+@pytest.mark.django_db
+def test_new_signers_letters_to_a_bounced_target_are_held_not_dropped(campaign):
+    from django.utils import timezone
+
+    campaign.targets.update(is_active=False, bounced_at=timezone.now())
+    data = {"first_name": "Bob", "last_name": "B", "email": "bob@example.net", "country": "GB"}
+
+    sign_petition(campaign=campaign, data=data, language="en", client_ip=None)
+
+    assert list(Delivery.objects.values_list("status", flat=True)) == [DeliveryStatus.QUEUED]
