@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Target
 from petitions import emails, mailer, mailerrors, pacing
-from petitions.counters import add_to_counters
 from petitions.doorbell import publish_ids
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import email_hash, ip_hash, normalise_email
+from petitions.sending_sql import claim_and_load, record_sent
 from petitions.signing_sql import store_signature
 
 logger = logging.getLogger(__name__)
@@ -139,24 +139,12 @@ class SendResult:
     detail: str = ""
 
 
-def claim_delivery(*, delivery_id: int, now: datetime | None = None) -> bool:
-    """queued -> sending, with a lease, if it is due. False: someone else has it, or it is not due."""
-    now = now or timezone.now()
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).update(
-            status=DeliveryStatus.SENDING,
-            attempts=F("attempts") + 1,
-            lease_expires_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-        )
-    )
-
-
 def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResult:
     """Claim, check the target's rules, render once, send, record. Safe to call any number of times."""
     now = now or timezone.now()
-    if not claim_delivery(delivery_id=delivery_id, now=now):
+    delivery = claim_and_load(delivery_id, now)
+    if delivery is None:
         return SendResult("skipped", "not queued or not due")
-    delivery = Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id)
     target = delivery.target
     if delivery.signature.status != SignatureStatus.CONFIRMED or (not target.is_active and target.bounced_at is None):
         _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
@@ -244,19 +232,8 @@ def release_delivery(delivery: Delivery, *, until: datetime) -> None:
 
 
 def mark_sent(*, delivery: Delivery, message_id: str, sent_at: datetime | None = None) -> None:
-    """sent + provider id + the emails-sent count, in one transaction."""
-    with transaction.atomic():
-        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.SENT,
-            subject=delivery.subject,
-            body=delivery.body,
-            sent_at=sent_at or timezone.now(),
-            message_id=message_id[:255],
-            lease_expires_at=None,
-            last_error="",
-        )
-        if updated:
-            add_to_counters(campaign_id=delivery.campaign_id, emails_sent=1)
+    """sent + provider id + the emails-sent count, all or nothing (sending_sql.py)."""
+    record_sent(delivery, message_id=message_id, sent_at=sent_at or timezone.now())
 
 
 def retry_delay(attempts: int) -> timedelta:
