@@ -277,14 +277,6 @@ def dispatch_paced_letters(*, now: datetime | None = None) -> int:
     return len(slots)
 
 
-def deactivate_target(*, target: Target) -> int:
-    """Stop all letters to a target: it becomes inactive and its pending letters are cancelled."""
-    with transaction.atomic():
-        Target.objects.filter(pk=target.pk).update(is_active=False)
-        target.is_active = False
-        return cancel_pending_letters(target=target)
-
-
 def release_held_letters(*, target: Target) -> int:
     """After a bounce is fixed: clear the bounce and make the target's held letters due now."""
     with transaction.atomic():

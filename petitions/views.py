@@ -58,12 +58,13 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, _("This campaign is not accepting signatures right now."))
         if not form.errors:
             return redirect("petitions:thanks", slug=campaign.slug)
+    phase = campaign.phase()
     context = {
         "page": page,
         "campaign": campaign,
         "template": page.template,
-        "phase": campaign.phase(),
-        "open": campaign.phase() == CampaignPhase.OPEN,
+        "phase": phase,
+        "open": phase == CampaignPhase.OPEN,
         "counters": campaign_counters(campaign),
         "form": form,
     }

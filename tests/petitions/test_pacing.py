@@ -12,7 +12,7 @@ from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
 from petitions.pacing import dispatch_paced, window_opening
 from petitions.privacy import email_hash
-from petitions.services import deactivate_target, send_delivery, sign_petition
+from petitions.services import cancel_pending_letters, send_delivery, sign_petition
 from tests.factories import TargetFactory
 
 BAKU = zoneinfo.ZoneInfo("Asia/Baku")  # UTC+4
@@ -197,7 +197,7 @@ def test_deactivating_a_target_cancels_its_pending_letters(campaign):
     target = office_hours_target(campaign)
     queue_letters(campaign, target, 4, baku(2026, 12, 1, 10))
 
-    cancelled = deactivate_target(target=target)
+    cancelled = cancel_pending_letters(target=target)
 
     assert cancelled == 4
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.CANCELLED}
