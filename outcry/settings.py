@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from outcry.envtools import read, require_strong_secret, strict_bool
 
@@ -125,6 +126,18 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_timeout": 5,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Letters wait on the default queue; the periodic housekeeping (sweeper, dispatcher, reconciler, ...)
+# has a queue of its own, so a backlog of thousands of letters never delays the tasks that heal and
+# pace it. A worker consumes every queue declared here unless started with -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("beat"))
+BEAT_TASKS = (
+    "petitions.sweep_deliveries",
+    "petitions.dispatch_paced_letters",
+    "petitions.reconcile_counters",
+    "petitions.compose_digests",
+)
+CELERY_TASK_ROUTES = {name: {"queue": "beat"} for name in BEAT_TASKS}
 # Celery's Django fixup closes the database connection around every task unless told to reuse it:
 # that was a new PostgreSQL connection per letter, half a worker's cost (bench/README.md, Drain).
 # Connections are still retired by CONN_MAX_AGE and health checks (outcry/celery.py).

@@ -38,7 +38,8 @@ LOG_TAIL_CHARS = 20_000
 
 def purge_broker_queue(broker_url: str) -> None:
     with Connection(broker_url, connect_timeout=2) as connection:
-        connection.default_channel.queue_purge(celery_app.conf.task_default_queue)
+        for queue in celery_app.conf.task_queues:
+            connection.default_channel.queue_purge(queue.name)
 
 
 @pytest.hookimpl(wrapper=True)
