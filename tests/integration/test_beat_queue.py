@@ -6,7 +6,7 @@ from django.conf import settings
 
 from outcry.celery import app as celery_app
 from petitions.models import CounterShard
-from tests.integration.processes import CeleryWorker, service_env, wait_until
+from tests.integration.processes import CeleryWorker, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -14,20 +14,16 @@ BACKLOG = 6000
 
 
 def test_beat_queue_reconciler_runs_while_thousands_of_letters_wait(
-    letter_campaign, private_redis, test_database_url, _smtp, _shared_services, tmp_path
+    letter_campaign, private_redis, private_redis_env, tmp_path
 ):
-    _shared_services.stop()
     CounterShard.objects.create(campaign=letter_campaign, shard=0, signatures=999)
-    env = service_env(
-        database_url=test_database_url, broker_url=private_redis.url, smtp_port=_smtp.port, var_dir=tmp_path / "var"
-    )
     with celery_app.connection_for_write(private_redis.url) as connection:
         # Letters that no longer exist: each task claims nothing, as after a campaign was cleaned up.
         for delivery_id in range(10_000_000, 10_000_000 + BACKLOG):
             celery_app.send_task("petitions.send_delivery", (delivery_id,), connection=connection)
         celery_app.send_task("petitions.reconcile_counters", connection=connection)
     queues = redis.Redis.from_url(private_redis.url)
-    worker = CeleryWorker(env=env, workdir=tmp_path / "worker", concurrency=1, beat=False)
+    worker = CeleryWorker(env=private_redis_env, workdir=tmp_path / "worker", concurrency=1, beat=False)
     try:
         worker.wait_ready()
         wait_until(
