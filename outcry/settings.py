@@ -161,6 +161,10 @@ SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
 RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
 # How often paced targets' sending slots are handed out (and how far ahead).
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
+# Digest mode: how often ended periods are looked for, and the most signers one digest names
+# (more make several parts; a mail of ~1,000 names and messages stays well under providers' limits).
+DIGEST_COMPOSE_INTERVAL_SECONDS = read(env.float, "DIGEST_COMPOSE_INTERVAL_SECONDS", 60.0)
+DIGEST_MAX_SIGNERS = read(env.int, "DIGEST_MAX_SIGNERS", 1000)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
 

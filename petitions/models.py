@@ -53,11 +53,21 @@ class Signature(models.Model):
 
 
 class Delivery(models.Model):
-    """One letter: one signature to one target, with the exact text that was (or will be) sent."""
+    """One letter to one target, with the exact text that was (or will be) sent.
+
+    Usually one signer's letter. In digest mode (petitions/digests.py) each signer's row waits as
+    "batched" until a digest letter, a row with no signature, names them; the row then points at
+    it, and the digest is what is sent, paced, tracked and counted.
+    """
 
     # Covered by the composite index and constraint below (fewer index updates per signing).
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="deliveries", db_index=False, null=True, blank=True
+    )
+    digest = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="entries", null=True, blank=True, db_index=False
+    )
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     subject = models.CharField(max_length=250, blank=True)
@@ -100,12 +110,28 @@ class Delivery(models.Model):
             models.Index(
                 fields=["target", "sent_at"], condition=models.Q(sent_at__isnull=False), name="delivery_target_sent"
             ),
+            # A digest's entries (receipts, the admin); new letters have none, so signing pays nothing.
+            models.Index(fields=["digest"], condition=models.Q(digest__isnull=False), name="delivery_digest_entries"),
+            # The digest composer: a target's letters waiting for their digest, oldest first.
+            models.Index(
+                fields=["target", "created_at"],
+                condition=models.Q(status=DeliveryStatus.BATCHED),
+                name="delivery_target_batched",
+            ),
             # Tracking webhooks find a letter by the provider's message id.
             models.Index(fields=["message_id"], condition=~models.Q(message_id=""), name="delivery_message_id"),
         ]
 
     def __str__(self) -> str:
-        return f"Letter #{self.pk}"
+        return f"Digest #{self.pk}" if self.is_digest else f"Letter #{self.pk}"
+
+    @property
+    def is_digest(self) -> bool:
+        """A digest names many signers and has no signature of its own (an unsaved sample signer,
+        as in a test letter, still counts as one)."""
+        if self.signature_id is not None:
+            return False
+        return not Delivery.signature.is_cached(self) or self.signature is None
 
 
 class CounterShard(models.Model):

@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, mailer, services
+from petitions import counters, digests, mailer, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -35,6 +35,11 @@ def sweep_deliveries_task() -> dict:
 @shared_task(name="petitions.dispatch_paced_letters")
 def dispatch_paced_letters_task() -> int:
     return services.dispatch_paced_letters()
+
+
+@shared_task(name="petitions.compose_digests")
+def compose_digests_task() -> int:
+    return digests.compose_digests()
 
 
 @shared_task(name="petitions.reconcile_counters")
