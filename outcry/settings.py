@@ -136,6 +136,7 @@ BEAT_TASKS = (
     "petitions.dispatch_paced_letters",
     "petitions.reconcile_counters",
     "petitions.compose_digests",
+    "petitions.forget_mail_counts",
 )
 CELERY_TASK_ROUTES = {name: {"queue": "beat"} for name in BEAT_TASKS}
 # Celery's Django fixup closes the database connection around every task unless told to reuse it:
@@ -165,6 +166,10 @@ PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
 # (more make several parts; a mail of ~1,000 names and messages stays well under providers' limits).
 DIGEST_COMPOSE_INTERVAL_SECONDS = read(env.float, "DIGEST_COMPOSE_INTERVAL_SECONDS", 60.0)
 DIGEST_MAX_SIGNERS = read(env.int, "DIGEST_MAX_SIGNERS", 1000)
+# Emails to one address per day on a signer's behalf (receipts, confirmations): anyone can type
+# someone else's address into the form, so this keeps it from being used to mail-bomb them.
+SIGNER_MAIL_DAILY_CAP = read(env.int, "SIGNER_MAIL_DAILY_CAP", 3)
+RECEIPT_LINK_MAX_AGE_DAYS = read(env.int, "RECEIPT_LINK_MAX_AGE_DAYS", 365)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
 

@@ -174,3 +174,27 @@ def build_signer_copy(delivery: Delivery) -> EmailMultiAlternatives:
         )
         message.attach_alternative(render_to_string("emails/signer_copy_body.html", context), "text/html")
     return message
+
+
+def build_receipt(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+    """The signer's private link to follow their letters, in the language they signed in."""
+    campaign = signature.campaign
+    language = signature.language or campaign.default_language
+    template = letter_template(campaign, language)
+    context = {
+        "signer_first_name": signature.first_name,
+        "title": template.page_title if template else campaign.name,
+        "url": url,
+        "organisation": campaign.organisation.name,
+        "site_name": settings.SITE_NAME,
+    }
+    with translation.override(language):
+        message = EmailMultiAlternatives(
+            subject=one_line(render_to_string("emails/receipt_subject.txt", context)),
+            body=render_to_string("emails/receipt_body.txt", context),
+            from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
+            to=[signature.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string("emails/receipt_body.html", context), "text/html")
+    return message

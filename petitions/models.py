@@ -31,6 +31,7 @@ class Signature(models.Model):
     consent_text = models.CharField(max_length=500, blank=True, help_text=_("The wording the signer agreed to."))
     show_name_publicly = models.BooleanField(_("show my first name publicly"), default=False)
     wants_copy = models.BooleanField(_("send me a copy of my letter"), default=False)
+    wants_receipt = models.BooleanField(_("email me a private link to follow my letters"), default=False)
     status = models.CharField(max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED)
     source = models.CharField(max_length=64, blank=True, help_text=_("Partner or referrer code."))
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -189,3 +190,21 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} for letter #{self.delivery_id}"
+
+
+class SignerMailCount(models.Model):
+    """How many emails Outcry sent one address today (receipts, confirmations, ...): the per-address
+    daily cap that keeps the signing form from being used to mail-bomb someone (mailcaps.py).
+
+    Keyed by the same keyed hash as Signature.email_hash: no address is stored here.
+    """
+
+    email_hash = models.CharField(max_length=64)
+    day = models.DateField()
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email_hash", "day"], name="one_mail_count_per_address_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.sent} email(s) on {self.day}"

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELDS = (
     "wants_copy",
+    "wants_receipt",
     "first_name",
     "last_name",
     "country",
@@ -82,9 +83,26 @@ def sign_petition(
     )
     delivery_ids = store_signature(signature, letters_for(signature, now=now))
     if delivery_ids is None:
+        if signature.wants_receipt:
+            # The same email as a new signer gets, for the signature already stored (receipts.py).
+            stored = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
+            if stored is not None:
+                transaction.on_commit(partial(enqueue_receipt, stored.pk))
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
+    if signature.wants_receipt:
+        transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature
+
+
+def enqueue_receipt(signature_id: int) -> None:
+    """Ask a worker to email the signer their receipt link; a broker outage costs only the receipt."""
+    from petitions.tasks import send_receipt_task
+
+    try:
+        publish_ids(send_receipt_task, [signature_id])
+    except Exception as exc:  # noqa: BLE001 - the signature and its letters are safe; only the email is lost
+        logger.warning("No receipt for signature %s: broker unreachable (%s)", signature_id, exc)
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:

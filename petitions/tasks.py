@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, digests, mailer, services
+from petitions import counters, digests, mailcaps, mailer, receipts, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -24,6 +24,21 @@ def send_delivery_task(delivery_id: int) -> str:
 def send_signer_copy_task(delivery_id: int) -> None:
     """A courtesy copy for the signer: short Celery retries are enough, the letter itself is safe."""
     services.send_signer_copy(delivery_id=delivery_id)
+
+
+@shared_task(
+    name="petitions.send_receipt",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=4,
+)
+def send_receipt_task(signature_id: int) -> bool:
+    return receipts.send_receipt(signature_id=signature_id)
+
+
+@shared_task(name="petitions.forget_mail_counts")
+def forget_mail_counts_task() -> int:
+    return mailcaps.forget_old_counts()
 
 
 @shared_task(name="petitions.sweep_deliveries")
