@@ -6,41 +6,35 @@ repeat signature that asks for a receipt gets the same email for the signature a
 whoever typed the address learns nothing, and the owner of the address is mailed at most
 SIGNER_MAIL_DAILY_CAP times a day (mailcaps.py).
 
-The link carries a signed, expiring token naming the signature; the page shows target names and
-letter statuses, nothing about the signer and no target address.
+The link carries a signed, expiring token naming the signature (signer_links.py); the page shows
+target names and letter statuses, nothing about the signer and no target address.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
-from django.urls import reverse
 
-from petitions import emails
+from petitions import emails, signer_links
 from petitions.enums import DeliveryStatus
 from petitions.mailcaps import take_mail_slot
 from petitions.models import Delivery, Signature
 
-SALT = "outcry.petitions.receipt"
+PURPOSE = "receipt"
 
 
 def receipt_token(signature: Signature) -> str:
-    return signing.dumps(signature.pk, salt=SALT, compress=True)
+    return signer_links.make_token(signature, purpose=PURPOSE)
 
 
 def signature_for_token(token: str, *, slug: str) -> Signature | None:
     """The signature a receipt link names, or None if the link is forged, expired or not this campaign's."""
-    try:
-        signature_id = signing.loads(token, salt=SALT, max_age=settings.RECEIPT_LINK_MAX_AGE_DAYS * 86400)
-    except signing.BadSignature:
-        return None
-    return Signature.objects.filter(pk=signature_id, campaign__slug=slug).select_related("campaign").first()
+    max_age = settings.RECEIPT_LINK_MAX_AGE_DAYS * 86400
+    return signer_links.signature_for(token, purpose=PURPOSE, slug=slug, max_age_seconds=max_age)
 
 
 def receipt_url(signature: Signature) -> str:
-    path = reverse("petitions:receipt", kwargs={"slug": signature.campaign.slug, "token": receipt_token(signature)})
-    return settings.SITE_URL.rstrip("/") + path
+    return signer_links.absolute_link(signature, purpose=PURPOSE, url_name="petitions:receipt")
 
 
 @dataclass(frozen=True)
