@@ -53,4 +53,17 @@ class CampaignAdmin(admin.ModelAdmin):
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
         ("Sending", {"fields": ["sending_paused", "bcc_email", "offer_signer_copy"]}),
+        (
+            "Abuse defences",
+            {
+                "fields": [
+                    ("abuse_honeypot", "abuse_min_fill_seconds", "abuse_captcha"),
+                    ("abuse_ip_hourly_limit", "abuse_email_daily_limit", "abuse_domain_hourly_limit"),
+                    "abuse_block_disposable",
+                ],
+                "description": "Suspect signatures are held silently: stored, not counted, no letter, "
+                "and their sender sees the usual thank-you page. Review them under Signatures.",
+                "classes": ["collapse"],
+            },
+        ),
     ]

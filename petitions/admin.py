@@ -106,3 +106,6 @@ class DeliveryAdmin(ReadOnlyAdmin):
             "opts": Campaign._meta,
         }
         return TemplateResponse(request, "admin/petitions/test_letter.html", context)
+
+
+from petitions import moderation_admin  # noqa: E402, F401 - block rules and the review actions

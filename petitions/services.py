@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, Target
-from petitions import emails, mailer, mailerrors, pacing
+from petitions import abuse, emails, mailer, mailerrors, pacing
 from petitions.doorbell import publish_ids
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
@@ -62,24 +62,36 @@ def sign_petition(
     consent_text: str = "",
     source: str = "",
 ) -> Signature:
-    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit."""
+    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit.
+
+    A signature the abuse defences suspect is stored as held instead: not counted, no letters, and
+    the caller cannot tell (the return is the same; the status is on the row).
+    """
     if not campaign.is_open():
         raise CampaignNotOpen(campaign.slug)
     now = timezone.now()
+    email, email_key = normalise_email(data["email"]), email_hash(data["email"])
+    hold_reasons = abuse.screen_signature(
+        campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip
+    )
+    status = SignatureStatus.HELD if hold_reasons else SignatureStatus.CONFIRMED
     signature = Signature(
         campaign=campaign,
-        email=normalise_email(data["email"]),
-        email_hash=email_hash(data["email"]),
+        email=email,
+        email_hash=email_key,
         language=language,
         consent_text=consent_text if data.get("consent_to_contact") else "",
         source=source[:64],
         ip_hash=ip_hash(client_ip),
-        status=SignatureStatus.CONFIRMED,
+        status=status,
+        hold_reasons=" ".join(hold_reasons)[:200],
         created_at=now,
-        confirmed_at=now,
+        confirmed_at=now if status == SignatureStatus.CONFIRMED else None,
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
-    delivery_ids = store_signature(signature, letters_for(signature, now=now))
+    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser.
+    letters = letters_for(signature, now=now) if status == SignatureStatus.CONFIRMED else []
+    delivery_ids = store_signature(signature, letters)
     if delivery_ids is None:
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
