@@ -26,9 +26,10 @@ def seconds_since_render(stamp: str, campaign_id: int, *, now: float | None = No
     if not stamp or len(stamp) > 200:
         return None
     try:
-        stamped_campaign, rendered_at = signing.loads(stamp, salt=STAMP_SALT, max_age=STAMP_MAX_AGE)
+        stamped_campaign, rendered_at = signing.loads(stamp, salt=STAMP_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if stamped_campaign != campaign_id or not isinstance(rendered_at, int | float):
         return None
-    return (now or time.time()) - rendered_at
+    elapsed = (now or time.time()) - rendered_at
+    return elapsed if elapsed <= STAMP_MAX_AGE else None
