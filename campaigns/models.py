@@ -27,6 +27,10 @@ class Organisation(models.Model):
         blank=True, help_text=_("Where alerts (bounces, milestones) go; empty: every member's address.")
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text=_("Members must sign in to the admin with a one-time code from an authenticator app."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
