@@ -112,6 +112,10 @@ class Campaign(models.Model):
     abuse_block_disposable = models.BooleanField(
         _("hold disposable addresses"), default=True, help_text=_("Hold signatures from throw-away email services.")
     )
+    # Set when the status first becomes closed; signer data is anonymised a while after that
+    # (or after ends_at), see petitions/retention.py.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signer_data_anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,6 +132,15 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.status == CampaignStatus.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != CampaignStatus.CLOSED:
+            self.closed_at = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -160,6 +160,10 @@ SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
 RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
 # How often paced targets' sending slots are handed out (and how far ahead).
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
+# Signer data (names, emails, city, organisation, message, IP hash, and their traces in stored
+# letters) is anonymised this many days after a campaign closes; beat looks every interval.
+SIGNER_DATA_RETENTION_DAYS = read(env.int, "SIGNER_DATA_RETENTION_DAYS", 180)
+RETENTION_INTERVAL_SECONDS = read(env.float, "RETENTION_INTERVAL_SECONDS", 3600.0)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
 

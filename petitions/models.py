@@ -37,6 +37,8 @@ class Signature(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Why the abuse defences held it (petitions/abuse/), e.g. "honeypot too_fast"; empty if none did.
     hold_reasons = models.CharField(max_length=200, blank=True, editable=False)
+    # When the retention period cleared the signer's personal data (petitions/retention.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
