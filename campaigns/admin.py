@@ -61,4 +61,17 @@ class CampaignAdmin(admin.ModelAdmin):
                 "target's mail limits.",
             },
         ),
+        (
+            "Abuse defences",
+            {
+                "fields": [
+                    ("abuse_honeypot", "abuse_min_fill_seconds", "abuse_captcha"),
+                    ("abuse_ip_hourly_limit", "abuse_email_daily_limit", "abuse_domain_hourly_limit"),
+                    "abuse_block_disposable",
+                ],
+                "description": "Suspect signatures are held silently: stored, not counted, no letter, "
+                "and their sender sees the usual thank-you page. Review them under Signatures.",
+                "classes": ["collapse"],
+            },
+        ),
     ]

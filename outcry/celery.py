@@ -36,6 +36,12 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.signature("petitions.reconcile_counters"),
         name="reconcile counters",
     )
+    sender.add_periodic_task(
+        settings.RETENTION_INTERVAL_SECONDS,
+        sender.signature("petitions.anonymise_closed_campaigns"),
+        name="anonymise signer data after the retention period",
+        queue="beat",
+    )
 
 
 @task_postrun.connect

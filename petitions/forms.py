@@ -52,6 +52,11 @@ class SignForm(forms.Form):
     show_name_publicly = _model_field("show_name_publicly")
     wants_copy = _model_field("wants_copy")
     wants_receipt = _model_field("wants_receipt")
+    # The abuse defences' inputs (petitions/abuse/): rendered outside the cached form by the
+    # {% sign_form_guard %} tag, never shown as errors whatever they contain.
+    homepage = forms.CharField(required=False, strip=False)
+    form_stamp = forms.CharField(required=False)
+    altcha = forms.CharField(required=False)
 
     def __init__(self, *args, allow_message: bool = True, consent_text: str = "", offer_copy: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from campaigns.enums import DeliveryMode
 from campaigns.models import Campaign, Target
-from petitions import emails, mailer, mailerrors, pacing
+from petitions import abuse, emails, mailer, mailerrors, pacing
 from petitions.doorbell import publish_ids
 from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
@@ -64,33 +64,47 @@ def sign_petition(
     consent_text: str = "",
     source: str = "",
 ) -> Signature:
-    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit."""
+    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit.
+
+    A signature the abuse defences suspect is stored as held instead: not counted, no letters, and
+    the caller cannot tell (the return is the same; the status is on the row).
+    """
     if not campaign.is_open():
         raise CampaignNotOpen(campaign.slug)
     now = timezone.now()
+    email, email_key = normalise_email(data["email"]), email_hash(data["email"])
+    hold_reasons = abuse.screen_signature(
+        campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip
+    )
+    status = SignatureStatus.HELD if hold_reasons else SignatureStatus.CONFIRMED
     signature = Signature(
         campaign=campaign,
-        email=normalise_email(data["email"]),
-        email_hash=email_hash(data["email"]),
+        email=email,
+        email_hash=email_key,
         language=language,
         consent_text=consent_text if data.get("consent_to_contact") else "",
         source=source[:64],
         ip_hash=ip_hash(client_ip),
-        status=SignatureStatus.CONFIRMED,
+        status=status,
+        hold_reasons=" ".join(hold_reasons)[:200],
         created_at=now,
-        confirmed_at=now,
+        confirmed_at=now if status == SignatureStatus.CONFIRMED else None,
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
-    delivery_ids = store_signature(signature, letters_for(signature, now=now))
+    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser.
+    letters = letters_for(signature, now=now) if status == SignatureStatus.CONFIRMED else []
+    delivery_ids = store_signature(signature, letters)
+    # No receipt for a suspect: mail on a bot's behalf is exactly what the defences are there to stop.
+    receipt_wanted = signature.wants_receipt and status == SignatureStatus.CONFIRMED
     if delivery_ids is None:
-        if signature.wants_receipt:
+        if receipt_wanted:
             # The same email as a new signer gets, for the signature already stored (receipts.py).
             stored = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
             if stored is not None:
                 transaction.on_commit(partial(enqueue_receipt, stored.pk))
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
-    if signature.wants_receipt:
+    if receipt_wanted:
         transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature
 

@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, digests, mailcaps, mailer, receipts, services
+from petitions import counters, digests, mailcaps, mailer, receipts, retention, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -69,3 +69,8 @@ def reconcile_counters_task() -> int:
 def close_mail_connection(**kwargs) -> None:
     """Say goodbye to the mail server (SMTP QUIT) when a worker process stops."""
     mailer.reset()
+
+
+@shared_task(name="petitions.anonymise_closed_campaigns")
+def anonymise_closed_campaigns_task() -> int:
+    return retention.anonymise_due_campaigns()
