@@ -197,6 +197,10 @@ ALTCHA_COST = read(env.int, "ALTCHA_COST", 1000)
 ALTCHA_MAX_COUNTER = read(env.int, "ALTCHA_MAX_COUNTER", 1000)
 ALTCHA_EXPIRES_SECONDS = read(env.int, "ALTCHA_EXPIRES_SECONDS", 2 * 3600)
 
+# A signing form is a few kilobytes: anything far larger is refused with a 400 (templates/400.html)
+# before a view sees it. Uploaded files (campaign images) are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = read(env.int, "DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+
 # Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
 # networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
 TRUSTED_PROXIES = read(env.list, "TRUSTED_PROXIES", [])
