@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from campaigns.enums import DeliveryMode
 from petitions.counters import add_to_counters
-from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.services import enqueue_deliveries, letters_for
 
@@ -63,29 +64,40 @@ def preview_moderation(*, action: str, signatures: QuerySet[Signature]) -> Moder
             new, requeue = _letters_to_release(signature, now=now)
             to_queue += len(new) + len(requeue)
     elif action == "mark_spam":
-        to_cancel = Delivery.objects.filter(signature__in=movable, status=DeliveryStatus.QUEUED).count()
+        to_cancel = Delivery.objects.filter(signature__in=movable, status__in=CANCELLABLE_STATUSES).count()
     change = {"release": moving, "reject": 0, "mark_spam": -moving}[action]
     return ModerationPreview(action, moving, signatures.count() - moving, to_queue, to_cancel, change)
 
 
 def release_signatures(*, signature_ids: Iterable[int]) -> ModerationResult:
     """Held or rejected -> confirmed: counted, letters created or re-queued, enqueued after commit."""
+    return accept_signatures(signature_ids=signature_ids, from_statuses=MOVES["release"])
+
+
+def accept_signatures(*, signature_ids: Iterable[int], from_statuses: Iterable[str]) -> ModerationResult:
+    """Signatures in `from_statuses` -> confirmed, counted once, with their letters: the one way a
+    signature becomes confirmed after signing (an organiser's release, the signer's confirmation)."""
     now = timezone.now()
     queued, to_enqueue = 0, []
     with transaction.atomic():
         signatures = list(
             Signature.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(signature_ids), status__in=MOVES["release"])
+            .filter(pk__in=list(signature_ids), status__in=list(from_statuses))
             .select_related("campaign")
             .order_by("pk")
         )
         for signature in signatures:
             new, requeue = _letters_to_release(signature, now=now)
             created = Delivery.objects.bulk_create(new)
-            # Unpaced targets' letters are enqueued now; paced ones wait for the dispatcher's slots.
-            unpaced = [letter.pk for letter in requeue if not letter.target.hourly_cap]
+            digest = signature.campaign.delivery_mode == DeliveryMode.DIGEST
+            # Unpaced targets' letters are enqueued now; paced ones wait for the dispatcher's slots,
+            # and in digest mode every letter waits for the next digest.
+            unpaced = [] if digest else [letter.pk for letter in requeue if not letter.target.hourly_cap]
             Delivery.objects.filter(pk__in=[letter.pk for letter in requeue]).update(
-                status=DeliveryStatus.QUEUED, next_attempt_at=now, enqueued_at=None, last_error=""
+                status=DeliveryStatus.BATCHED if digest else DeliveryStatus.QUEUED,
+                next_attempt_at=now,
+                enqueued_at=None,
+                last_error="",
             )
             Delivery.objects.filter(pk__in=unpaced).update(enqueued_at=now)
             queued += len(created) + len(requeue)
@@ -131,7 +143,7 @@ def mark_signatures_as_spam(*, signature_ids: Iterable[int]) -> ModerationResult
         )
         ids = [s.pk for s in signatures]
         Signature.objects.filter(pk__in=ids).update(status=SignatureStatus.REJECTED, hold_reasons=SPAM_MARK)
-        cancelled = Delivery.objects.filter(signature_id__in=ids, status=DeliveryStatus.QUEUED).update(
+        cancelled = Delivery.objects.filter(signature_id__in=ids, status__in=CANCELLABLE_STATUSES).update(
             status=DeliveryStatus.CANCELLED, last_error=SPAM_REASON, enqueued_at=None
         )
         _count(signatures, -1)

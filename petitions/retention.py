@@ -20,7 +20,7 @@ from django.utils import timezone
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from petitions.emails import signer_values
-from petitions.enums import DeliveryStatus
+from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus
 from petitions.models import Delivery, Signature
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def _anonymise_batch(campaign: Campaign, now: datetime, batch_size: int) -> int:
         if not signatures:
             return 0
         ids = [signature.pk for signature in signatures]
-        Delivery.objects.filter(signature_id__in=ids, status=DeliveryStatus.QUEUED).update(
+        Delivery.objects.filter(signature_id__in=ids, status__in=CANCELLABLE_STATUSES).update(
             status=DeliveryStatus.CANCELLED, last_error=CANCELLED_REASON, enqueued_at=None
         )
         by_signature = {signature.pk: signature for signature in signatures}

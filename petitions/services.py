@@ -17,10 +17,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from campaigns.enums import DeliveryMode
 from campaigns.models import Campaign, Target
 from petitions import abuse, emails, mailer, mailerrors, pacing
 from petitions.doorbell import publish_ids
-from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import email_hash, ip_hash, normalise_email
 from petitions.sending_sql import claim_and_load, record_sent
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELDS = (
     "wants_copy",
+    "wants_receipt",
     "first_name",
     "last_name",
     "country",
@@ -74,7 +76,12 @@ def sign_petition(
     hold_reasons = abuse.screen_signature(
         campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip
     )
-    status = SignatureStatus.HELD if hold_reasons else SignatureStatus.CONFIRMED
+    if hold_reasons:
+        status = SignatureStatus.HELD
+    elif campaign.require_confirmation:
+        status = SignatureStatus.PENDING
+    else:
+        status = SignatureStatus.CONFIRMED
     signature = Signature(
         campaign=campaign,
         email=email,
@@ -89,28 +96,68 @@ def sign_petition(
         confirmed_at=now if status == SignatureStatus.CONFIRMED else None,
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
-    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser.
+    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser, a
+    # pending one for its signer's confirmation (confirmations.py).
     letters = letters_for(signature, now=now) if status == SignatureStatus.CONFIRMED else []
     delivery_ids = store_signature(signature, letters)
     if delivery_ids is None:
+        if status != SignatureStatus.HELD:
+            _mail_repeat_signer(campaign=campaign, email_key=email_key, wants_receipt=signature.wants_receipt)
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
+    # No mail on a suspect's behalf: that is exactly what the defences are there to stop.
+    if status == SignatureStatus.PENDING:
+        transaction.on_commit(partial(enqueue_signer_mail, "confirmation", signature.pk))
+    elif status == SignatureStatus.CONFIRMED and signature.wants_receipt:
+        transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature
+
+
+def _mail_repeat_signer(*, campaign: Campaign, email_key: str, wants_receipt: bool) -> None:
+    """A repeat signature gets the email a new one would (receipts.py): the confirmation link again
+    while the stored signature is pending, else the receipt if asked for. Whoever typed the address
+    learns nothing; its owner is mailed within the daily cap."""
+    stored = Signature.objects.filter(campaign=campaign, email_hash=email_key).values_list("pk", "status").first()
+    if stored is None:
+        return
+    if stored[1] == SignatureStatus.PENDING:
+        transaction.on_commit(partial(enqueue_signer_mail, "confirmation", stored[0]))
+    elif wants_receipt:
+        transaction.on_commit(partial(enqueue_receipt, stored[0]))
+
+
+def enqueue_receipt(signature_id: int) -> None:
+    enqueue_signer_mail("receipt", signature_id)
+
+
+def enqueue_signer_mail(kind: str, signature_id: int) -> None:
+    """Ask a worker to email a signer their link (receipt or confirmation); a broker outage costs the
+    email only, and signing again sends it again."""
+    from petitions.tasks import send_confirmation_task, send_receipt_task
+
+    task = {"receipt": send_receipt_task, "confirmation": send_confirmation_task}[kind]
+    try:
+        publish_ids(task, [signature_id])
+    except Exception as exc:  # noqa: BLE001 - the signature and its letters are safe; only the email is lost
+        logger.warning("No %s email for signature %s: broker unreachable (%s)", kind, signature_id, exc)
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
     """Unsaved queued letters, one per active target of the signature's campaign.
 
     Letters to an unpaced target are marked enqueued (their ids are published after commit); letters
-    to a paced target wait for the dispatcher, which hands out that target's sending slots.
+    to a paced target wait for the dispatcher, which hands out that target's sending slots. In digest
+    mode they wait, batched, for the next digest (digests.py).
     """
+    batched = signature.campaign.delivery_mode == DeliveryMode.DIGEST
     return [
         Delivery(
             campaign_id=signature.campaign_id,
             signature=signature,
             target=target,
+            status=DeliveryStatus.BATCHED if batched else DeliveryStatus.QUEUED,
             next_attempt_at=now,
-            enqueued_at=None if target.hourly_cap else now,
+            enqueued_at=None if batched or target.hourly_cap else now,
             created_at=now,
         )
         # .all() uses the targets prefetched with the cached campaign page when there are any;
@@ -157,8 +204,9 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     delivery = claim_and_load(delivery_id, now)
     if delivery is None:
         return SendResult("skipped", "not queued or not due")
-    target = delivery.target
-    if delivery.signature.status != SignatureStatus.CONFIRMED or (not target.is_active and target.bounced_at is None):
+    target, signature = delivery.target, delivery.signature
+    signature_withdrawn = signature is not None and signature.status != SignatureStatus.CONFIRMED
+    if signature_withdrawn or (not target.is_active and target.bounced_at is None):
         _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
         return SendResult(DeliveryStatus.CANCELLED)
     if not target.is_active:
@@ -183,7 +231,7 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     status = getattr(message, "anymail_status", None)
     provider_id = (status.message_id if status else None) or message.extra_headers["Message-ID"]
     mark_sent(delivery=delivery, message_id=str(provider_id), sent_at=now)
-    if delivery.signature.wants_copy and delivery.campaign.offer_signer_copy:
+    if signature is not None and signature.wants_copy and delivery.campaign.offer_signer_copy:
         _enqueue_signer_copy(delivery)
     return SendResult(DeliveryStatus.SENT)
 
@@ -300,8 +348,9 @@ def release_held_letters(*, target: Target) -> int:
 
 
 def cancel_pending_letters(*, target: Target, reason: str = "The target was deactivated.") -> int:
-    """Cancel the queued letters of a target (letters being sent right now finish)."""
-    return Delivery.objects.filter(target=target, status=DeliveryStatus.QUEUED).update(
+    """Cancel the queued letters of a target, and those waiting for a digest (letters being sent
+    right now finish)."""
+    return Delivery.objects.filter(target=target, status__in=CANCELLABLE_STATUSES).update(
         status=DeliveryStatus.CANCELLED, last_error=reason, enqueued_at=None
     )
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("c/<slug:slug>/sign/", views.campaign_detail, name="sign"),
     path("c/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
+    path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
+    path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
 ]

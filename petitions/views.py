@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.enums import CampaignPhase
+from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page
-from petitions import services
+from petitions import confirmations, receipts, services
+from petitions.enums import SignatureStatus
 from petitions.forms import DEFAULT_CONSENT_TEXT, SignForm
 from petitions.privacy import client_ip
 from petitions.selectors import campaign_counters, public_counters
@@ -83,6 +84,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "template": page.template,
         "counters": campaign_counters(page.campaign),
         "refresh_counters_after_ms": 3000,
+        "digest": page.campaign.delivery_mode == DeliveryMode.DIGEST,
         "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
     }
     return render(request, "petitions/thanks.html", context)
@@ -97,4 +99,52 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
+    return response
+
+
+@require_GET
+def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A signer's private page: how each of their letters is doing."""
+    signature = receipts.signature_for_token(token, slug=slug)
+    if signature is None:
+        raise Http404("This link is not valid any more")
+    page = _page_or_404(slug)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "signed_at": signature.created_at,
+        "letters": receipts.letter_progress(signature),
+    }
+    return _private(render(request, "petitions/receipt.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The page behind the confirmation link: GET shows a button, only its POST confirms (mail
+    scanners fetch links, they do not press buttons). Never cached, never indexed."""
+    signature = confirmations.signature_for_token(token, slug=slug)
+    if signature is None:
+        raise Http404("This confirmation link is not valid any more")
+    page = _page_or_404(slug)
+    if request.method == "POST":
+        confirmations.confirm_signature(signature=signature)
+        return redirect("petitions:confirm", slug=slug, token=token)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "confirmed": signature.status == SignatureStatus.CONFIRMED,
+        "counters": campaign_counters(page.campaign),
+        "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
+    }
+    return _private(render(request, "petitions/confirm.html", context))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A signer's own page, reached by a private link: not stored, not indexed, and the link in its
+    address is not passed on to other sites."""
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response
