@@ -2,12 +2,15 @@
 public page, the admin's signature and letter views, the review page and the letter itself: none
 may come out as markup or script."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.core import mail
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import MessageTemplate, Target
-from petitions import services
+from petitions import confirmations, emails, receipts, services
+from petitions.enums import SignatureStatus
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import XSS, executable_marks
 from tests.factories import CampaignFactory, TargetFactory, live_campaign
@@ -57,6 +60,16 @@ def public_pages(client, campaign, form) -> dict[str, str]:
     return {name: response.content.decode() for name, response in pages.items()}
 
 
+def signer_pages(client, signature) -> dict[str, str]:
+    """The signer's private pages, reached by their emailed links."""
+    pages = {"receipt": client.get(urlsplit(receipts.receipt_url(signature)).path)}
+    Signature.objects.filter(pk=signature.pk).update(status=SignatureStatus.PENDING)
+    pages["confirm"] = client.get(urlsplit(confirmations.confirmation_url(signature)).path)
+    Signature.objects.filter(pk=signature.pk).update(status=SignatureStatus.CONFIRMED)
+    assert {name: r.status_code for name, r in pages.items()} == {"receipt": 200, "confirm": 200}
+    return {name: response.content.decode() for name, response in pages.items()}
+
+
 def signer_form(payload: str, email: str = "mallory@example.net") -> dict:
     return {
         "first_name": payload[:100],
@@ -85,9 +98,12 @@ def test_payload_never_becomes_markup_on_public_pages_or_in_letters(client, payl
     sign_and_send(client, campaign, form)
     services.send_signer_copy(delivery_id=Delivery.objects.first().pk)
 
-    rendered = public_pages(client, campaign, form)
+    signature = Signature.objects.get()
+    rendered = public_pages(client, campaign, form) | signer_pages(client, signature)
     for message in mail.outbox:
         rendered[f"mail to {message.to}"] = message.alternatives[0][0]
+    for build, url in ((emails.build_receipt, "/r"), (emails.build_confirmation, "/c")):
+        rendered[build.__name__] = build(signature=signature, url=url).alternatives[0][0]
 
     assert len(mail.outbox) == 3  # two letters and the signer's copy
     assert {name: marks for name, html in rendered.items() if (marks := executable_marks(html))} == {}
