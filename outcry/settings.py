@@ -269,6 +269,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# Only organisers have sessions (signers never log in): a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = read(env.int, "SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; the forms carry the token
