@@ -185,6 +185,8 @@ SIGNER_MAIL_DAILY_CAP = read(env.int, "SIGNER_MAIL_DAILY_CAP", 3)
 RECEIPT_LINK_MAX_AGE_DAYS = read(env.int, "RECEIPT_LINK_MAX_AGE_DAYS", 365)
 # Double opt-in: how long a confirmation link works; unconfirmed signatures are deleted after it.
 CONFIRMATION_EXPIRY_DAYS = read(env.int, "CONFIRMATION_EXPIRY_DAYS", 7)
+# How long the emailed link to see, download or erase one's signatures works.
+DATA_LINK_MAX_AGE_HOURS = read(env.int, "DATA_LINK_MAX_AGE_HOURS", 24)
 # Signer data (names, emails, city, organisation, message, IP hash, and their traces in stored
 # letters) is anonymised this many days after a campaign closes; beat looks every interval.
 SIGNER_DATA_RETENTION_DAYS = read(env.int, "SIGNER_DATA_RETENTION_DAYS", 180)

@@ -188,6 +188,11 @@ def build_confirmation(*, signature: Signature, url: str) -> EmailMultiAlternati
     )
 
 
+def build_data_link(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+    """The link to see, download or erase every signature of the address."""
+    return _signer_link_email("data_link", signature=signature, url=url, hours=settings.DATA_LINK_MAX_AGE_HOURS)
+
+
 def _signer_link_email(name: str, *, signature: Signature, url: str, **extra) -> EmailMultiAlternatives:
     """An email from the platform to a signer with one private link, in the language they signed in
     (templates emails/<name>_subject.txt, _body.txt and _body.html)."""

@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import confirmations, counters, digests, mailcaps, mailer, receipts, retention, services
+from petitions import confirmations, counters, data_requests, digests, mailcaps, mailer, receipts, retention, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -88,4 +88,15 @@ def close_mail_connection(**kwargs) -> None:
 
 @shared_task(name="petitions.anonymise_closed_campaigns")
 def anonymise_closed_campaigns_task() -> int:
-    return retention.anonymise_due_campaigns()
+    """Retention, and erasures a signer asked for that could not finish at once."""
+    return retention.anonymise_due_campaigns() + data_requests.finish_erasures()
+
+
+@shared_task(
+    name="petitions.send_data_link",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=4,
+)
+def send_data_link_task(signature_id: int) -> bool:
+    return data_requests.send_data_link(signature_id=signature_id)
