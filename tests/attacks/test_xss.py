@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import MessageTemplate, Target
-from petitions import confirmations, emails, receipts, services
+from petitions import confirmations, data_requests, emails, receipts, services
 from petitions.enums import SignatureStatus
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import XSS, executable_marks
@@ -66,7 +66,12 @@ def signer_pages(client, signature) -> dict[str, str]:
     Signature.objects.filter(pk=signature.pk).update(status=SignatureStatus.PENDING)
     pages["confirm"] = client.get(urlsplit(confirmations.confirmation_url(signature)).path)
     Signature.objects.filter(pk=signature.pk).update(status=SignatureStatus.CONFIRMED)
-    assert {name: r.status_code for name, r in pages.items()} == {"receipt": 200, "confirm": 200}
+    data_path = urlsplit(data_requests.data_link(signature.email_hash)).path
+    pages["my data"] = client.get(data_path)
+    pages["my data request"] = client.get(reverse("petitions:my_data_request"))
+    export = client.get(f"{data_path}export.json")
+    assert export["Content-Type"].startswith("application/json")
+    assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(pages, 200)
     return {name: response.content.decode() for name, response in pages.items()}
 
 
@@ -102,7 +107,7 @@ def test_payload_never_becomes_markup_on_public_pages_or_in_letters(client, payl
     rendered = public_pages(client, campaign, form) | signer_pages(client, signature)
     for message in mail.outbox:
         rendered[f"mail to {message.to}"] = message.alternatives[0][0]
-    for build, url in ((emails.build_receipt, "/r"), (emails.build_confirmation, "/c")):
+    for build, url in ((emails.build_receipt, "/r"), (emails.build_confirmation, "/c"), (emails.build_data_link, "/d")):
         rendered[build.__name__] = build(signature=signature, url=url).alternatives[0][0]
 
     assert len(mail.outbox) == 3  # two letters and the signer's copy
