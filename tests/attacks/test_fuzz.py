@@ -69,7 +69,7 @@ def assert_storable(signature: Signature) -> None:
 FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
 
-@hypothesis_settings(max_examples=3000, **FUZZ)
+@hypothesis_settings(max_examples=2000, **FUZZ)
 @given(data=FORMS)
 def test_random_forms_never_store_invalid_input(campaign, data):
     """The view's own steps (views.campaign_detail: its form, then sign_petition), without rendering
