@@ -218,7 +218,7 @@ ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
 # Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.
 ABUSE_REDIS_URL = read(env.str, "ABUSE_REDIS_URL", REDIS_URL)
 # The self-hosted proof-of-work captcha: each try costs the browser ALTCHA_COST PBKDF2 rounds and it
-# needs on average ALTCHA_MAX_COUNTER * 3/4 tries (about a second on a phone with the defaults).
+# needs on average ALTCHA_MAX_COUNTER * 3/4 tries.
 ALTCHA_HMAC_KEY = read(env.str, "ALTCHA_HMAC_KEY", "") or SECRET_KEY
 ALTCHA_COST = read(env.int, "ALTCHA_COST", 1000)
 ALTCHA_MAX_COUNTER = read(env.int, "ALTCHA_MAX_COUNTER", 1000)
