@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.enums import CampaignPhase
 from campaigns.selectors import CampaignPage, campaign_page
+from outcry.languages import same_family
 from petitions import services
 from petitions.forms import DEFAULT_CONSENT_TEXT, SignForm
 from petitions.privacy import client_ip
@@ -57,7 +58,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         except services.CampaignNotOpen:
             form.add_error(None, _("This campaign is not accepting signatures right now."))
         if not form.errors:
-            return redirect("petitions:thanks", slug=campaign.slug)
+            return redirect(same_family(request, "petitions:thanks", slug=campaign.slug))
     phase = campaign.phase()
     context = {
         "page": page,
