@@ -158,3 +158,22 @@ def test_catalogue_translates_every_interface_string(language):
 
     assert _untranslated(po) == []
     assert (LOCALE / language / "LC_MESSAGES" / "django.mo").is_file(), "run `make test`: it compiles the catalogues"
+
+
+def test_image_build_compiles_every_catalogue(tmp_path):
+    """The Dockerfile's compile step (the part between apt-get install and purge), on a copy of locale/."""
+    import shutil
+    import subprocess
+
+    from tests.test_compose import dockerfile_instructions
+
+    (step,) = [
+        arguments for keyword, arguments in dockerfile_instructions() if keyword == "RUN" and "msgfmt" in arguments
+    ]
+    (compile_command,) = [part.strip() for part in step.split("&&") if "msgfmt" in part]
+    shutil.copytree(LOCALE, tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
+
+    subprocess.run(["sh", "-c", compile_command], cwd=tmp_path, check=True, timeout=60)
+
+    compiled = sorted(path.parent.parent.name for path in (tmp_path / "locale").glob("*/LC_MESSAGES/django.mo"))
+    assert compiled == sorted(code for code, _name in settings.LANGUAGES)
