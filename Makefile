@@ -65,7 +65,21 @@ $(CHROMIUM):
 		echo "Chromium is missing: install Debian's package 'chromium' (sudo apt-get install chromium)."; exit 1; \
 	fi
 
-test: $(VENV)/.dev $(CHROMIUM) $(MO_FILES)
+# The browser tests' accessibility checker, axe-core, from the npm registry (pinned in
+# package-lock.json; never shipped). Node.js and npm are Debian's, installed like Chromium.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get install -y -qq nodejs npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nodejs npm)); \
+		else \
+			echo "npm is missing: install Debian's packages 'nodejs' and 'npm'."; exit 1; \
+		fi; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev $(CHROMIUM) $(MO_FILES) $(AXE)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -89,5 +103,5 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf var staticfiles .pytest_cache .ruff_cache
+	rm -rf var staticfiles .pytest_cache .ruff_cache node_modules
 	find locale -name "*.mo" -delete

@@ -36,13 +36,30 @@ def browser():
         browser.close()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
 @pytest.fixture
-def phone(browser):
+def new_page(browser):
+    """Pages in fresh contexts: new_page(locale="az", **DESKTOP). The page's Content-Security-Policy is
+    bypassed only so that the accessibility checker can be injected; the app's own scripts are files."""
+    contexts = []
+
+    def make(locale: str = "en", **options):
+        context = browser.new_context(locale=locale, bypass_csp=True, **(PHONE | options))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_page):
     """A phone-sized page (390 x 844, touch) in English."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en")
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_page("en")
 
 
 @pytest.fixture
