@@ -44,3 +44,12 @@ def language_links(context) -> list[LanguageLink]:
             )
         )
     return links
+
+
+@register.filter
+def text_direction(language: str) -> str:
+    """ "rtl" or "ltr" for a language code, for content whose language may differ from the page's."""
+    try:
+        return "rtl" if get_language_info(language)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
