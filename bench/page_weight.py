@@ -78,8 +78,20 @@ def main(argv: list[str] | None = None) -> int:
     env = production_env(port)
     python = str(ROOT / ".venv" / "bin" / "python")
     db.recreate(DATABASE)
-    server = Server("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "outcry.wsgi", "--bind", f"127.0.0.1:{port}",
-                                 "-c", str(ROOT / "bench" / "gunicorn.conf.py")], cwd=ROOT, env=env, log=log)
+    server = Server(
+        "gunicorn",
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "outcry.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "-c",
+            str(ROOT / "bench" / "gunicorn.conf.py"),
+        ],
+        cwd=ROOT,
+        env=env,
+        log=log,
+    )
     try:
         run_command([python, "manage.py", "collectstatic", "--noinput", "--clear"], cwd=ROOT, env=env, log=log)
         run_command([python, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, log=log, timeout=300)
