@@ -31,12 +31,7 @@ class Counters:
         return min(100, self.signatures * 100 // self.goal)
 
     def as_json(self) -> dict:
-        return {
-            "signatures": self.signatures,
-            "emails_sent": self.emails_sent,
-            "goal": self.goal,
-            "goal_reached": self.goal_reached,
-        }
+        return {"signatures": self.signatures, "emails_sent": self.emails_sent, "goal": self.goal}
 
 
 def public_counters(slug: str, language: str) -> dict | None:
