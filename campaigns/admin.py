@@ -52,5 +52,13 @@ class CampaignAdmin(admin.ModelAdmin):
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
-        ("Sending", {"fields": ["sending_paused", "bcc_email", "offer_signer_copy"]}),
+        (
+            "Sending",
+            {
+                "fields": ["sending_paused", ("delivery_mode", "digest_period"), "bcc_email", "offer_signer_copy"],
+                "description": "In digest mode each target gets one letter per period naming every new "
+                "signer, with their messages: the pressure of every signature without tripping the "
+                "target's mail limits.",
+            },
+        ),
     ]

@@ -15,7 +15,8 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     """The sweeper heals lost enqueues and crashed sends, the dispatcher hands out paced targets'
-    sending slots, the reconciler keeps counters exact."""
+    sending slots, the composer writes digests of ended periods, the reconciler keeps counters
+    exact. All of them run on the "beat" queue (settings.CELERY_TASK_ROUTES)."""
     from django.conf import settings
 
     sender.add_periodic_task(
@@ -26,6 +27,10 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.signature("petitions.dispatch_paced_letters"),
         name="dispatch paced letters",
     )
+    sender.add_periodic_task(
+        settings.DIGEST_COMPOSE_INTERVAL_SECONDS, sender.signature("petitions.compose_digests"), name="compose digests"
+    )
+    sender.add_periodic_task(3600, sender.signature("petitions.forget_mail_counts"), name="forget mail counts")
     sender.add_periodic_task(
         settings.RECONCILE_INTERVAL_SECONDS,
         sender.signature("petitions.reconcile_counters"),

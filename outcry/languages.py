@@ -15,8 +15,9 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_supported_language_variant, override
 
-# The unprefixed copies of the public URLs are included under these instance namespaces.
-NEGOTIATED = {"campaigns": "campaigns-negotiated", "petitions": "petitions-negotiated"}
+# The prefixed copies of the public URLs are included under these instance namespaces; the
+# unprefixed ones keep the apps' own, so every existing reverse() still gives the old addresses.
+PREFIXED = {"campaigns": "campaigns-i18n", "petitions": "petitions-i18n"}
 LANGUAGE_PARAMETER = "lang"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -35,11 +36,11 @@ def page_in_language(request: HttpRequest, language: str, query: dict[str, str] 
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    if match.app_name not in NEGOTIATED:
+    if match.app_name not in PREFIXED:
         return None
     try:
         with override(language):
-            path = reverse(f"{match.app_name}:{match.url_name}", args=match.args, kwargs=match.kwargs)
+            path = reverse(f"{PREFIXED[match.app_name]}:{match.url_name}", args=match.args, kwargs=match.kwargs)
     except NoReverseMatch:
         return None
     params = {name: value for name, value in request.GET.items() if name != LANGUAGE_PARAMETER}
@@ -50,10 +51,10 @@ def page_in_language(request: HttpRequest, language: str, query: dict[str, str] 
 def same_family(request: HttpRequest, name: str, **kwargs) -> str:
     """reverse() in the URL family the request came through: an unprefixed page links and
     redirects to unprefixed pages (the visitor's language), a prefixed one to its own language."""
-    namespace = request.resolver_match.namespace if request.resolver_match else ""
+    namespace = request.resolver_match.namespace if request and request.resolver_match else ""
     app_name, url_name = name.split(":")
-    if namespace == NEGOTIATED.get(app_name):
-        return reverse(f"{namespace}:{url_name}", kwargs=kwargs)
+    if namespace in PREFIXED.values():
+        return reverse(f"{PREFIXED[app_name]}:{url_name}", kwargs=kwargs)
     return reverse(name, kwargs=kwargs)
 
 

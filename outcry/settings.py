@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from outcry.envtools import read, require_strong_secret, strict_bool
 
@@ -126,6 +127,19 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_timeout": 5,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Letters wait on the default queue; the periodic housekeeping (sweeper, dispatcher, reconciler, ...)
+# has a queue of its own, so a backlog of thousands of letters never delays the tasks that heal and
+# pace it. A worker consumes every queue declared here unless started with -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("beat"))
+BEAT_TASKS = (
+    "petitions.sweep_deliveries",
+    "petitions.dispatch_paced_letters",
+    "petitions.reconcile_counters",
+    "petitions.compose_digests",
+    "petitions.forget_mail_counts",
+)
+CELERY_TASK_ROUTES = {name: {"queue": "beat"} for name in BEAT_TASKS}
 # Celery's Django fixup closes the database connection around every task unless told to reuse it:
 # that was a new PostgreSQL connection per letter, half a worker's cost (bench/README.md, Drain).
 # Connections are still retired by CONN_MAX_AGE and health checks (outcry/celery.py).
@@ -149,6 +163,14 @@ SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
 RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
 # How often paced targets' sending slots are handed out (and how far ahead).
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
+# Digest mode: how often ended periods are looked for, and the most signers one digest names
+# (more make several parts; a mail of ~1,000 names and messages stays well under providers' limits).
+DIGEST_COMPOSE_INTERVAL_SECONDS = read(env.float, "DIGEST_COMPOSE_INTERVAL_SECONDS", 60.0)
+DIGEST_MAX_SIGNERS = read(env.int, "DIGEST_MAX_SIGNERS", 1000)
+# Emails to one address per day on a signer's behalf (receipts, confirmations): anyone can type
+# someone else's address into the form, so this keeps it from being used to mail-bomb them.
+SIGNER_MAIL_DAILY_CAP = read(env.int, "SIGNER_MAIL_DAILY_CAP", 3)
+RECEIPT_LINK_MAX_AGE_DAYS = read(env.int, "RECEIPT_LINK_MAX_AGE_DAYS", 365)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
 

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from campaigns.enums import DeliveryMode
 from campaigns.models import Campaign, Target
 from petitions import emails, mailer, mailerrors, pacing
 from petitions.doorbell import publish_ids
-from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import email_hash, ip_hash, normalise_email
 from petitions.sending_sql import claim_and_load, record_sent
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELDS = (
     "wants_copy",
+    "wants_receipt",
     "first_name",
     "last_name",
     "country",
@@ -81,24 +83,44 @@ def sign_petition(
     )
     delivery_ids = store_signature(signature, letters_for(signature, now=now))
     if delivery_ids is None:
+        if signature.wants_receipt:
+            # The same email as a new signer gets, for the signature already stored (receipts.py).
+            stored = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
+            if stored is not None:
+                transaction.on_commit(partial(enqueue_receipt, stored.pk))
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
+    if signature.wants_receipt:
+        transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature
+
+
+def enqueue_receipt(signature_id: int) -> None:
+    """Ask a worker to email the signer their receipt link; a broker outage costs only the receipt."""
+    from petitions.tasks import send_receipt_task
+
+    try:
+        publish_ids(send_receipt_task, [signature_id])
+    except Exception as exc:  # noqa: BLE001 - the signature and its letters are safe; only the email is lost
+        logger.warning("No receipt for signature %s: broker unreachable (%s)", signature_id, exc)
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
     """Unsaved queued letters, one per active target of the signature's campaign.
 
     Letters to an unpaced target are marked enqueued (their ids are published after commit); letters
-    to a paced target wait for the dispatcher, which hands out that target's sending slots.
+    to a paced target wait for the dispatcher, which hands out that target's sending slots. In digest
+    mode they wait, batched, for the next digest (digests.py).
     """
+    batched = signature.campaign.delivery_mode == DeliveryMode.DIGEST
     return [
         Delivery(
             campaign_id=signature.campaign_id,
             signature=signature,
             target=target,
+            status=DeliveryStatus.BATCHED if batched else DeliveryStatus.QUEUED,
             next_attempt_at=now,
-            enqueued_at=None if target.hourly_cap else now,
+            enqueued_at=None if batched or target.hourly_cap else now,
             created_at=now,
         )
         # .all() uses the targets prefetched with the cached campaign page when there are any;
@@ -145,8 +167,9 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     delivery = claim_and_load(delivery_id, now)
     if delivery is None:
         return SendResult("skipped", "not queued or not due")
-    target = delivery.target
-    if delivery.signature.status != SignatureStatus.CONFIRMED or (not target.is_active and target.bounced_at is None):
+    target, signature = delivery.target, delivery.signature
+    signature_withdrawn = signature is not None and signature.status != SignatureStatus.CONFIRMED
+    if signature_withdrawn or (not target.is_active and target.bounced_at is None):
         _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
         return SendResult(DeliveryStatus.CANCELLED)
     if not target.is_active:
@@ -171,7 +194,7 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     status = getattr(message, "anymail_status", None)
     provider_id = (status.message_id if status else None) or message.extra_headers["Message-ID"]
     mark_sent(delivery=delivery, message_id=str(provider_id), sent_at=now)
-    if delivery.signature.wants_copy and delivery.campaign.offer_signer_copy:
+    if signature is not None and signature.wants_copy and delivery.campaign.offer_signer_copy:
         _enqueue_signer_copy(delivery)
     return SendResult(DeliveryStatus.SENT)
 
@@ -288,8 +311,9 @@ def release_held_letters(*, target: Target) -> int:
 
 
 def cancel_pending_letters(*, target: Target, reason: str = "The target was deactivated.") -> int:
-    """Cancel the queued letters of a target (letters being sent right now finish)."""
-    return Delivery.objects.filter(target=target, status=DeliveryStatus.QUEUED).update(
+    """Cancel the queued letters of a target, and those waiting for a digest (letters being sent
+    right now finish)."""
+    return Delivery.objects.filter(target=target, status__in=CANCELLABLE_STATUSES).update(
         status=DeliveryStatus.CANCELLED, last_error=reason, enqueued_at=None
     )
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<slug:slug>/sign/", views.campaign_detail, name="sign"),
     path("c/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
+    path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
     # For partner sites: the only views that may be framed (outcry/framing.py).
     path("c/<slug:slug>/embed/", views.embed, name="embed"),
     path("c/<slug:slug>/embed/thanks/", views.embed_thanks, name="embed_thanks"),

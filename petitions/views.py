@@ -14,11 +14,11 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.enums import CampaignPhase
+from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page
 from outcry.framing import allow_framing
 from outcry.languages import same_family
-from petitions import services
+from petitions import receipts, services
 from petitions.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
 from petitions.forms import DEFAULT_CONSENT_TEXT, SignForm
 from petitions.privacy import client_ip
@@ -84,8 +84,10 @@ def _page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
         "phase": phase,
         "open": phase == CampaignPhase.OPEN,
         "counters": campaign_counters(campaign),
+        # One address in every language: browsers and proxies cache a single copy.
+        "counter_url": reverse("petitions:counter", args=[campaign.slug]),
         # Unprefixed: whoever opens a shared link gets the page in their own language.
-        "share_url": request.build_absolute_uri(reverse("petitions-negotiated:campaign", args=[campaign.slug])),
+        "share_url": request.build_absolute_uri(reverse("petitions:campaign", args=[campaign.slug])),
         "image_url": request.build_absolute_uri(campaign.image.url) if campaign.image else "",
         **extra,
     }
@@ -108,7 +110,9 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """The same for every signer (nothing personal on it), so it is cached whole for a moment; its
     script refreshes the counters a few seconds after loading, to count the signer who just signed."""
     page = _page_or_404(slug)
-    return render(request, "petitions/thanks.html", _page_context(request, page, refresh_counters_after_ms=3000))
+    digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
+    context = _page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
+    return render(request, "petitions/thanks.html", context)
 
 
 @csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/embedding.py
@@ -162,4 +166,26 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
+    return response
+
+
+@require_GET
+def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A signer's private page: how each of their letters is doing. Never cached, never indexed,
+    and the token in its address is not passed on to other sites."""
+    signature = receipts.signature_for_token(token, slug=slug)
+    if signature is None:
+        raise Http404("This link is not valid any more")
+    page = _page_or_404(slug)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "signed_at": signature.created_at,
+        "letters": receipts.letter_progress(signature),
+    }
+    response = render(request, "petitions/receipt.html", context)
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

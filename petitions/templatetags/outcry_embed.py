@@ -19,8 +19,8 @@ class EmbedSnippets:
 @register.simple_tag
 def embed_snippets(campaign) -> EmbedSnippets:
     site = settings.SITE_URL
-    frame_url = site + reverse("petitions-negotiated:embed", args=[campaign.slug]) + "?form=1"
-    script_url = site + reverse("petitions-negotiated:embed_script")
+    frame_url = site + reverse("petitions:embed", args=[campaign.slug]) + "?form=1"
+    script_url = site + reverse("petitions:embed_script")
     title = escape(campaign.name)
     return EmbedSnippets(
         iframe=(

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
-from outcry.languages import LANGUAGE_PARAMETER, page_in_language
+from outcry.languages import LANGUAGE_PARAMETER, page_in_language, same_family
 
 register = template.Library()
 
@@ -44,6 +44,12 @@ def language_links(context) -> list[LanguageLink]:
             )
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, name: str, **kwargs) -> str:
+    """{% url %} that stays in the current page's family: a link on /az/... leads to /az/..."""
+    return same_family(context.get("request"), name, **kwargs)
 
 
 @register.filter

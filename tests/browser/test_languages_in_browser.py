@@ -87,5 +87,6 @@ def test_keyboard_goes_through_the_form_in_reading_order(phone, live_server, cam
         "message",
         "consent_to_contact",
         "show_name_publicly",
+        "wants_receipt",
     ]
     assert phone.evaluate("document.activeElement.type") == "submit"

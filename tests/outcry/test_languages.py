@@ -18,7 +18,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 
 def campaign_url(campaign, language: str) -> str:
     with override(language):
-        return reverse("petitions:campaign", args=[campaign.slug])
+        return reverse("petitions-i18n:campaign", args=[campaign.slug])
 
 
 def test_campaign_page_under_a_language_prefix_speaks_that_language(client, campaign):
