@@ -177,3 +177,15 @@ def test_image_build_compiles_every_catalogue(tmp_path):
 
     compiled = sorted(path.parent.parent.name for path in (tmp_path / "locale").glob("*/LC_MESSAGES/django.mo"))
     assert compiled == sorted(code for code, _name in settings.LANGUAGES)
+
+
+def test_unknown_campaign_unprefixed_is_a_plain_404(client):
+    assert client.get("/c/no-such-campaign/").status_code == 404
+
+
+def test_cached_thanks_page_is_cached_per_language(client, campaign):
+    russian = client.get(f"/c/{campaign.slug}/thanks/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    azerbaijani = client.get(f"/c/{campaign.slug}/thanks/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
+
+    assert "Спасибо: ваше письмо уже в пути" in russian
+    assert "Təşəkkür edirik: məktubunuz yoldadır" in azerbaijani
