@@ -1,8 +1,7 @@
-"""Which responses other sites may put in a frame: the embed views, and nothing else.
+"""Which responses another site may show in a frame: the embed views, and nothing else.
 
-X_FRAME_OPTIONS is DENY for the whole site. `allow_framing` lifts it for one view and marks its
-responses (`response.allow_framing = True`), so that the Content-Security-Policy sends
-`frame-ancestors` for partner sites there and `'none'` everywhere else.
+Everywhere else the CSP says `frame-ancestors 'none'` and X-Frame-Options says DENY
+(outcry/security.py), so the signing form cannot be framed to trick a signer (clickjacking).
 """
 
 from functools import wraps
@@ -11,6 +10,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 
 def allow_framing(view):
+    """Mark a view's responses as embeddable: no X-Frame-Options, and the CSP's frame-ancestors
+    becomes EMBED_FRAME_ANCESTORS (every site by default, or the partners' origins)."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from campaigns.models import Campaign
 from petitions import services
 from petitions.models import Delivery, Signature, TrackingEvent
+from petitions.moderation_admin import ModerationActionsMixin
 
 
 class TestLetterForm(forms.Form):
@@ -37,8 +38,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ["id", "first_name", "last_name", "country", "organisation", "status", "campaign", "created_at"]
+class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "first_name",
+        "last_name",
+        "country",
+        "organisation",
+        "status",
+        "hold_reasons",
+        "campaign",
+        "created_at",
+    ]
     list_filter = ["status", "campaign", "consent_to_contact", "country"]
     list_select_related = ["campaign"]
     search_fields = ["first_name", "last_name", "=email", "organisation"]

@@ -4,6 +4,7 @@ Write-heavy tables holding personal data. Database constraints decide duplicates
 every write.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,12 @@ class Signature(models.Model):
     status = models.CharField(max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED)
     source = models.CharField(max_length=64, blank=True, help_text=_("Partner or referrer code."))
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Why the abuse defences held it (petitions/abuse/), e.g. "honeypot too_fast"; empty if none did.
+    hold_reasons = models.CharField(max_length=200, blank=True, editable=False)
+    # When the retention period cleared the signer's personal data (petitions/retention.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The signer asked for erasure (data_requests.py); set until it is done.
+    erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -60,6 +67,37 @@ class Signature(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class BlockRule(models.Model):
+    """An address, a whole email domain or a network whose signatures are held (petitions/abuse/lists.py)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email address")
+        DOMAIN = "domain", _("Email domain")
+        NETWORK = "network", _("IP address or network")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Stored normalised: an email as normalise_email() spells it, a domain in IDNA lower case, a network
+    # in CIDR form. An IP rule is checked against the request's address, which is never stored.
+    value = models.CharField(max_length=254)
+    note = models.CharField(max_length=200, blank=True, help_text=_("Why, for the next organiser who looks."))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="one_block_rule_per_value")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self) -> None:
+        from petitions.abuse.lists import normalise_rule_value
+
+        try:
+            self.value = normalise_rule_value(self.kind, self.value)
+        except ValueError as exc:
+            raise ValidationError({"value": str(exc)}) from None
 
 
 class Delivery(models.Model):

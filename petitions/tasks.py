@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, digests, mailcaps, mailer, receipts, services
+from petitions import confirmations, counters, data_requests, digests, mailcaps, mailer, receipts, retention, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -34,6 +34,21 @@ def send_signer_copy_task(delivery_id: int) -> None:
 )
 def send_receipt_task(signature_id: int) -> bool:
     return receipts.send_receipt(signature_id=signature_id)
+
+
+@shared_task(
+    name="petitions.send_confirmation",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=4,
+)
+def send_confirmation_task(signature_id: int) -> bool:
+    return confirmations.send_confirmation(signature_id=signature_id)
+
+
+@shared_task(name="petitions.forget_unconfirmed")
+def forget_unconfirmed_task() -> int:
+    return confirmations.forget_unconfirmed()
 
 
 @shared_task(name="petitions.forget_mail_counts")
@@ -69,3 +84,19 @@ def reconcile_counters_task() -> int:
 def close_mail_connection(**kwargs) -> None:
     """Say goodbye to the mail server (SMTP QUIT) when a worker process stops."""
     mailer.reset()
+
+
+@shared_task(name="petitions.anonymise_closed_campaigns")
+def anonymise_closed_campaigns_task() -> int:
+    """Retention, and erasures a signer asked for that could not finish at once."""
+    return retention.anonymise_due_campaigns() + data_requests.finish_erasures()
+
+
+@shared_task(
+    name="petitions.send_data_link",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=4,
+)
+def send_data_link_task(signature_id: int) -> bool:
+    return data_requests.send_data_link(signature_id=signature_id)

@@ -11,6 +11,7 @@ from campaigns.enums import DeliveryMode, DigestPeriod
 from petitions.digests import compose_digests, period_of
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
+from petitions.moderation import mark_signatures_as_spam, release_signatures
 from petitions.selectors import campaign_counters
 from petitions.services import send_delivery, sign_petition, sweep_deliveries
 
@@ -188,3 +189,25 @@ def test_period_of_an_hour_and_of_a_local_day():
     assert hour.label() == "2026-03-29 02:00-03:00 (Europe/London)"
     assert day.label() == "2026-03-29 (Europe/London)"
     assert day.end - day.start == timedelta(hours=23)
+
+
+def test_marking_a_signer_as_spam_cancels_their_letter_waiting_for_a_digest(digest_campaign):
+    sign_all(digest_campaign)
+    aylin = Signature.objects.get(first_name="Aylin")
+
+    mark_signatures_as_spam(signature_ids=[aylin.pk])
+    compose_digests(now=next_day())
+
+    assert Delivery.objects.get(signature=aylin).status == DeliveryStatus.CANCELLED
+    assert "Aylin" not in Delivery.objects.get(signature__isnull=True).body
+
+
+def test_releasing_a_spam_mark_in_digest_mode_waits_for_the_next_digest(digest_campaign):
+    sign_all(digest_campaign)
+    aylin = Signature.objects.get(first_name="Aylin")
+    mark_signatures_as_spam(signature_ids=[aylin.pk])
+
+    release_signatures(signature_ids=[aylin.pk])
+
+    letter = Delivery.objects.get(signature=aylin)
+    assert (letter.status, letter.enqueued_at) == (DeliveryStatus.BATCHED, None)

@@ -150,3 +150,11 @@ def test_admin_campaign_page_shows_the_embed_snippets(admin_client, campaign, se
     site = settings.SITE_URL
     assert f"&lt;script src=&quot;{site}/embed.js&quot; data-campaign=&quot;{campaign.slug}&quot;" in page
     assert f"&lt;iframe src=&quot;{site}/c/{campaign.slug}/embed/?form=1&quot;" in page
+
+
+def test_content_security_policy_lets_partners_frame_the_embed_only(client, campaign):
+    embed = client.get(f"/c/{campaign.slug}/embed/?form=1")
+    page = client.get(f"/c/{campaign.slug}/")
+
+    assert "frame-ancestors *" in embed["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]

@@ -145,3 +145,15 @@ def test_thanks_page_names_the_targets_and_is_the_same_for_everyone(client, camp
     assert first.content == again.content
     assert "Your letter goes to" in first.content.decode()
     assert "Presidential Administration (Head of Administration)" in first.content.decode()
+
+
+def test_held_signature_gets_no_receipt(campaign, django_capture_on_commit_callbacks, monkeypatch):
+    enqueued = []
+    monkeypatch.setattr(services, "enqueue_receipt", enqueued.append)
+    bot = BOB | {"homepage": "http://spam.example"}  # the honeypot field a person never sees
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = sign_petition(campaign=campaign, data=bot, language="en", client_ip=None)
+
+    assert signature.status == "held"
+    assert enqueued == []
