@@ -28,3 +28,19 @@ def test_thanks_page_has_no_serious_accessibility_violations(phone, live_server,
     phone.goto(f"{live_server.url}/en/c/{campaign.slug}/thanks/")
 
     assert audit(phone, "thanks") == []
+
+
+def test_campaign_page_with_the_captcha_has_no_serious_accessibility_violations(new_page, live_server, campaign):
+    campaign.abuse_captcha = True
+    campaign.save()
+    page = new_page("en", **DESKTOP)
+    page.goto(f"{live_server.url}/en/c/{campaign.slug}/")
+    page.locator("altcha-widget").wait_for()
+
+    assert audit(page, "campaign-captcha") == []
+
+
+def test_data_request_page_has_no_serious_accessibility_violations(phone, live_server, campaign):
+    phone.goto(f"{live_server.url}/ru/my-data/")
+
+    assert audit(phone, "my-data-ru") == []
