@@ -158,3 +158,13 @@ def test_content_security_policy_lets_partners_frame_the_embed_only(client, camp
 
     assert "frame-ancestors *" in embed["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+
+
+def test_embed_thanks_asks_to_confirm_when_the_campaign_requires_it(client, campaign):
+    campaign.require_confirmation = True
+    campaign.save()
+
+    page = client.get(f"/c/{campaign.slug}/embed/thanks/").content.decode()
+
+    assert "Thank you: please confirm by email" in page
+    assert "your letter is on its way" not in page
