@@ -1,9 +1,12 @@
 """The language switcher and the alternate-language links of a public page."""
 
+import functools
 from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
 from django.utils.translation import get_language, get_language_info
 
 from outcry.languages import LANGUAGE_PARAMETER, page_in_language, same_family
@@ -22,16 +25,37 @@ class LanguageLink:
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context) -> list[LanguageLink]:
+def language_head_and_switch(context) -> tuple[str, str]:
+    """(<link rel=alternate> tags, the switcher), rendered once per process, address and language."""
     request = context.get("request")
     if request is None:
-        return []
-    current = get_language()
+        return "", ""
+    return _rendered(request.path_info, request.META.get("QUERY_STRING", ""), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _rendered(path: str, query_string: str, current: str) -> tuple[str, str]:
+    languages = _language_links(path, query_string, current)
+    if not languages:
+        return "", ""
+    return (
+        render_to_string("_language_alternates.html", {"languages": languages}),
+        render_to_string("_language_switch.html", {"languages": languages}),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_links(path: str, query_string: str, current: str) -> tuple[LanguageLink, ...]:
+    """Every public page renders these: a dozen reverse() calls, the same for every visitor of one
+    address, so they are worked out once per process and address."""
+    request = HttpRequest()
+    request.path_info = path
+    request.GET = QueryDict(query_string)
     links = []
     for code, _name in settings.LANGUAGES:
         url = page_in_language(request, code)
         if url is None:
-            return []
+            return ()
         info = get_language_info(code)
         links.append(
             LanguageLink(
@@ -43,7 +67,7 @@ def language_links(context) -> list[LanguageLink]:
                 current=code == current,
             )
         )
-    return links
+    return tuple(links)
 
 
 @register.simple_tag(takes_context=True)
