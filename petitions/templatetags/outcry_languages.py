@@ -33,7 +33,7 @@ def language_head_and_switch(context) -> tuple[str, str]:
     return _rendered(request.path_info, request.META.get("QUERY_STRING", ""), get_language())
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _rendered(path: str, query_string: str, current: str) -> tuple[str, str]:
     languages = _language_links(path, query_string, current)
     if not languages:
@@ -44,7 +44,7 @@ def _rendered(path: str, query_string: str, current: str) -> tuple[str, str]:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _language_links(path: str, query_string: str, current: str) -> tuple[LanguageLink, ...]:
     """Every public page renders these: a dozen reverse() calls, the same for every visitor of one
     address, so they are worked out once per process and address."""

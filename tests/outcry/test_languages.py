@@ -141,14 +141,23 @@ def test_home_page_lists_campaigns_in_the_prefixed_language(client, campaign):
 
 
 def _untranslated(po_text: str) -> list[str]:
+    """msgids whose translation (or any plural form of it) is empty or fuzzy; long strings are
+    wrapped over several quoted lines, which are joined first."""
     missing = []
     for block in po_text.split("\n\n")[1:]:
         if block.startswith("#~"):
             continue
-        msgid = "".join(re.findall(r'^msgid "(.*)"$|^"(.*)"$', block.split("msgstr")[0], re.M)[0])
-        strings = re.findall(r'^msgstr(?:\[\d\])? "(.*)"', block, re.M)
-        if "#, fuzzy" in block or not all(strings) or not strings:
-            missing.append(msgid)
+        entries: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            if line.startswith(("msgid", "msgstr")):
+                key, _, value = line.partition(" ")
+                entries[key] = value.strip('"')
+            elif line.startswith('"') and key:
+                entries[key] += line.strip('"')
+        translations = [value for name, value in entries.items() if name.startswith("msgstr")]
+        if "#, fuzzy" in block or not translations or not all(translations):
+            missing.append(entries.get("msgid", block))
     return missing
 
 
