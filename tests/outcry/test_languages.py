@@ -1,6 +1,5 @@
 """Every signer's language: URL prefixes, the browser's language, ?lang=, the switcher, fallbacks."""
 
-import re
 from pathlib import Path
 
 import pytest
