@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test faults lint format check check-deploy bench clean help messages
+.PHONY: run test faults lint format check check-deploy bench clean help messages country-names
 
 help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
@@ -35,7 +35,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 # Translations: the .po catalogues are the source, the .mo files build output (not in git), compiled
 # with GNU gettext's msgfmt, installed like Chromium below when it is missing and we may.
 MSGFMT ?= /usr/bin/msgfmt
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale_countries/*/LC_MESSAGES/django.po))
 $(MSGFMT):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext)); \
@@ -43,11 +43,15 @@ $(MSGFMT):
 		echo "msgfmt is missing: install Debian's package 'gettext' (sudo apt-get install gettext)."; exit 1; \
 	fi
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(MSGFMT)
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po | $(MSGFMT)
 	$(MSGFMT) --check -o $@ $<
 
 messages: $(VENV)/.runtime | $(MSGFMT)
-	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=var
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=var --ignore=node_modules
+
+# Country names in Azerbaijani and Turkish, which django-countries lacks, from CLDR (Babel).
+country-names: $(VENV)/.dev
+	$(BIN)/python locale_countries/build.py
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime $(MO_FILES)
@@ -113,4 +117,4 @@ bench: $(VENV)/.dev
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache node_modules
-	find locale -name "*.mo" -delete
+	find locale locale_countries -name "*.mo" -delete

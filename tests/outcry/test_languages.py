@@ -132,6 +132,18 @@ def test_counter_json_keeps_its_one_unprefixed_address(client, campaign):
     assert client.get(f"/c/{campaign.slug}/counter.json").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("language", "azerbaijan", "united_kingdom"),
+    [("az", "Azərbaycan", "Birləşmiş Krallıq"), ("tr", "Azerbaycan", "Birleşik Krallık"), ("ru", "Азербайджан", None)],
+)
+def test_country_list_is_in_the_pages_language(client, campaign, language, azerbaijan, united_kingdom):
+    page = client.get(f"/{language}/c/{campaign.slug}/").content.decode()
+
+    assert f'<option value="AZ">{azerbaijan}</option>' in page
+    if united_kingdom:
+        assert f'<option value="GB">{united_kingdom}</option>' in page
+
+
 def test_home_page_lists_campaigns_in_the_prefixed_language(client, campaign):
     page = client.get("/tr/").content.decode()
 
@@ -179,12 +191,16 @@ def test_image_build_compiles_every_catalogue(tmp_path):
         arguments for keyword, arguments in dockerfile_instructions() if keyword == "RUN" and "msgfmt" in arguments
     ]
     (compile_command,) = [part.strip() for part in step.split("&&") if "msgfmt" in part]
-    shutil.copytree(LOCALE, tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    for folder in ("locale", "locale_countries"):
+        shutil.copytree(LOCALE.parent / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo", "*.py"))
 
     subprocess.run(["sh", "-c", compile_command], cwd=tmp_path, check=True, timeout=60)
 
-    compiled = sorted(path.parent.parent.name for path in (tmp_path / "locale").glob("*/LC_MESSAGES/django.mo"))
-    assert compiled == sorted(code for code, _name in settings.LANGUAGES)
+    def compiled(folder: str) -> list[str]:
+        return sorted(path.parent.parent.name for path in (tmp_path / folder).glob("*/LC_MESSAGES/django.mo"))
+
+    assert compiled("locale") == sorted(code for code, _name in settings.LANGUAGES)
+    assert compiled("locale_countries") == ["az", "tr"]
 
 
 def test_unknown_campaign_unprefixed_is_a_plain_404(client):
