@@ -30,7 +30,7 @@ def encrypt_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0008_erasure_requests'),
+        ('petitions', '0009_signature_recent_public'),
     ]
 
     operations = [
