@@ -205,3 +205,27 @@ class MessageTemplate(models.Model):
                 errors[field] = exc
         if errors:
             raise ValidationError(errors)
+
+
+class Partner(models.Model):
+    """A coalition partner of a campaign: its own share link (`?ref=<code>`), name and logo.
+
+    Signatures arriving through the link carry the code as their source, which is how each
+    partner's own count is made.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(max_length=200)
+    code = models.SlugField(
+        max_length=64, help_text=_("The share link is /c/<campaign>/?ref=<code>; letters, digits and dashes.")
+    )
+    website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="partners/", blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order on the public page."))
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="one_partner_code_per_campaign")]
+
+    def __str__(self) -> str:
+        return self.name
