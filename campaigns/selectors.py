@@ -82,7 +82,7 @@ def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:
     campaign = (
         Campaign.objects.exclude(status=CampaignStatus.DRAFT)
         .select_related("organisation")
-        .prefetch_related("templates", "targets")
+        .prefetch_related("templates", "targets", "partners")
         .filter(slug=slug)
         .first()
     )
