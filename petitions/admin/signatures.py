@@ -1,6 +1,7 @@
 """The signature list: search by name or exact email, filters, and the campaign's CSV export."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import admin
 from django.db.models import Q
@@ -15,6 +16,7 @@ from campaigns.models import Campaign, Partner
 from campaigns.tenancy import get_scoped_or_404, scoped
 from petitions import exports
 from petitions.admin.base import ReadOnlyAdmin
+from petitions.admin.dashboard import dashboard_view
 from petitions.models import Signature
 from petitions.privacy import email_hash
 from petitions.selectors import campaign_counters
@@ -105,8 +107,13 @@ class SignatureAdmin(ReadOnlyAdmin):
         return queryset, False
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.export_view)
-        return [path("export/<int:campaign_id>/", view, name="petitions_signature_export"), *super().get_urls()]
+        export = self.admin_site.admin_view(self.export_view)
+        dashboard = self.admin_site.admin_view(partial(dashboard_view, self))
+        return [
+            path("export/<int:campaign_id>/", export, name="petitions_signature_export"),
+            path("dashboard/<int:campaign_id>/", dashboard, name="petitions_signature_dashboard"),
+            *super().get_urls(),
+        ]
 
     def export_view(self, request, campaign_id: int):
         """GET: what the export holds; POST: the CSV, streamed, logged in the export audit log."""
