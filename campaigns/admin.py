@@ -1,14 +1,33 @@
 """The organisers' interface for campaigns: one form with targets, per-language letters and partners
 inline, each organiser seeing only their organisations' rows (campaigns/tenancy.py)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
+from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = "__all__"
+
+    def clean_status(self):
+        """Only the lifecycle's steps: draft -> live <-> paused -> closed, and closed stays closed."""
+        status = self.cleaned_data["status"]
+        if self.instance.pk:
+            try:
+                services.check_transition(self.instance.status, status)
+            except services.InvalidTransition as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return status
 
 
 @admin.register(Organisation)
@@ -78,7 +97,8 @@ class CampaignAdmin(ScopedModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MessageTemplateInline, TargetInline, PartnerInline]
-    actions = ["export_signatures"]
+    form = CampaignForm
+    actions = ["publish", "pause", "resume", "close", "duplicate", "export_signatures"]
     fieldsets = [
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
@@ -101,3 +121,41 @@ class CampaignAdmin(ScopedModelAdmin):
             self.message_user(request, _("Choose exactly one campaign to export."), messages.WARNING)
             return None
         return redirect(reverse("admin:petitions_signature_export", args=[campaigns[0].pk]))
+
+    def _move(self, request, queryset, status: str) -> None:
+        moved, refused = 0, []
+        for campaign in queryset:
+            try:
+                moved += services.change_campaign_status(campaign=campaign, status=status)
+            except services.InvalidTransition as exc:
+                refused.append(f"{campaign}: {exc}")
+        label = CampaignStatus(status).label.lower()
+        if moved:
+            self.message_user(request, _("%(count)d campaign(s) now %(status)s.") % {"count": moved, "status": label})
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description=_("Publish (draft to live)"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._move(request, queryset.filter(status=CampaignStatus.DRAFT), CampaignStatus.LIVE)
+
+    @admin.action(description=_("Pause"), permissions=["change"])
+    def pause(self, request, queryset):
+        self._move(request, queryset, CampaignStatus.PAUSED)
+
+    @admin.action(description=_("Resume (paused to live)"), permissions=["change"])
+    def resume(self, request, queryset):
+        self._move(request, queryset.filter(status=CampaignStatus.PAUSED), CampaignStatus.LIVE)
+
+    @admin.action(description=_("Close for good"), permissions=["change"])
+    def close(self, request, queryset):
+        self._move(request, queryset, CampaignStatus.CLOSED)
+
+    @admin.action(description=_("Duplicate (a draft copy with letters, targets and partners)"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [services.duplicate_campaign(campaign=campaign) for campaign in queryset[:20]]
+        if len(copies) == 1:
+            self.message_user(request, _("Created the draft %(name)s.") % {"name": copies[0]})
+            return redirect(reverse("admin:campaigns_campaign_change", args=[copies[0].pk]))
+        self.message_user(request, _("Created %(count)d draft copies.") % {"count": len(copies)})
+        return None

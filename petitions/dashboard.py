@@ -27,7 +27,7 @@ HOURS = 48
 TOP_COUNTRIES = 12
 RECENT_FAILURES = 10
 
-_ONE_PASS = """
+BREAKDOWN_SQL = """
 SELECT country, source, date_trunc('day', created_at AT TIME ZONE 'UTC') AS day,
        GROUPING(country) AS by_country, GROUPING(source) AS by_source, count(*)
 FROM petitions_signature
@@ -69,9 +69,7 @@ def _build(campaign: Campaign, now: datetime) -> Dashboard:
     partners = {partner.code: partner.name for partner in campaign.partners.all()}
     by_partner = [(partners.get(code, code) if code else "", code, n) for code, n in sources.items()]
     by_partner.sort(key=lambda row: (-row[2], row[1]))
-    letters = dict(
-        Delivery.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    letters = dict(Delivery.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk")).order_by())
     letters_total = sum(letters.values())
     done = sum(letters.get(status, 0) for status in (DeliveryStatus.SENT, DeliveryStatus.DELIVERED))
     return Dashboard(
@@ -102,7 +100,7 @@ def _one_pass(campaign: Campaign, *, since: datetime):
 
     Countries and partners count every confirmed signature; days older than `since` are dropped."""
     with connection.cursor() as cursor:
-        cursor.execute(_ONE_PASS, [campaign.pk, SignatureStatus.CONFIRMED])
+        cursor.execute(BREAKDOWN_SQL, [campaign.pk, SignatureStatus.CONFIRMED])
         rows = cursor.fetchall()
     by_country, by_source, by_day = [], {}, {}
     for country, source, day, not_country, not_source, n in rows:

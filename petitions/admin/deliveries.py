@@ -1,5 +1,7 @@
 """The letters list: filters by status and target, retry failed, cancel pending, a test letter."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
@@ -12,6 +14,7 @@ from campaigns.models import Campaign
 from campaigns.tenancy import get_scoped_or_404, scoped
 from petitions import letters, services
 from petitions.admin.base import ReadOnlyAdmin
+from petitions.admin.previews import letter_preview_view
 from petitions.models import Delivery, TrackingEvent
 
 
@@ -78,8 +81,10 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.test_letter_view)
+        preview = self.admin_site.admin_view(partial(letter_preview_view, self))
         return [
             path("test-letter/<int:campaign_id>/", view, name="petitions_delivery_test_letter"),
+            path("letter-preview/<int:campaign_id>/", preview, name="petitions_delivery_letter_preview"),
             *super().get_urls(),
         ]
 

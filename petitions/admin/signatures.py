@@ -17,6 +17,7 @@ from campaigns.tenancy import get_scoped_or_404, scoped
 from petitions import exports
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
+from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
 from petitions.privacy import email_hash
 from petitions.selectors import campaign_counters
@@ -109,9 +110,11 @@ class SignatureAdmin(ReadOnlyAdmin):
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)
         dashboard = self.admin_site.admin_view(partial(dashboard_view, self))
+        page = self.admin_site.admin_view(partial(page_preview_view, self))
         return [
             path("export/<int:campaign_id>/", export, name="petitions_signature_export"),
             path("dashboard/<int:campaign_id>/", dashboard, name="petitions_signature_dashboard"),
+            path("page-preview/<int:campaign_id>/", page, name="petitions_signature_page_preview"),
             *super().get_urls(),
         ]
 
