@@ -65,7 +65,7 @@ def duplicate_campaign(*, campaign: Campaign) -> Campaign:
     """A draft copy with the same letters, targets, partners and settings, no dates and no signatures."""
     with transaction.atomic():
         copy = Campaign.objects.get(pk=campaign.pk)
-        templates, targets, partners = (list(manager.all()) for manager in (copy.templates, copy.targets, copy.partners))
+        templates, targets, partners = list(copy.templates.all()), list(copy.targets.all()), list(copy.partners.all())
         copy.pk = None
         copy._state.adding = True
         copy.name = _("Copy of %(name)s") % {"name": campaign.name}

@@ -70,7 +70,8 @@ def test_beat_closes_campaigns_whose_closing_date_passed(alpha):
     closed = close_ended_campaigns_task()
 
     assert closed == 2
-    statuses = {c.pk: c.status for c in Campaign.objects.filter(pk__in=[ended.pk, paused.pk, draft.pk, alpha.campaign.pk])}
+    ids = [ended.pk, paused.pk, draft.pk, alpha.campaign.pk]
+    statuses = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "status"))
     assert statuses == {ended.pk: "closed", paused.pk: "closed", draft.pk: "draft", alpha.campaign.pk: "live"}
 
 
