@@ -17,7 +17,7 @@ from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = "__all__"
+        fields = ["status"]  # the admin adds the fieldsets' fields
 
     def clean_status(self):
         """Only the lifecycle's steps: draft -> live <-> paused -> closed, and closed stays closed."""
