@@ -104,6 +104,7 @@ class CampaignAdmin(ScopedModelAdmin):
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
         ("Sending", {"fields": ["sending_paused", "bcc_email", "offer_signer_copy"]}),
+        ("Notices", {"fields": ["daily_summary"]}),
     ]
 
     def get_changeform_initial_data(self, request):

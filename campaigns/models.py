@@ -62,6 +62,12 @@ class Campaign(models.Model):
     )
     bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))
     offer_signer_copy = models.BooleanField(default=False, help_text=_("Signers may ask for a copy of their letter."))
+    daily_summary = models.BooleanField(
+        default=False,
+        help_text=_("Email the organisers a summary every morning: signatures, letters sent, failures."),
+    )
+    # The highest share of the goal (25, 50, 75, 100) the organisers were told about.
+    milestone_notified = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

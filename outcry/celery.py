@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
@@ -30,6 +31,17 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         settings.RECONCILE_INTERVAL_SECONDS,
         sender.signature("petitions.reconcile_counters"),
         name="reconcile counters",
+    )
+    # The organisers' schedule: closing by date, milestone emails, the morning summary.
+    beat = {"queue": "beat"}
+    sender.add_periodic_task(
+        60, sender.signature("campaigns.close_ended_campaigns", options=beat), name="close ended campaigns"
+    )
+    sender.add_periodic_task(60, sender.signature("petitions.notify_milestones", options=beat), name="milestones")
+    sender.add_periodic_task(
+        crontab(hour=settings.DAILY_SUMMARY_HOUR, minute=0),
+        sender.signature("petitions.send_daily_summaries", options=beat),
+        name="daily summaries",
     )
 
 

@@ -150,6 +150,10 @@ RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
+# The hour (UTC) the organisers' opt-in daily summaries go out.
+DAILY_SUMMARY_HOUR = read(env.int, "DAILY_SUMMARY_HOUR", 7)
+if not 0 <= DAILY_SUMMARY_HOUR <= 23:
+    raise ImproperlyConfigured(f"DAILY_SUMMARY_HOUR must be an hour from 0 to 23, not {DAILY_SUMMARY_HOUR}.")
 
 # Email: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://...) or EMAIL_BACKEND plus ANYMAIL_*.
 DEFAULT_FROM_EMAIL = read(env.str, "DEFAULT_FROM_EMAIL", "letters@outcry.example.org")

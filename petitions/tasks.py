@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, mailer, services
+from petitions import counters, mailer, notices, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -43,6 +43,16 @@ def reconcile_counters_task() -> int:
     for campaign_id in campaign_ids:
         counters.recount_campaign(campaign_id=campaign_id)
     return len(campaign_ids)
+
+
+@shared_task(name="petitions.notify_milestones")
+def notify_milestones_task() -> int:
+    return notices.notify_milestones()
+
+
+@shared_task(name="petitions.send_daily_summaries")
+def send_daily_summaries_task() -> int:
+    return notices.send_daily_summaries()
 
 
 @worker_process_shutdown.connect
