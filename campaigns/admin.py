@@ -103,7 +103,28 @@ class CampaignAdmin(ScopedModelAdmin):
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
-        ("Sending", {"fields": ["sending_paused", "bcc_email", "offer_signer_copy"]}),
+        (
+            "Sending",
+            {
+                "fields": ["sending_paused", ("delivery_mode", "digest_period"), "bcc_email", "offer_signer_copy"],
+                "description": "In digest mode each target gets one letter per period naming every new "
+                "signer, with their messages: the pressure of every signature without tripping the "
+                "target's mail limits.",
+            },
+        ),
+        (
+            "Abuse defences",
+            {
+                "fields": [
+                    ("abuse_honeypot", "abuse_min_fill_seconds", "abuse_captcha"),
+                    ("abuse_ip_hourly_limit", "abuse_email_daily_limit", "abuse_domain_hourly_limit"),
+                    "abuse_block_disposable",
+                ],
+                "description": "Suspect signatures are held silently: stored, not counted, no letter, "
+                "and their sender sees the usual thank-you page. Review them under Signatures.",
+                "classes": ["collapse"],
+            },
+        ),
         ("Notices", {"fields": ["daily_summary"]}),
     ]
 

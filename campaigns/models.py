@@ -27,6 +27,10 @@ class Organisation(models.Model):
         blank=True, help_text=_("Where alerts (bounces, milestones) go; empty: every member's address.")
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text=_("Members must sign in to the admin with a one-time code from an authenticator app."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,6 +72,56 @@ class Campaign(models.Model):
     )
     # The highest share of the goal (25, 50, 75, 100) the organisers were told about.
     milestone_notified = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Abuse defences (petitions/abuse/): a signature that trips one is held for review, silently.
+    abuse_honeypot = models.BooleanField(
+        _("honeypot"), default=True, help_text=_("Hold signatures that fill in a field hidden from people.")
+    )
+    abuse_min_fill_seconds = models.PositiveSmallIntegerField(
+        _("minimum fill time (seconds)"),
+        default=3,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(600)],
+        help_text=_(
+            "Hold signatures sent faster than this after the page was shown, or without a valid page stamp; empty: off."
+        ),
+    )
+    abuse_captcha = models.BooleanField(
+        _("proof-of-work captcha"),
+        default=False,
+        help_text=_("The browser solves a small self-hosted puzzle (ALTCHA) before sending; without it, held."),
+    )
+    abuse_ip_hourly_limit = models.PositiveIntegerField(
+        _("signatures per IP address and hour"),
+        default=100,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Past this, signatures from one address are held unless they solved the captcha (mobile carriers "
+            "share addresses, so this is a soft signal); empty: no limit."
+        ),
+    )
+    abuse_email_daily_limit = models.PositiveIntegerField(
+        _("attempts per email address and day"),
+        default=10,
+        null=True,
+        blank=True,
+        help_text=_("Signing attempts with one address on this site in a day, past which they are held."),
+    )
+    abuse_domain_hourly_limit = models.PositiveIntegerField(
+        _("signatures per email domain and hour"),
+        default=300,
+        null=True,
+        blank=True,
+        help_text=_("Past this, signatures from one email domain are held (large webmail providers are exempt)."),
+    )
+    abuse_block_disposable = models.BooleanField(
+        _("hold disposable addresses"), default=True, help_text=_("Hold signatures from throw-away email services.")
+    )
+    # Set when the status first becomes closed; signer data is anonymised a while after that
+    # (or after ends_at), see petitions/retention.py.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signer_data_anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +138,15 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.status == CampaignStatus.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != CampaignStatus.CLOSED:
+            self.closed_at = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

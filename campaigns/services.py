@@ -39,8 +39,11 @@ def change_campaign_status(*, campaign: Campaign, status: str) -> bool:
     check_transition(campaign.status, status)
     if campaign.status == status:
         return False
+    now = timezone.now()
+    # closed_at starts the retention period (petitions/retention.py); a closed campaign stays closed.
+    closing = {"closed_at": now} if status == CampaignStatus.CLOSED else {}
     changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
-        status=status, updated_at=timezone.now()
+        status=status, updated_at=now, **closing
     )
     if changed:
         campaign.status = status
@@ -57,7 +60,7 @@ def close_ended_campaigns(*, now: datetime | None = None) -> list[int]:
             .filter(status__in=[CampaignStatus.LIVE, CampaignStatus.PAUSED], ends_at__lte=now)
             .values_list("pk", flat=True)
         )
-        Campaign.objects.filter(pk__in=ids).update(status=CampaignStatus.CLOSED, updated_at=now)
+        Campaign.objects.filter(pk__in=ids).update(status=CampaignStatus.CLOSED, closed_at=now, updated_at=now)
     return ids
 
 
@@ -71,8 +74,9 @@ def duplicate_campaign(*, campaign: Campaign) -> Campaign:
         copy.name = _("Copy of %(name)s") % {"name": campaign.name}
         copy.slug = _free_slug(campaign.slug)
         copy.status = CampaignStatus.DRAFT
-        copy.starts_at = copy.ends_at = None
+        copy.starts_at = copy.ends_at = copy.closed_at = copy.signer_data_anonymised_at = None
         copy.sending_paused = False
+        copy.milestone_notified = 0
         copy.save()
         for rows in (templates, targets, partners):
             for row in rows:

@@ -16,7 +16,8 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     """The sweeper heals lost enqueues and crashed sends, the dispatcher hands out paced targets'
-    sending slots, the reconciler keeps counters exact."""
+    sending slots, the composer writes digests of ended periods, the reconciler keeps counters
+    exact. All of them run on the "beat" queue (settings.CELERY_TASK_ROUTES)."""
     from django.conf import settings
 
     sender.add_periodic_task(
@@ -28,20 +29,30 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         name="dispatch paced letters",
     )
     sender.add_periodic_task(
+        settings.DIGEST_COMPOSE_INTERVAL_SECONDS, sender.signature("petitions.compose_digests"), name="compose digests"
+    )
+    sender.add_periodic_task(3600, sender.signature("petitions.forget_mail_counts"), name="forget mail counts")
+    sender.add_periodic_task(
         settings.RECONCILE_INTERVAL_SECONDS,
         sender.signature("petitions.reconcile_counters"),
         name="reconcile counters",
     )
-    # The organisers' schedule: closing by date, milestone emails, the morning summary.
-    beat = {"queue": "beat"}
     sender.add_periodic_task(
-        60, sender.signature("campaigns.close_ended_campaigns", options=beat), name="close ended campaigns"
+        settings.RETENTION_INTERVAL_SECONDS,
+        sender.signature("petitions.anonymise_closed_campaigns"),
+        name="anonymise signer data after the retention period",
+        queue="beat",
     )
-    sender.add_periodic_task(60, sender.signature("petitions.notify_milestones", options=beat), name="milestones")
+    # The organisers' schedule: closing by date, milestone emails, the morning summary.
+    sender.add_periodic_task(
+        60, sender.signature("campaigns.close_ended_campaigns"), name="close ended campaigns", queue="beat"
+    )
+    sender.add_periodic_task(60, sender.signature("petitions.notify_milestones"), name="milestones", queue="beat")
     sender.add_periodic_task(
         crontab(hour=settings.DAILY_SUMMARY_HOUR, minute=0),
-        sender.signature("petitions.send_daily_summaries", options=beat),
+        sender.signature("petitions.send_daily_summaries"),
         name="daily summaries",
+        queue="beat",
     )
 
 

@@ -7,11 +7,14 @@ refuses weak settings at start-up, so a forgotten variable fails loudly instead 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from outcry.envtools import read, require_strong_secret, strict_bool
 
@@ -46,6 +49,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "anymail",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "campaigns",
     "petitions",
 ]
@@ -53,13 +60,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "outcry.security.PageSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "outcry.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outcry.urls"
@@ -125,6 +138,22 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_timeout": 5,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Letters wait on the default queue; the periodic housekeeping (sweeper, dispatcher, reconciler, ...)
+# has a queue of its own, so a backlog of thousands of letters never delays the tasks that heal and
+# pace it. A worker consumes every queue declared here unless started with -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("beat"))
+BEAT_TASKS = (
+    "petitions.sweep_deliveries",
+    "petitions.dispatch_paced_letters",
+    "petitions.reconcile_counters",
+    "petitions.compose_digests",
+    "petitions.forget_mail_counts",
+    "campaigns.close_ended_campaigns",
+    "petitions.notify_milestones",
+    "petitions.send_daily_summaries",
+)
+CELERY_TASK_ROUTES = {name: {"queue": "beat"} for name in BEAT_TASKS}
 # Celery's Django fixup closes the database connection around every task unless told to reuse it:
 # that was a new PostgreSQL connection per letter, half a worker's cost (bench/README.md, Drain).
 # Connections are still retired by CONN_MAX_AGE and health checks (outcry/celery.py).
@@ -148,6 +177,18 @@ SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
 RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
 # How often paced targets' sending slots are handed out (and how far ahead).
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
+# Digest mode: how often ended periods are looked for, and the most signers one digest names
+# (more make several parts; a mail of ~1,000 names and messages stays well under providers' limits).
+DIGEST_COMPOSE_INTERVAL_SECONDS = read(env.float, "DIGEST_COMPOSE_INTERVAL_SECONDS", 60.0)
+DIGEST_MAX_SIGNERS = read(env.int, "DIGEST_MAX_SIGNERS", 1000)
+# Emails to one address per day on a signer's behalf (receipts, confirmations): anyone can type
+# someone else's address into the form, so this keeps it from being used to mail-bomb them.
+SIGNER_MAIL_DAILY_CAP = read(env.int, "SIGNER_MAIL_DAILY_CAP", 3)
+RECEIPT_LINK_MAX_AGE_DAYS = read(env.int, "RECEIPT_LINK_MAX_AGE_DAYS", 365)
+# Signer data (names, emails, city, organisation, message, IP hash, and their traces in stored
+# letters) is anonymised this many days after a campaign closes; beat looks every interval.
+SIGNER_DATA_RETENTION_DAYS = read(env.int, "SIGNER_DATA_RETENTION_DAYS", 180)
+RETENTION_INTERVAL_SECONDS = read(env.float, "RETENTION_INTERVAL_SECONDS", 3600.0)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
 # The hour (UTC) the organisers' opt-in daily summaries go out.
@@ -175,6 +216,15 @@ ANYMAIL = {
     if name.startswith("ANYMAIL_") and value  # an empty line in .env means unset, as everywhere else
 }
 ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
+
+# Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.
+ABUSE_REDIS_URL = read(env.str, "ABUSE_REDIS_URL", REDIS_URL)
+# The self-hosted proof-of-work captcha: each try costs the browser ALTCHA_COST PBKDF2 rounds and it
+# needs on average ALTCHA_MAX_COUNTER * 3/4 tries (about a second on a phone with the defaults).
+ALTCHA_HMAC_KEY = read(env.str, "ALTCHA_HMAC_KEY", "") or SECRET_KEY
+ALTCHA_COST = read(env.int, "ALTCHA_COST", 1000)
+ALTCHA_MAX_COUNTER = read(env.int, "ALTCHA_MAX_COUNTER", 1000)
+ALTCHA_EXPIRES_SECONDS = read(env.int, "ALTCHA_EXPIRES_SECONDS", 2 * 3600)
 
 # Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
 # networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
@@ -221,9 +271,58 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; the forms carry the token
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links from a campaign page to other sites never tell them which campaign (or page) sent the visitor.
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+ADMIN_URL_PREFIX = "/admin/"
+
+# Content-Security-Policy (django-csp): scripts, styles, workers only from our own origin, no inline
+# script anywhere (templates pass data in data- attributes or JSON script elements). Style
+# attributes are allowed (a progress bar's width), <style> elements are not. Nothing may frame a
+# page except the embed views (outcry/framing.py), which get EMBED_FRAME_ANCESTORS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+EMBED_FRAME_ANCESTORS = read(env.list, "EMBED_FRAME_ANCESTORS", ["*"])
+
+# Admin logins (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address,
+# that pair is locked for AXES_COOLOFF_MINUTES. Locking the pair, not the username, means nobody can
+# lock an organiser out from elsewhere; the answer is the same whether the username exists or not.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = read(env.int, "AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=read(env.float, "AXES_COOLOFF_MINUTES", 15.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "petitions.privacy.client_ip"  # trusted proxies only, as everywhere
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor sign-in for the admin (django-otp, TOTP apps): "required" for every staff user, or
+# "optional" (the default): then it is required for superusers' organisations that ask for it
+# (Organisation.require_two_factor) and for anyone who has a confirmed device.
+ADMIN_TWO_FACTOR = read(env.str, "ADMIN_TWO_FACTOR", "optional")
+if ADMIN_TWO_FACTOR not in ("optional", "required"):
+    raise ImproperlyConfigured("ADMIN_TWO_FACTOR must be 'optional' or 'required'.")
+OTP_TOTP_ISSUER = SITE_NAME
 if not DEBUG:
     SESSION_COOKIE_SECURE = read(env_bool, "SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
-from campaigns.placeholders import fill_placeholders
+from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
 from campaigns.selectors import letter_template
 from petitions.models import Delivery, Signature
 
@@ -64,6 +65,46 @@ def render_letter(delivery: Delivery) -> tuple[str, str]:
     return subject, body
 
 
+def render_digest(
+    *, campaign, target, signatures: list[Signature], period_label: str, part: tuple[int, int]
+) -> tuple[str, str]:
+    """(subject, body) of a digest: the campaign's letter, signed by the list of the period's signers,
+    then their personal messages. Single-signer placeholders read "the undersigned" or nothing."""
+    template = letter_template(campaign, target.language or campaign.default_language)
+    if template is None:
+        raise LetterNotConfigured("The campaign has no message template to write the digest with.")
+    with translation.override(template.language):
+        signers = [(signature, signer_values(signature, template.language)) for signature in signatures]
+        count = len(signers)
+        roll = ngettext(
+            "Signed by %(count)d person (%(period)s):", "Signed by %(count)d people (%(period)s):", count
+        ) % {"count": count, "period": period_label}
+        roll += "\n\n" + "\n".join(one_line(values["signer_signoff"].replace("\n", " - ")) for _, values in signers)
+        values = dict.fromkeys((name for name in PLACEHOLDERS if name.startswith("signer_")), "") | {
+            "signer_name": gettext("the undersigned"),
+            "signer_signoff": roll,
+            "target_name": target.name,
+            "target_title": target.title,
+            "campaign_title": template.page_title,
+        }
+        body = fill_placeholders(template.letter_body, values)
+        if "{signer_signoff}" not in template.letter_body:
+            body += "\n\n" + roll
+        messages = [
+            f"{one_line(values['signer_name'])} ({values['signer_country']}):\n{signature.message.strip()}"
+            for signature, values in signers
+            if signature.message.strip()
+        ]
+        if messages:
+            body += "\n\n" + gettext("Personal messages from the signers:") + "\n\n" + "\n\n".join(messages)
+        subject = fill_placeholders(template.letter_subject, values)
+        suffix = ngettext("%(count)d signer", "%(count)d signers", count) % {"count": count}
+        if part[1] > 1:
+            suffix += ", " + gettext("part %(number)d of %(total)d") % {"number": part[0], "total": part[1]}
+    subject = one_line(f"{one_line(subject)} ({suffix}, {period_label})")[:250]
+    return subject, _BLANK_RUNS.sub("\n\n", body).strip() + "\n"
+
+
 def letter_message_id(delivery_id: int) -> str:
     """The same Message-ID on every attempt, so receiving servers can fold a duplicate away."""
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "outcry.invalid"
@@ -72,13 +113,15 @@ def letter_message_id(delivery_id: int) -> str:
 
 
 def build_letter(delivery: Delivery) -> EmailMultiAlternatives:
-    """The letter as stored on the delivery: from "<signer> via <site>", to the target, and a blind
-    copy to the organisation if the campaign asks for one. The signer's address is not in it."""
-    signer = one_line(delivery.signature.full_name)
+    """The letter as stored on the delivery: from "<signer> via <site>" (a digest: "<organisation> via
+    <site>"), to the target, and a blind copy to the organisation if the campaign asks for one. No
+    signer's address is in it."""
+    # A digest speaks for many signers: it comes from the organisation that runs the campaign.
+    author = delivery.campaign.organisation.name if delivery.is_digest else delivery.signature.full_name
     message = EmailMultiAlternatives(
         subject=one_line(delivery.subject),
         body=delivery.body,
-        from_email=formataddr((f"{signer} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
+        from_email=formataddr((f"{one_line(author)} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
         to=[formataddr((one_line(delivery.target.name), delivery.target.email))],
         bcc=[delivery.campaign.bcc_email] if delivery.campaign.bcc_email else [],
         headers={"Message-ID": letter_message_id(delivery.pk)},
@@ -134,4 +177,28 @@ def build_signer_copy(delivery: Delivery) -> EmailMultiAlternatives:
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.attach_alternative(render_to_string("emails/signer_copy_body.html", context), "text/html")
+    return message
+
+
+def build_receipt(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+    """The signer's private link to follow their letters, in the language they signed in."""
+    campaign = signature.campaign
+    language = signature.language or campaign.default_language
+    template = letter_template(campaign, language)
+    context = {
+        "signer_first_name": signature.first_name,
+        "title": template.page_title if template else campaign.name,
+        "url": url,
+        "organisation": campaign.organisation.name,
+        "site_name": settings.SITE_NAME,
+    }
+    with translation.override(language):
+        message = EmailMultiAlternatives(
+            subject=one_line(render_to_string("emails/receipt_subject.txt", context)),
+            body=render_to_string("emails/receipt_body.txt", context),
+            from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
+            to=[signature.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string("emails/receipt_body.html", context), "text/html")
     return message

@@ -11,6 +11,9 @@ class SignatureStatus(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Digest mode: a signer's letter waits for the next digest, then points at the digest that named it.
+    BATCHED = "batched", _("Waiting for the next digest")
+    DIGESTED = "digested", _("Named in a digest")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
@@ -23,4 +26,6 @@ class DeliveryStatus(models.TextChoices):
 # Letters that count as "emails sent" on the public counter: they left us and were not returned.
 SENT_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.COMPLAINED)
 # Letters still on their way out.
-PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.BATCHED)
+# Letters that may still be cancelled: not yet handed to a worker.
+CANCELLABLE_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.BATCHED)

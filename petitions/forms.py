@@ -51,6 +51,12 @@ class SignForm(forms.Form):
     consent_to_contact = _model_field("consent_to_contact")
     show_name_publicly = _model_field("show_name_publicly")
     wants_copy = _model_field("wants_copy")
+    wants_receipt = _model_field("wants_receipt")
+    # The abuse defences' inputs (petitions/abuse/): rendered outside the cached form by the
+    # {% sign_form_guard %} tag, never shown as errors whatever they contain.
+    homepage = forms.CharField(required=False, strip=False)
+    form_stamp = forms.CharField(required=False)
+    altcha = forms.CharField(required=False)
 
     def __init__(self, *args, allow_message: bool = True, consent_text: str = "", offer_copy: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +66,9 @@ class SignForm(forms.Form):
             del self.fields["wants_copy"]
         self.fields["email"].help_text = _("Never shown publicly and never given to the target.")
         self.fields["consent_to_contact"].label = consent_text or DEFAULT_CONSENT_TEXT
+        self.fields["wants_receipt"].help_text = _(
+            "Shows whether each letter was queued, sent or delivered. Leave it unticked if others read your mail."
+        )
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
@@ -77,6 +86,7 @@ class SignForm(forms.Form):
                 Field("consent_to_contact"),
                 Field("show_name_publicly"),
                 *([Field("wants_copy")] if offer_copy else []),
+                Field("wants_receipt"),
                 css_class="mb-2",
             ),
         )

@@ -5,6 +5,7 @@ every write.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,9 +33,14 @@ class Signature(models.Model):
     consent_text = models.CharField(max_length=500, blank=True, help_text=_("The wording the signer agreed to."))
     show_name_publicly = models.BooleanField(_("show my first name publicly"), default=False)
     wants_copy = models.BooleanField(_("send me a copy of my letter"), default=False)
+    wants_receipt = models.BooleanField(_("email me a private link to follow my letters"), default=False)
     status = models.CharField(max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED)
     source = models.CharField(max_length=64, blank=True, help_text=_("Partner or referrer code."))
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Why the abuse defences held it (petitions/abuse/), e.g. "honeypot too_fast"; empty if none did.
+    hold_reasons = models.CharField(max_length=200, blank=True, editable=False)
+    # When the retention period cleared the signer's personal data (petitions/retention.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -53,12 +59,53 @@ class Signature(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class BlockRule(models.Model):
+    """An address, a whole email domain or a network whose signatures are held (petitions/abuse/lists.py)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email address")
+        DOMAIN = "domain", _("Email domain")
+        NETWORK = "network", _("IP address or network")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Stored normalised: an email as normalise_email() spells it, a domain in IDNA lower case, a network
+    # in CIDR form. An IP rule is checked against the request's address, which is never stored.
+    value = models.CharField(max_length=254)
+    note = models.CharField(max_length=200, blank=True, help_text=_("Why, for the next organiser who looks."))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="one_block_rule_per_value")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self) -> None:
+        from petitions.abuse.lists import normalise_rule_value
+
+        try:
+            self.value = normalise_rule_value(self.kind, self.value)
+        except ValueError as exc:
+            raise ValidationError({"value": str(exc)}) from None
+
+
 class Delivery(models.Model):
-    """One letter: one signature to one target, with the exact text that was (or will be) sent."""
+    """One letter to one target, with the exact text that was (or will be) sent.
+
+    Usually one signer's letter. In digest mode (petitions/digests.py) each signer's row waits as
+    "batched" until a digest letter, a row with no signature, names them; the row then points at
+    it, and the digest is what is sent, paced, tracked and counted.
+    """
 
     # Covered by the composite index and constraint below (fewer index updates per signing).
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="deliveries", db_index=False, null=True, blank=True
+    )
+    digest = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="entries", null=True, blank=True, db_index=False
+    )
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     subject = models.CharField(max_length=250, blank=True)
@@ -101,12 +148,28 @@ class Delivery(models.Model):
             models.Index(
                 fields=["target", "sent_at"], condition=models.Q(sent_at__isnull=False), name="delivery_target_sent"
             ),
+            # A digest's entries (receipts, the admin); new letters have none, so signing pays nothing.
+            models.Index(fields=["digest"], condition=models.Q(digest__isnull=False), name="delivery_digest_entries"),
+            # The digest composer: a target's letters waiting for their digest, oldest first.
+            models.Index(
+                fields=["target", "created_at"],
+                condition=models.Q(status=DeliveryStatus.BATCHED),
+                name="delivery_target_batched",
+            ),
             # Tracking webhooks find a letter by the provider's message id.
             models.Index(fields=["message_id"], condition=~models.Q(message_id=""), name="delivery_message_id"),
         ]
 
     def __str__(self) -> str:
-        return f"Letter #{self.pk}"
+        return f"Digest #{self.pk}" if self.is_digest else f"Letter #{self.pk}"
+
+    @property
+    def is_digest(self) -> bool:
+        """A digest names many signers and has no signature of its own (an unsaved sample signer,
+        as in a test letter, still counts as one)."""
+        if self.signature_id is not None:
+            return False
+        return not Delivery.signature.is_cached(self) or self.signature is None
 
 
 class CounterShard(models.Model):
@@ -185,3 +248,21 @@ class SignatureExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export #{self.pk} of {self.campaign}"
+
+
+class SignerMailCount(models.Model):
+    """How many emails Outcry sent one address today (receipts, confirmations, ...): the per-address
+    daily cap that keeps the signing form from being used to mail-bomb someone (mailcaps.py).
+
+    Keyed by the same keyed hash as Signature.email_hash: no address is stored here.
+    """
+
+    email_hash = models.CharField(max_length=64)
+    day = models.DateField()
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email_hash", "day"], name="one_mail_count_per_address_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.sent} email(s) on {self.day}"

@@ -1,6 +1,6 @@
 """The sender's two hot statements, one round trip each on PostgreSQL.
 
-Every letter is claimed and loaded (with its signature, target and campaign), then recorded sent
+Every letter is claimed and loaded (with its signature, if it has one, target and campaign), then recorded sent
 with its count. Through the ORM that was a conditional UPDATE, a four-table SELECT built anew for
 every letter, and BEGIN, UPDATE, upsert, COMMIT: the drain benchmark (bench/README.md) measured the
 ORM's query building alone at a third of a worker's time. Elsewhere (the embedded SQLite setup)
@@ -60,7 +60,7 @@ def claim_and_load_in_one_statement(delivery_id: int, now: datetime, lease: date
         )
         SELECT {_columns(Delivery, "d")}, {_columns(Signature, "s")}, {_columns(Target, "t")}, {_columns(Campaign, "c")}
         FROM claimed d
-        JOIN {Signature._meta.db_table} s ON s.id = d.signature_id
+        LEFT JOIN {Signature._meta.db_table} s ON s.id = d.signature_id
         JOIN {Target._meta.db_table} t ON t.id = d.target_id
         JOIN {Campaign._meta.db_table} c ON c.id = d.campaign_id
     """  # noqa: S608 - identifiers come from the models; every value is a parameter
@@ -75,7 +75,10 @@ def claim_and_load_in_one_statement(delivery_id: int, now: datetime, lease: date
         instances.append(_instance(model, row[start : start + width]))
         start += width
     delivery, signature, target, campaign = instances
-    signature.campaign = campaign
+    if signature.pk is None:  # a digest letter names many signers and belongs to none
+        signature = None
+    else:
+        signature.campaign = campaign
     target.campaign = campaign
     delivery.signature, delivery.target, delivery.campaign = signature, target, campaign
     return delivery

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from campaigns.enums import DeliveryMode
 from campaigns.models import Campaign, Target
-from petitions import emails, mailer, mailerrors, pacing
+from petitions import abuse, emails, mailer, mailerrors, pacing
 from petitions.doorbell import publish_ids
-from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.privacy import email_hash, ip_hash, normalise_email
 from petitions.sending_sql import claim_and_load, record_sent
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELDS = (
     "wants_copy",
+    "wants_receipt",
     "first_name",
     "last_name",
     "country",
@@ -62,43 +64,77 @@ def sign_petition(
     consent_text: str = "",
     source: str = "",
 ) -> Signature:
-    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit."""
+    """Store a signature, queue its letters and count it, all or nothing; enqueue after commit.
+
+    A signature the abuse defences suspect is stored as held instead: not counted, no letters, and
+    the caller cannot tell (the return is the same; the status is on the row).
+    """
     if not campaign.is_open():
         raise CampaignNotOpen(campaign.slug)
     now = timezone.now()
+    email, email_key = normalise_email(data["email"]), email_hash(data["email"])
+    hold_reasons = abuse.screen_signature(
+        campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip
+    )
+    status = SignatureStatus.HELD if hold_reasons else SignatureStatus.CONFIRMED
     signature = Signature(
         campaign=campaign,
-        email=normalise_email(data["email"]),
-        email_hash=email_hash(data["email"]),
+        email=email,
+        email_hash=email_key,
         language=language,
         consent_text=consent_text if data.get("consent_to_contact") else "",
         source=source[:64],
         ip_hash=ip_hash(client_ip),
-        status=SignatureStatus.CONFIRMED,
+        status=status,
+        hold_reasons=" ".join(hold_reasons)[:200],
         created_at=now,
-        confirmed_at=now,
+        confirmed_at=now if status == SignatureStatus.CONFIRMED else None,
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
-    delivery_ids = store_signature(signature, letters_for(signature, now=now))
+    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser.
+    letters = letters_for(signature, now=now) if status == SignatureStatus.CONFIRMED else []
+    delivery_ids = store_signature(signature, letters)
+    # No receipt for a suspect: mail on a bot's behalf is exactly what the defences are there to stop.
+    receipt_wanted = signature.wants_receipt and status == SignatureStatus.CONFIRMED
     if delivery_ids is None:
+        if receipt_wanted:
+            # The same email as a new signer gets, for the signature already stored (receipts.py).
+            stored = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
+            if stored is not None:
+                transaction.on_commit(partial(enqueue_receipt, stored.pk))
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
+    if receipt_wanted:
+        transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature
+
+
+def enqueue_receipt(signature_id: int) -> None:
+    """Ask a worker to email the signer their receipt link; a broker outage costs only the receipt."""
+    from petitions.tasks import send_receipt_task
+
+    try:
+        publish_ids(send_receipt_task, [signature_id])
+    except Exception as exc:  # noqa: BLE001 - the signature and its letters are safe; only the email is lost
+        logger.warning("No receipt for signature %s: broker unreachable (%s)", signature_id, exc)
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
     """Unsaved queued letters, one per active target of the signature's campaign.
 
     Letters to an unpaced target are marked enqueued (their ids are published after commit); letters
-    to a paced target wait for the dispatcher, which hands out that target's sending slots.
+    to a paced target wait for the dispatcher, which hands out that target's sending slots. In digest
+    mode they wait, batched, for the next digest (digests.py).
     """
+    batched = signature.campaign.delivery_mode == DeliveryMode.DIGEST
     return [
         Delivery(
             campaign_id=signature.campaign_id,
             signature=signature,
             target=target,
+            status=DeliveryStatus.BATCHED if batched else DeliveryStatus.QUEUED,
             next_attempt_at=now,
-            enqueued_at=None if target.hourly_cap else now,
+            enqueued_at=None if batched or target.hourly_cap else now,
             created_at=now,
         )
         # .all() uses the targets prefetched with the cached campaign page when there are any;
@@ -145,8 +181,9 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     delivery = claim_and_load(delivery_id, now)
     if delivery is None:
         return SendResult("skipped", "not queued or not due")
-    target = delivery.target
-    if delivery.signature.status != SignatureStatus.CONFIRMED or (not target.is_active and target.bounced_at is None):
+    target, signature = delivery.target, delivery.signature
+    signature_withdrawn = signature is not None and signature.status != SignatureStatus.CONFIRMED
+    if signature_withdrawn or (not target.is_active and target.bounced_at is None):
         _finish(delivery, DeliveryStatus.CANCELLED, error="The signature or the target is no longer active.")
         return SendResult(DeliveryStatus.CANCELLED)
     if not target.is_active:
@@ -171,7 +208,7 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendResul
     status = getattr(message, "anymail_status", None)
     provider_id = (status.message_id if status else None) or message.extra_headers["Message-ID"]
     mark_sent(delivery=delivery, message_id=str(provider_id), sent_at=now)
-    if delivery.signature.wants_copy and delivery.campaign.offer_signer_copy:
+    if signature is not None and signature.wants_copy and delivery.campaign.offer_signer_copy:
         _enqueue_signer_copy(delivery)
     return SendResult(DeliveryStatus.SENT)
 
@@ -288,8 +325,9 @@ def release_held_letters(*, target: Target) -> int:
 
 
 def cancel_pending_letters(*, target: Target, reason: str = "The target was deactivated.") -> int:
-    """Cancel the queued letters of a target (letters being sent right now finish)."""
-    return Delivery.objects.filter(target=target, status=DeliveryStatus.QUEUED).update(
+    """Cancel the queued letters of a target, and those waiting for a digest (letters being sent
+    right now finish)."""
+    return Delivery.objects.filter(target=target, status__in=CANCELLABLE_STATUSES).update(
         status=DeliveryStatus.CANCELLED, last_error=reason, enqueued_at=None
     )
 

@@ -14,11 +14,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from petitions.counters import add_to_counters
+from petitions.enums import SignatureStatus
 from petitions.models import CounterShard, Delivery, Signature
 
 
 def store_signature(signature: Signature, letters: list[Delivery]) -> list[int] | None:
     """Insert the signature, its letters and +1 on a counter shard, all or nothing.
+
+    Only a confirmed signature is counted; a held or pending one is stored alone (pass no letters).
 
     Returns the ids of the letters to enqueue now, or None when this address has already signed
     (then nothing is written).
@@ -37,6 +40,7 @@ def _insert_columns(model, obj, *, skip: tuple[str, ...] = ()) -> tuple[list[str
 
 
 def store_in_one_statement(signature: Signature, letters: list[Delivery], shard: int) -> list[int] | None:
+    counted = signature.status == SignatureStatus.CONFIRMED
     signature_columns, signature_values = _insert_columns(Signature, signature)
     # The letters of one signature differ only in their target and in whether they are enqueued at
     # once (unpaced targets): one row is the template, the rest comes from two arrays.
@@ -57,7 +61,7 @@ def store_in_one_statement(signature: Signature, letters: list[Delivery], shard:
             RETURNING id, enqueued_at
         ), counted AS (
             INSERT INTO {CounterShard._meta.db_table} (campaign_id, shard, signatures, emails_sent)
-            SELECT %s, %s, 1, 0 FROM new_signature
+            SELECT %s, %s, 1, 0 FROM new_signature WHERE %s
             ON CONFLICT (campaign_id, shard)
             DO UPDATE SET signatures = {CounterShard._meta.db_table}.signatures + 1
         )
@@ -70,6 +74,7 @@ def store_in_one_statement(signature: Signature, letters: list[Delivery], shard:
         [letter.enqueued_at for letter in letters],
         signature.campaign_id,
         shard,
+        counted,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -89,7 +94,8 @@ def store_with_orm(signature: Signature, letters: list[Delivery], shard: int) ->
             for letter in letters:
                 letter.signature = signature
             Delivery.objects.bulk_create(letters)
-            add_to_counters(campaign_id=signature.campaign_id, signatures=1, shard=shard)
+            if signature.status == SignatureStatus.CONFIRMED:
+                add_to_counters(campaign_id=signature.campaign_id, signatures=1, shard=shard)
     except IntegrityError:
         if Signature.objects.filter(campaign_id=signature.campaign_id, email_hash=signature.email_hash).exists():
             return None

@@ -7,7 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, mailer, notices, services
+from petitions import counters, digests, mailcaps, mailer, notices, receipts, retention, services
 
 
 @shared_task(name="petitions.send_delivery")
@@ -26,6 +26,21 @@ def send_signer_copy_task(delivery_id: int) -> None:
     services.send_signer_copy(delivery_id=delivery_id)
 
 
+@shared_task(
+    name="petitions.send_receipt",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=4,
+)
+def send_receipt_task(signature_id: int) -> bool:
+    return receipts.send_receipt(signature_id=signature_id)
+
+
+@shared_task(name="petitions.forget_mail_counts")
+def forget_mail_counts_task() -> int:
+    return mailcaps.forget_old_counts()
+
+
 @shared_task(name="petitions.sweep_deliveries")
 def sweep_deliveries_task() -> dict:
     report = services.sweep_deliveries()
@@ -35,6 +50,11 @@ def sweep_deliveries_task() -> dict:
 @shared_task(name="petitions.dispatch_paced_letters")
 def dispatch_paced_letters_task() -> int:
     return services.dispatch_paced_letters()
+
+
+@shared_task(name="petitions.compose_digests")
+def compose_digests_task() -> int:
+    return digests.compose_digests()
 
 
 @shared_task(name="petitions.reconcile_counters")
@@ -59,3 +79,8 @@ def send_daily_summaries_task() -> int:
 def close_mail_connection(**kwargs) -> None:
     """Say goodbye to the mail server (SMTP QUIT) when a worker process stops."""
     mailer.reset()
+
+
+@shared_task(name="petitions.anonymise_closed_campaigns")
+def anonymise_closed_campaigns_task() -> int:
+    return retention.anonymise_due_campaigns()

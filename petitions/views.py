@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.enums import CampaignPhase
+from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page
-from petitions import services
+from petitions import receipts, services
 from petitions.forms import DEFAULT_CONSENT_TEXT, SignForm
 from petitions.privacy import client_ip
 from petitions.selectors import campaign_counters, public_counters
@@ -83,6 +83,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "template": page.template,
         "counters": campaign_counters(page.campaign),
         "refresh_counters_after_ms": 3000,
+        "digest": page.campaign.delivery_mode == DeliveryMode.DIGEST,
         "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
     }
     return render(request, "petitions/thanks.html", context)
@@ -97,4 +98,26 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
+    return response
+
+
+@require_GET
+def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A signer's private page: how each of their letters is doing. Never cached, never indexed,
+    and the token in its address is not passed on to other sites."""
+    signature = receipts.signature_for_token(token, slug=slug)
+    if signature is None:
+        raise Http404("This link is not valid any more")
+    page = _page_or_404(slug)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "signed_at": signature.created_at,
+        "letters": receipts.letter_progress(signature),
+    }
+    response = render(request, "petitions/receipt.html", context)
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from campaigns.selectors import forget_campaign_pages
+from petitions.abuse import store as abuse_store
+from petitions.abuse.lists import forget_block_rules
 from tests.factories import OrganisationFactory, live_campaign
 
 
@@ -58,9 +60,21 @@ def _fresh_cache():
     """Public reads are cached per process; each test starts from the database."""
     cache.clear()
     forget_campaign_pages()
+    forget_block_rules()
+    _forget_abuse_counters()
     yield
     cache.clear()
     forget_campaign_pages()
+    forget_block_rules()
+
+
+def _forget_abuse_counters() -> None:
+    """Rate-limit counters and spent captcha challenges live in Redis, across tests: start empty."""
+    r = abuse_store.client()
+    if r is not None:
+        keys = list(r.scan_iter("abuse:*", count=1000))
+        if keys:
+            r.delete(*keys)
 
 
 @pytest.fixture

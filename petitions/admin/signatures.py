@@ -19,6 +19,7 @@ from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
 from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
+from petitions.moderation_admin import ModerationActionsMixin
 from petitions.privacy import email_hash
 from petitions.selectors import campaign_counters
 
@@ -73,7 +74,7 @@ class SignedWithinFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
+class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
     tenant_path = "campaign__organisation"
     list_display = [
         "id",
@@ -81,6 +82,7 @@ class SignatureAdmin(ReadOnlyAdmin):
         "last_name",
         "country",
         "status",
+        "hold_reasons",
         "consent_to_contact",
         "source",
         "campaign",

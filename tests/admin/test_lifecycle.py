@@ -41,6 +41,12 @@ def test_lifecycle_actions_move_only_along_the_allowed_steps(alice_client, alpha
     assert Campaign.objects.get(pk=alpha.campaign.pk).status == after
 
 
+def test_closing_starts_the_retention_clock(alice_client, alpha):
+    act(alice_client, "close", alpha.campaign)
+
+    assert Campaign.objects.get(pk=alpha.campaign.pk).closed_at is not None
+
+
 def test_pausing_a_closed_campaign_says_it_stays_closed(alice_client, alpha):
     Campaign.objects.filter(pk=alpha.campaign.pk).update(status="closed")
 
@@ -73,6 +79,7 @@ def test_beat_closes_campaigns_whose_closing_date_passed(alpha):
     ids = [ended.pk, paused.pk, draft.pk, alpha.campaign.pk]
     statuses = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "status"))
     assert statuses == {ended.pk: "closed", paused.pk: "closed", draft.pk: "draft", alpha.campaign.pk: "live"}
+    assert Campaign.objects.get(pk=ended.pk).closed_at is not None
 
 
 def test_closed_campaign_page_shows_figures_and_accepts_nothing(client, alpha, bob_form):
@@ -87,6 +94,8 @@ def test_closed_campaign_page_shows_figures_and_accepts_nothing(client, alpha, b
 
 
 def test_duplicate_makes_a_draft_with_letters_targets_and_partners(alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(milestone_notified=50)
+
     response = act(alice_client, "duplicate", alpha.campaign)
 
     copy = Campaign.objects.get(slug="alpha-secret-2")
@@ -101,6 +110,7 @@ def test_duplicate_makes_a_draft_with_letters_targets_and_partners(alice_client,
     assert list(copy.targets.values_list("email", flat=True)) == ["minister@alpha.example.org"]
     assert list(copy.partners.values_list("code", flat=True)) == ["alpha-ref"]
     assert copy.signatures.count() == 0
+    assert copy.milestone_notified == 0
     assert alpha.campaign.targets.count() == 1
 
 

@@ -24,6 +24,8 @@ def campaign_form(organisation, **overrides):
         "status": "draft",
         "default_language": "en",
         "allow_personal_message": "on",
+        "delivery_mode": "single",
+        "digest_period": "day",
         "templates-TOTAL_FORMS": "1",
         "templates-INITIAL_FORMS": "0",
         "templates-0-language": "en",

@@ -38,7 +38,8 @@ LOG_TAIL_CHARS = 20_000
 
 def purge_broker_queue(broker_url: str) -> None:
     with Connection(broker_url, connect_timeout=2) as connection:
-        connection.default_channel.queue_purge(celery_app.conf.task_default_queue)
+        for queue in celery_app.conf.task_queues:
+            connection.default_channel.queue_purge(queue.name)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -175,19 +176,28 @@ class PrivateStack:
 
 
 @pytest.fixture
-def stack_on_private_redis(
+def private_redis_env(
     private_redis: PrivateRedis,
     test_database_url: str,
     _smtp: SmtpServer,
     _shared_services: SharedServices,
     transactional_db,
     tmp_path: Path,
-) -> PrivateStack:
-    """A web server and a worker with beat whose broker is `private_redis`, and no other worker."""
+) -> dict[str, str]:
+    """The app's environment with `private_redis` as its broker; the shared worker is stopped, so no
+    other worker takes the test's messages."""
     _shared_services.stop()
-    env = service_env(
+    return service_env(
         database_url=test_database_url, broker_url=private_redis.url, smtp_port=_smtp.port, var_dir=tmp_path / "var"
     )
+
+
+@pytest.fixture
+def stack_on_private_redis(
+    private_redis: PrivateRedis, private_redis_env: dict[str, str], tmp_path: Path
+) -> PrivateStack:
+    """A web server and a worker with beat whose broker is `private_redis`, and no other worker."""
+    env = private_redis_env
     worker = CeleryWorker(env=env, workdir=tmp_path / "worker")
     web = WebServer(env=env, workdir=tmp_path / "web")
     try:

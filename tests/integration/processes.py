@@ -67,6 +67,7 @@ def service_env(*, database_url: str, broker_url: str, smtp_port: int, var_dir: 
         REDIS_URL=broker_url,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         SWEEP_INTERVAL_SECONDS="1",
+        DIGEST_COMPOSE_INTERVAL_SECONDS="1",
         SWEEP_GRACE_SECONDS="1",
         DELIVERY_RETRY_BASE_SECONDS="1",
         DEBUG="true",

@@ -87,3 +87,21 @@ def test_record_sent_stores_the_outcome_and_counts_it_once(record, letter):
     )
     assert campaign_counters(letter.campaign).emails_sent == 1
     assert recount_campaign(campaign_id=letter.campaign_id).emails_sent_drift == 0
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_claim_loads_a_digest_letter_without_a_signature(claim, campaign):
+    digest = Delivery.objects.create(
+        campaign=campaign, target=campaign.targets.get(), signature=None, subject="Digest", body="Signed by 3 people"
+    )
+    now = timezone.now()
+
+    claimed = claim(digest.pk, now, now + timedelta(minutes=5))
+
+    assert (claimed.pk, claimed.status, claimed.signature, claimed.is_digest) == (
+        digest.pk,
+        DeliveryStatus.SENDING,
+        None,
+        True,
+    )
+    assert claimed.target.campaign.slug == campaign.slug

@@ -75,3 +75,33 @@ def test_both_stores_write_the_same_rows(campaign):
         k: v for k, v in orm_row.items() if "email" not in k
     }
     assert row_values(Delivery, signature=one) == row_values(Delivery, signature=orm)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_store_keeps_a_held_signature_uncounted_and_without_letters(store, campaign):
+    from petitions.enums import SignatureStatus
+
+    held = new_signature(campaign)
+    held.status, held.confirmed_at, held.hold_reasons = SignatureStatus.HELD, None, "honeypot"
+
+    result = store(held, [], 2)
+
+    assert result == []
+    assert Signature.objects.get().status == SignatureStatus.HELD
+    assert Delivery.objects.count() == 0
+    assert not CounterShard.objects.filter(campaign=campaign, signatures__gt=0).exists()
+
+
+def test_both_stores_write_the_same_held_rows(campaign):
+    from petitions.enums import SignatureStatus
+
+    rows = []
+    for store, email in ((store_in_one_statement, "one@example.net"), (store_with_orm, "orm@example.net")):
+        held = new_signature(campaign, email)
+        held.status, held.confirmed_at, held.hold_reasons = SignatureStatus.HELD, None, "too_fast"
+        store(held, [], 1)
+        [row] = row_values(Signature, pk=held.pk)
+        rows.append({k: v for k, v in row.items() if "email" not in k})
+
+    assert rows[0] == rows[1]
+    assert rows[0]["status"] == SignatureStatus.HELD

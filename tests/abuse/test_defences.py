@@ -1,0 +1,259 @@
+"""Each defence holds what it should, silently: same page, stored as held, not counted, no letter."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from petitions.abuse.formguard import issue_stamp
+from petitions.enums import SignatureStatus
+from petitions.models import BlockRule, Delivery, Signature
+from petitions.selectors import campaign_counters
+from tests.abuse.helpers import sign, solved_captcha, stamped
+
+pytestmark = pytest.mark.django_db
+
+
+def only_signature() -> Signature:
+    return Signature.objects.get()
+
+
+def assert_held(response, campaign, *reasons: str) -> None:
+    """What a held signer sees and what is stored: the same redirect as everyone, nothing counted."""
+    assert response.status_code == 302
+    assert response["Location"] == reverse("petitions:thanks", args=[campaign.slug])
+    signature = only_signature()
+    assert signature.status == SignatureStatus.HELD
+    assert signature.hold_reasons.split() == list(reasons)
+    assert signature.confirmed_at is None
+    assert Delivery.objects.count() == 0
+    assert campaign_counters(campaign).signatures == 0
+
+
+def assert_confirmed(response) -> None:
+    assert response.status_code == 302
+    signature = only_signature()
+    assert (signature.status, signature.hold_reasons) == (SignatureStatus.CONFIRMED, "")
+    assert Delivery.objects.count() == 1
+
+
+def test_human_who_took_their_time_is_confirmed(client, guarded, bob_form):
+    assert_confirmed(sign(client, guarded, stamped(guarded, bob_form, seconds_ago=20)))
+
+
+def test_filled_honeypot_is_held(client, guarded, bob_form):
+    response = sign(client, guarded, {**stamped(guarded, bob_form), "homepage": "http://spam.example"})
+
+    assert_held(response, guarded, "honeypot")
+
+
+def test_honeypot_switched_off_is_ignored(client, guarded, bob_form):
+    guarded.abuse_honeypot = False
+    guarded.save()
+
+    assert_confirmed(sign(client, guarded, {**stamped(guarded, bob_form), "homepage": "http://spam.example"}))
+
+
+def test_form_sent_faster_than_the_minimum_is_held(client, guarded, bob_form):
+    assert_held(sign(client, guarded, stamped(guarded, bob_form, seconds_ago=1)), guarded, "too_fast")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["", "not-a-stamp", "WzEsIDFd:forged:signature", issue_stamp(999_999, now=time.time() - 60)],
+    ids=["missing", "garbage", "forged", "other-campaign"],
+)
+def test_form_without_a_valid_stamp_is_held(client, guarded, bob_form, stamp):
+    assert_held(sign(client, guarded, {**bob_form, "form_stamp": stamp}), guarded, "no_form_stamp")
+
+
+def test_stamp_older_than_two_days_is_held(client, guarded, bob_form):
+    response = sign(client, guarded, stamped(guarded, bob_form, seconds_ago=3 * 24 * 3600))
+
+    assert_held(response, guarded, "no_form_stamp")
+
+
+def test_fill_time_switched_off_accepts_a_form_without_stamp(client, campaign, bob_form):
+    assert_confirmed(sign(client, campaign, bob_form))
+
+
+def test_solved_captcha_is_confirmed(client, guarded, bob_form):
+    guarded.abuse_captcha = True
+    guarded.save()
+
+    assert_confirmed(sign(client, guarded, {**stamped(guarded, bob_form), "altcha": solved_captcha()}))
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [("", "captcha_missing"), ("eyJub3QiOiAiYSBzb2x1dGlvbiJ9", "captcha_invalid"), ("x" * 5000, "captcha_invalid")],
+    ids=["missing", "not-a-solution", "oversized"],
+)
+def test_captcha_not_solved_is_held(client, guarded, bob_form, payload, reason):
+    guarded.abuse_captcha = True
+    guarded.save()
+
+    assert_held(sign(client, guarded, {**stamped(guarded, bob_form), "altcha": payload}), guarded, reason)
+
+
+def test_spent_captcha_solution_is_held_the_second_time(client, guarded, bob_form):
+    guarded.abuse_captcha = True
+    guarded.save()
+    payload = solved_captcha()
+    sign(client, guarded, {**stamped(guarded, bob_form), "email": "first@example.net", "altcha": payload})
+
+    sign(client, guarded, {**stamped(guarded, bob_form), "altcha": payload})
+
+    second = Signature.objects.get(email="bob.builder@example.net")
+    assert (second.status, second.hold_reasons) == (SignatureStatus.HELD, "captcha_spent")
+    assert campaign_counters(guarded).signatures == 1
+
+
+def test_expired_captcha_is_held(client, guarded, bob_form, settings):
+    guarded.abuse_captcha = True
+    guarded.save()
+    settings.ALTCHA_EXPIRES_SECONDS = -10
+    payload = solved_captcha()
+
+    assert_held(sign(client, guarded, {**stamped(guarded, bob_form), "altcha": payload}), guarded, "captcha_expired")
+
+
+def test_captcha_page_carries_a_challenge_and_no_inline_script(client, guarded):
+    guarded.abuse_captcha = True
+    guarded.save()
+
+    page = client.get(reverse("petitions:campaign", args=[guarded.slug])).content.decode()
+
+    assert "<altcha-widget" in page
+    assert "&quot;parameters&quot;" in page  # the challenge, embedded: no extra request
+    assert 'name="form_stamp"' in page
+    assert 'name="homepage"' in page
+    assert "<script>" not in page
+    assert '<script type="module" src=' in page
+
+
+def test_blank_form_served_from_cache_still_gets_a_fresh_stamp(client, guarded):
+    url = reverse("petitions:campaign", args=[guarded.slug])
+
+    stamps = {client.get(url).content.decode().split('name="form_stamp" value="')[1].split('"')[0] for _ in range(2)}
+
+    assert len(stamps) == 2
+
+
+def test_disposable_address_is_held(client, guarded, bob_form):
+    response = sign(client, guarded, {**stamped(guarded, bob_form), "email": "bot@mailinator.com"})
+
+    assert_held(response, guarded, "disposable")
+
+
+def test_disposable_check_switched_off_accepts_it(client, guarded, bob_form):
+    guarded.abuse_block_disposable = False
+    guarded.save()
+
+    assert_confirmed(sign(client, guarded, {**stamped(guarded, bob_form), "email": "bot@mailinator.com"}))
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "email", "ip"),
+    [
+        (BlockRule.Kind.EMAIL, "  Bob.Builder@EXAMPLE.net", "bob.builder@example.net", "203.0.113.7"),
+        (BlockRule.Kind.DOMAIN, "@Example.NET", "bob@mx.example.net", "203.0.113.7"),
+        (BlockRule.Kind.NETWORK, "198.51.100.0/24", "bob@example.net", "198.51.100.77"),
+        (BlockRule.Kind.NETWORK, "2001:db8::/32", "bob@example.net", "2001:db8::1"),
+    ],
+    ids=["email", "domain-and-subdomains", "ipv4-network", "ipv6-network"],
+)
+def test_block_rules_hold_matching_signatures(client, guarded, bob_form, kind, value, email, ip):
+    rule = BlockRule(kind=kind, value=value)
+    rule.full_clean()
+    rule.save()
+
+    response = sign(client, guarded, {**stamped(guarded, bob_form), "email": email}, ip=ip)
+
+    assert_held(response, guarded, "block_list")
+
+
+def test_block_rule_with_a_bad_value_names_the_problem():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="IP address or a network"):
+        BlockRule(kind=BlockRule.Kind.NETWORK, value="not-a-network").full_clean()
+
+
+def test_email_attempts_past_the_daily_limit_are_held_on_any_campaign(client, guarded, bob_form):
+    from tests.factories import live_campaign
+
+    guarded.abuse_email_daily_limit = 2
+    guarded.save()
+    other = live_campaign(abuse_email_daily_limit=2)
+    sign(client, other, stamped(other, bob_form))
+    sign(client, other, stamped(other, bob_form))  # a repeat counts as an attempt too
+
+    sign(client, guarded, stamped(guarded, bob_form))
+
+    held = Signature.objects.get(campaign=guarded)
+    assert (held.status, held.hold_reasons) == (SignatureStatus.HELD, "email_limit")
+
+
+def test_domain_past_its_hourly_limit_is_held_but_webmail_is_exempt(client, guarded, bob_form):
+    guarded.abuse_domain_hourly_limit = 2
+    guarded.save()
+    for n in range(3):
+        sign(client, guarded, stamped(guarded, bob_form) | {"email": f"p{n}@small-union.example"}, ip=f"10.0.0.{n}")
+        sign(client, guarded, stamped(guarded, bob_form) | {"email": f"p{n}@gmail.com"}, ip=f"10.0.1.{n}")
+
+    statuses = dict(Signature.objects.values_list("email", "hold_reasons"))
+    assert statuses == {
+        "p0@small-union.example": "",
+        "p1@small-union.example": "",
+        "p2@small-union.example": "domain_limit",
+        "p0@gmail.com": "",
+        "p1@gmail.com": "",
+        "p2@gmail.com": "",
+    }
+
+
+def test_ip_past_its_limit_is_held_unless_the_captcha_was_solved(client, guarded, bob_form):
+    guarded.abuse_ip_hourly_limit = 2
+    guarded.save()
+    for n in range(3):
+        sign(client, guarded, stamped(guarded, bob_form) | {"email": f"carrier{n}@example.net"}, ip="100.64.0.1")
+    guarded.abuse_captcha = True
+    guarded.save()
+    from campaigns.selectors import forget_campaign_pages
+
+    forget_campaign_pages()
+    data = stamped(guarded, bob_form) | {"email": "solver@example.net", "altcha": solved_captcha()}
+    sign(client, guarded, data, ip="100.64.0.1")
+
+    reasons = dict(Signature.objects.values_list("email", "hold_reasons"))
+    assert reasons == {
+        "carrier0@example.net": "",
+        "carrier1@example.net": "",
+        "carrier2@example.net": "ip_limit",
+        "solver@example.net": "",
+    }
+
+
+def test_every_reason_is_recorded_together(client, guarded, bob_form):
+    data = {**bob_form, "homepage": "x", "email": "bot@mailinator.com"}
+
+    assert_held(sign(client, guarded, data), guarded, "honeypot", "no_form_stamp", "disposable")
+
+
+def test_signing_goes_on_when_redis_is_down(client, guarded, bob_form, settings):
+    settings.ABUSE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    guarded.abuse_captcha = True
+    guarded.save()
+
+    assert_confirmed(sign(client, guarded, {**stamped(guarded, bob_form), "altcha": solved_captcha()}))
+
+
+def test_held_signer_can_not_sign_again_to_get_counted(client, guarded, bob_form):
+    sign(client, guarded, {**stamped(guarded, bob_form), "homepage": "x"})
+
+    response = sign(client, guarded, stamped(guarded, bob_form))
+
+    assert response.status_code == 302
+    assert only_signature().status == SignatureStatus.HELD
+    assert campaign_counters(guarded).signatures == 0

@@ -1,0 +1,36 @@
+"""The self-hosted proof-of-work captcha in a real browser: solved silently, the signature counts."""
+
+import pytest
+
+from petitions.enums import SignatureStatus
+from petitions.models import Signature
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_signer_with_captcha_on_is_confirmed_without_doing_anything(phone, live_server, campaign, settings):
+    settings.ALTCHA_COST = 200
+    settings.ALTCHA_MAX_COUNTER = 50
+    campaign.abuse_captcha = True
+    campaign.abuse_min_fill_seconds = 1
+    campaign.save()
+    errors, missing = [], []
+    phone.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    phone.on("response", lambda response: missing.append(response.url) if response.status >= 400 else None)
+    phone.goto(f"{live_server.url}/c/{campaign.slug}/")
+
+    phone.get_by_label("First name", exact=False).first.fill("Bob")
+    phone.get_by_label("Last name", exact=False).first.fill("Builder")
+    phone.get_by_role("textbox", name="Email").fill("bob@example.net")
+    phone.get_by_role("combobox", name="Country").select_option("GB")
+    phone.wait_for_timeout(1100)  # the campaign's minimum fill time
+    phone.get_by_role("button", name="Send my letter").click()
+
+    phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
+    signature = Signature.objects.get()
+    assert (signature.status, signature.hold_reasons) == (SignatureStatus.CONFIRMED, "")
+    # No script, worker or style of the widget failed to load or was refused (the browser asks for a
+    # favicon nobody serves: not ours to judge here).
+    missing = [url for url in missing if not url.endswith("/favicon.ico")]
+    assert missing == []
+    assert [error for error in errors if "404" not in error or missing] == []
