@@ -2,10 +2,12 @@
 inline, each organiser seeing only their organisations' rows (campaigns/tenancy.py)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import services
@@ -80,11 +82,23 @@ class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):
     fields = ["language", "page_title", "summary", "story", "letter_subject", "letter_body"]
 
 
+# A partnership belongs to the campaign's organisation and to the partner's own organisation.
+PARTNER_TENANT_PATH = ("campaign__organisation", "organisation")
+
+
 class PartnerInline(ScopedInlineMixin, admin.TabularInline):
     model = Partner
-    tenant_path = "campaign__organisation"
+    tenant_path = PARTNER_TENANT_PATH
     extra = 0
-    fields = ["name", "code", "website", "logo", "position"]
+    fields = ["name", "code", "website", "logo", "organisation", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Linking an organisation gives its members the consenting signers of the partner's link:
+        an administrator does it (organisers would otherwise see every organisation's name)."""
+        if organisation_ids(request.user) is None:
+            return super().get_readonly_fields(request, obj)
+        return ["organisation"]
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -102,7 +116,10 @@ class CampaignAdmin(ScopedModelAdmin):
     fieldsets = [
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
-        ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
+        (
+            "Page and sharing",
+            {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
+        ),
         (
             "Sending",
             {
@@ -181,3 +198,30 @@ class CampaignAdmin(ScopedModelAdmin):
             return redirect(reverse("admin:campaigns_campaign_change", args=[copies[0].pk]))
         self.message_user(request, _("Created %(count)d draft copies.") % {"count": len(copies)})
         return None
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedModelAdmin):
+    """Partnerships, for both sides: the campaign's organisers (who edit them in the campaign) and the
+    partner organisations' members, who find here their share link and, where the campaign shares,
+    the export of the consenting signers their link brought."""
+
+    tenant_path = PARTNER_TENANT_PATH
+    organiser_permissions = frozenset({"view"})
+    list_display = ["name", "campaign", "organisation", "share_link", "export"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign", "organisation"]
+    search_fields = ["name", "code"]
+    fields = ["campaign", "name", "code", "website", "logo", "organisation", "share_link", "export"]
+    readonly_fields = fields
+
+    @admin.display(description=_("share link"))
+    def share_link(self, partner: Partner) -> str:
+        return f"{settings.SITE_URL}/c/{partner.campaign.slug}/?ref={partner.code}"
+
+    @admin.display(description=_("export"))
+    def export(self, partner: Partner) -> str:
+        if not partner.campaign.share_with_partners:
+            return _("not shared")
+        url = reverse("admin:petitions_signature_partner_export", args=[partner.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Consenting signers (CSV)"))

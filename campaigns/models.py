@@ -66,6 +66,13 @@ class Campaign(models.Model):
     )
     bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))
     offer_signer_copy = models.BooleanField(default=False, help_text=_("Signers may ask for a copy of their letter."))
+    share_with_partners = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Partners with an organisation here may export the confirmed signers who came through their "
+            "link and agreed to be contacted."
+        ),
+    )
     daily_summary = models.BooleanField(
         default=False,
         help_text=_("Email the organisers a summary every morning: signatures, letters sent, failures."),
@@ -290,6 +297,17 @@ class Partner(models.Model):
     )
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to="partners/", blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text=_(
+            "The partner's own organisation here, if it has one: when the campaign shares with partners, "
+            "its members may export the consenting signers who came through this partner's link."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text=_("Order on the public page."))
 
     class Meta:

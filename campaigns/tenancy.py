@@ -17,12 +17,14 @@ from django.shortcuts import get_object_or_404
 
 from campaigns.models import Organisation
 
-# model -> lookup path from its rows to their Organisation; filled by ScopedAdmin subclasses
-# when they are registered, and by register_tenant_path for models without an admin of their own.
-TENANT_PATHS: dict[type[models.Model], str] = {Organisation: "pk"}
+# model -> lookup path from its rows to their Organisation, or a tuple of paths any of which may
+# match (a partnership belongs to the campaign's organisation and to the partner organisation);
+# filled by the Scoped admins when they are defined or registered.
+TenantPath = str | tuple[str, ...]
+TENANT_PATHS: dict[type[models.Model], TenantPath] = {Organisation: "pk"}
 
 
-def register_tenant_path(model: type[models.Model], path: str) -> None:
+def register_tenant_path(model: type[models.Model], path: TenantPath) -> None:
     known = TENANT_PATHS.get(model)
     if known is not None and known != path:
         raise ImproperlyConfigured(f"{model.__name__} is scoped by {known!r} and by {path!r}")
@@ -56,10 +58,13 @@ def tenant_q(model: type[models.Model], user) -> Q | None:
     if ids is None:
         return None
     try:
-        path = TENANT_PATHS[model]
+        paths = TENANT_PATHS[model]
     except KeyError:
         raise ImproperlyConfigured(f"{model.__name__} has no tenant path: it cannot be shown to organisers") from None
-    return Q(**{f"{path}__in": ids})
+    condition = Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        condition |= Q(**{f"{path}__in": ids})
+    return condition
 
 
 def scoped(queryset: QuerySet, user) -> QuerySet:
@@ -94,7 +99,7 @@ class ScopedMixin:
     own restrictions (read-only lists) still apply on top.
     """
 
-    tenant_path: str = ""
+    tenant_path: TenantPath = ""
     organiser_permissions = frozenset({"view", "add", "change", "delete"})
 
     def __init_subclass__(cls, **kwargs):

@@ -8,9 +8,11 @@ downloads. Every cell a spreadsheet could read as a formula is neutralised.
 import csv
 from collections.abc import Callable, Iterator
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Partner
+from petitions.enums import SignatureStatus
 from petitions.models import Signature, SignatureExport
 
 BATCH_SIZE = 5000
@@ -47,9 +49,20 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def signature_rows(campaign: Campaign, *, batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
-    """The campaign's signatures in id order, one keyset batch at a time."""
-    queryset = Signature.objects.filter(campaign=campaign).order_by("pk").values_list(*COLUMNS)
+def exported_signatures(campaign: Campaign, partner: Partner | None = None) -> QuerySet[Signature]:
+    """Every signer for the campaign's organisation; for a partner, only the confirmed signers who
+    came through its link and agreed to be contacted."""
+    queryset = Signature.objects.filter(campaign=campaign)
+    if partner is not None:
+        queryset = queryset.filter(source=partner.code, consent_to_contact=True, status=SignatureStatus.CONFIRMED)
+    return queryset
+
+
+def signature_rows(
+    campaign: Campaign, *, partner: Partner | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[tuple]:
+    """The exported signatures in id order, one keyset batch at a time."""
+    queryset = exported_signatures(campaign, partner).order_by("pk").values_list(*COLUMNS)
     last_id = 0
     while True:
         batch = list(queryset.filter(pk__gt=last_id)[:batch_size])
@@ -67,17 +80,30 @@ class _Line:
 
 
 def export_signatures_csv(
-    *, campaign: Campaign, user=None, actor: str, via: str, on_row: Callable[[int], None] | None = None
+    *,
+    campaign: Campaign,
+    partner: Partner | None = None,
+    user=None,
+    actor: str,
+    via: str,
+    on_row: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
-    """CSV lines (header first) of the campaign's signers; the export is logged when it starts and
-    updated when it ends, also when the reader stops early (a cancelled download)."""
-    record = SignatureExport.objects.create(campaign=campaign, user=user, actor=actor[:200], via=via)
+    """CSV lines (header first) of the campaign's signers (a partner's share of them if `partner`);
+    the export is logged when it starts and updated when it ends, also when the reader stops early
+    (a cancelled download)."""
+    if partner is not None and (partner.campaign_id != campaign.pk or not campaign.share_with_partners):
+        raise PermissionError("The campaign does not share its signers with this partner.")
+    return _lines(campaign=campaign, partner=partner, user=user, actor=actor, via=via, on_row=on_row)
+
+
+def _lines(*, campaign, partner, user, actor, via, on_row) -> Iterator[str]:
+    record = SignatureExport.objects.create(campaign=campaign, partner=partner, user=user, actor=actor[:200], via=via)
     writer = csv.writer(_Line())
     rows = 0
     completed = False
     try:
         yield writer.writerow(COLUMNS)
-        for row in signature_rows(campaign):
+        for row in signature_rows(campaign, partner=partner):
             # Counted as it is handed out: a download cancelled here logs the rows that left.
             rows += 1
             if on_row is not None:
@@ -88,5 +114,6 @@ def export_signatures_csv(
         SignatureExport.objects.filter(pk=record.pk).update(rows=rows, finished_at=timezone.now(), completed=completed)
 
 
-def export_filename(campaign: Campaign) -> str:
-    return f"{campaign.slug}-signatures-{timezone.now():%Y%m%d-%H%M}.csv"
+def export_filename(campaign: Campaign, partner: Partner | None = None) -> str:
+    who = f"-{partner.code}" if partner else ""
+    return f"{campaign.slug}{who}-signatures-{timezone.now():%Y%m%d-%H%M}.csv"

@@ -236,6 +236,14 @@ class SignatureExport(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    partner = models.ForeignKey(
+        "campaigns.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set when a partner exported the consenting signers of its own link."),
+    )
     actor = models.CharField(max_length=200, help_text=_("Who asked, as shown when the export ran."))
     via = models.CharField(max_length=20, help_text=_("admin or command"))
     started_at = models.DateTimeField(default=timezone.now)

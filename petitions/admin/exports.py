@@ -8,9 +8,10 @@ from petitions.models import SignatureExport
 
 @admin.register(SignatureExport)
 class SignatureExportAdmin(ReadOnlyAdmin):
-    tenant_path = "campaign__organisation"
-    list_display = ["started_at", "campaign", "actor", "via", "rows", "completed", "finished_at"]
+    # The campaign's organisers see every export of its signers; a partner sees its own.
+    tenant_path = ("campaign__organisation", "partner__organisation")
+    list_display = ["started_at", "campaign", "partner", "actor", "via", "rows", "completed", "finished_at"]
     list_filter = ["campaign", "via", "completed"]
-    list_select_related = ["campaign"]
+    list_select_related = ["campaign", "partner"]
     fields = list_display
     readonly_fields = list_display

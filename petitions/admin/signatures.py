@@ -5,7 +5,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.db.models import Q
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -115,28 +115,50 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
         page = self.admin_site.admin_view(partial(page_preview_view, self))
         return [
             path("export/<int:campaign_id>/", export, name="petitions_signature_export"),
+            path(
+                "partner-export/<int:partner_id>/",
+                self.admin_site.admin_view(self.partner_export_view),
+                name="petitions_signature_partner_export",
+            ),
             path("dashboard/<int:campaign_id>/", dashboard, name="petitions_signature_dashboard"),
             path("page-preview/<int:campaign_id>/", page, name="petitions_signature_page_preview"),
             *super().get_urls(),
         ]
 
     def export_view(self, request, campaign_id: int):
-        """GET: what the export holds; POST: the CSV, streamed, logged in the export audit log."""
+        """The owning organisation's export of every signer of a campaign."""
         campaign = get_scoped_or_404(Campaign.objects.select_related("organisation"), request.user, pk=campaign_id)
+        return self._export(request, campaign, partner=None)
+
+    def partner_export_view(self, request, partner_id: int):
+        """A partner organisation's export: the consenting signers of its own link, if the campaign shares."""
+        partner = get_scoped_or_404(Partner.objects.select_related("campaign"), request.user, pk=partner_id)
+        if not partner.campaign.share_with_partners:
+            raise Http404("The campaign does not share its signers with partners.")
+        return self._export(request, partner.campaign, partner=partner)
+
+    def _export(self, request, campaign: Campaign, *, partner: Partner | None):
+        """GET: what the export holds; POST: the CSV, streamed, logged in the export audit log."""
         if not self.has_view_permission(request):
             return redirect("admin:index")
         if request.method == "POST":
             lines = exports.export_signatures_csv(
-                campaign=campaign, user=request.user, actor=request.user.get_username(), via="admin"
+                campaign=campaign,
+                partner=partner,
+                user=request.user,
+                actor=request.user.get_username(),
+                via="admin",
             )
             response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(campaign)}"'
+            filename = exports.export_filename(campaign, partner)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             response["Cache-Control"] = "no-store"
             return response
         context = {
             **self.admin_site.each_context(request),
             "title": _("Export signatures: %(campaign)s") % {"campaign": campaign},
             "campaign": campaign,
+            "partner": partner,
             "counters": campaign_counters(campaign),
             "columns": exports.COLUMNS,
             "log_url": reverse("admin:petitions_signatureexport_changelist") + f"?campaign__id__exact={campaign.pk}",

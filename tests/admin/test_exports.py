@@ -92,3 +92,67 @@ def test_export_command_writes_the_file_with_a_progress_bar(alpha, tmp_path):
 def test_export_command_names_an_unknown_campaign():
     with pytest.raises(CommandError, match="No campaign with slug 'nope'"):
         call_command("export_signatures", "nope", stdout=io.StringIO())
+
+
+@pytest.fixture
+def shared_with_alpha(alpha, bravo):
+    """Bravo's campaign shares with partners; Alpha is linked as the partner behind "bravo-ref"."""
+    bravo.campaign.share_with_partners = True
+    bravo.campaign.save()
+    bravo.partner.organisation = alpha.organisation
+    bravo.partner.save()
+    for consent, status, source in [
+        (True, "confirmed", "bravo-ref"),
+        (True, "held", "bravo-ref"),
+        (False, "confirmed", "bravo-ref"),
+        (True, "confirmed", ""),
+    ]:
+        SignatureFactory(
+            campaign=bravo.campaign,
+            first_name=f"P{consent}{status}{source}",
+            consent_to_contact=consent,
+            status=status,
+            source=source,
+        )
+    return bravo
+
+
+def test_partner_exports_only_consenting_confirmed_signers_of_its_link(alice_client, alice, shared_with_alpha):
+    bravo = shared_with_alpha
+    url = reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk])
+
+    text = b"".join(alice_client.post(url).streaming_content).decode()
+
+    assert [row["first_name"] for row in parse(text)] == ["PTrueconfirmedbravo-ref"]
+    log = SignatureExport.objects.get(partner=bravo.partner)
+    assert (log.campaign, log.user, log.rows) == (bravo.campaign, alice, 1)
+
+
+def test_partner_export_is_refused_when_the_campaign_does_not_share(alice_client, shared_with_alpha):
+    bravo = shared_with_alpha
+    bravo.campaign.share_with_partners = False
+    bravo.campaign.save()
+
+    response = alice_client.post(reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk]))
+
+    assert response.status_code == 404
+    assert not SignatureExport.objects.filter(partner=bravo.partner).exists()
+
+
+def test_partner_sees_its_partnership_but_not_the_campaign(alice_client, shared_with_alpha):
+    bravo = shared_with_alpha
+
+    partners = alice_client.get(reverse("admin:campaigns_partner_changelist"))
+    campaign = alice_client.get(reverse("admin:campaigns_campaign_change", args=[bravo.campaign.pk]))
+    signatures = alice_client.get(reverse("admin:petitions_signature_changelist"), {"q": "PTrue"})
+
+    assert {p.code for p in partners.context["cl"].result_list} == {"alpha-ref", "bravo-ref"}
+    assert "Consenting signers (CSV)" in partners.content.decode()
+    assert campaign.status_code == 302
+    assert list(signatures.context["cl"].result_list) == []
+
+
+def test_organisers_cannot_link_a_partner_organisation_themselves(alice_client, alpha):
+    response = alice_client.get(reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk]))
+
+    assert 'name="partners-0-organisation"' not in response.content.decode()
