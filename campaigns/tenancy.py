@@ -9,7 +9,7 @@ staff who belong to no organisation see nothing.
 
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -136,7 +136,7 @@ class ScopedMixin:
             return queryset.none()
         return scoped(queryset, request.user)
 
-    def _organiser_may(self, request: HttpRequest, action: str, obj) -> bool | None:
+    def _organiser_may(self, request: HttpRequest, action: str) -> bool | None:
         """None: defer to Django's permissions (superusers); else the organiser's answer."""
         ids = organisation_ids(request.user)
         if ids is None:
@@ -145,27 +145,27 @@ class ScopedMixin:
         # get_queryset, which is already scoped (another organisation's id is simply not found).
         return bool(ids) and action in self.organiser_permissions
 
-    def _permission(self, action: str, request: HttpRequest, obj, default) -> bool:
-        answer = self._organiser_may(request, action, obj)
+    def _permission(self, action: str, request: HttpRequest, default) -> bool:
+        answer = self._organiser_may(request, action)
         return default() if answer is None else answer
 
     def has_view_permission(self, request, obj=None):
         parent = super().has_view_permission
-        return self._permission("view", request, obj, lambda: parent(request, obj))
+        return self._permission("view", request, lambda: parent(request, obj))
 
     def has_change_permission(self, request, obj=None):
         parent = super().has_change_permission
-        return self._permission("change", request, obj, lambda: parent(request, obj))
+        return self._permission("change", request, lambda: parent(request, obj))
 
     def has_delete_permission(self, request, obj=None):
         parent = super().has_delete_permission
-        return self._permission("delete", request, obj, lambda: parent(request, obj))
+        return self._permission("delete", request, lambda: parent(request, obj))
 
 
 class ScopedModelAdmin(ScopedMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         parent = super().has_add_permission
-        return self._permission("add", request, None, lambda: parent(request))
+        return self._permission("add", request, lambda: parent(request))
 
     def has_module_permission(self, request):
         if organisation_ids(request.user) is None:
@@ -184,11 +184,11 @@ class ScopedModelAdmin(ScopedMixin, admin.ModelAdmin):
     def _filter_field(self, name: str):
         try:
             return self.model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - a path through relations: not a direct foreign key
+        except FieldDoesNotExist:  # a path through relations: not a direct foreign key
             return None
 
 
 class ScopedInlineMixin(ScopedMixin):
     def has_add_permission(self, request, obj=None):
         parent = super().has_add_permission
-        return self._permission("add", request, None, lambda: parent(request, obj))
+        return self._permission("add", request, lambda: parent(request, obj))

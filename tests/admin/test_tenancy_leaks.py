@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
@@ -82,6 +83,9 @@ def test_every_admin_url_with_bravo_ids_shows_alice_nothing_of_bravo(alice_clien
             continue
         for view in ("change", "history", "delete"):
             assert_no_bravo(alice_client.get(admin_url(model, view, target.pk), follow=True))
+        content_type = ContentType.objects.get_for_model(model)
+        view_on_site = alice_client.get(reverse("admin:view_on_site", args=[content_type.pk, target.pk]))
+        assert view_on_site.status_code == 404
         for field in model._meta.get_fields():
             if field.is_relation and field.concrete and field.related_model in registry:
                 query = {"app_label": model._meta.app_label, "model_name": model._meta.model_name}
