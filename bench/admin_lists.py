@@ -38,8 +38,8 @@ LIST_TARGET = 1.0  # seconds, the signature list with a million rows
 FILL = """
 INSERT INTO petitions_signature (
     campaign_id, first_name, last_name, email, email_hash, country, city, organisation, message, language,
-    consent_to_contact, consent_text, show_name_publicly, wants_copy, status, source, ip_hash,
-    created_at, confirmed_at)
+    consent_to_contact, consent_text, show_name_publicly, wants_copy, wants_receipt, status, source, ip_hash,
+    hold_reasons, created_at, confirmed_at)
 SELECT %(campaign)s,
        (ARRAY['Ana','Bob','Chen','Dana','Emeka','Farah','Goran','Hana','Ivan','Jana','Kofi','Lena',
               'Mina','Nour','Olga','Pedro','Qiu','Rosa','Sami','Tara'])[1 + g %% 20],
@@ -49,10 +49,10 @@ SELECT %(campaign)s,
        (ARRAY['GB','FR','DE','AZ','TR','BR','NG','IN','US','ES'])[1 + (g / 7) %% 10],
        'Leeds', '', '', 'en',
        g %% 3 = 0, CASE WHEN g %% 3 = 0 THEN 'Keep me informed' ELSE '' END,
-       g %% 4 <> 0, false,
+       g %% 4 <> 0, false, false,
        CASE WHEN g %% 100 = 0 THEN 'held' WHEN g %% 50 = 0 THEN 'pending' ELSE 'confirmed' END,
        CASE WHEN g %% 5 < 3 THEN '' ELSE (ARRAY['itf','ituc','amnesty','hrw'])[1 + g %% 4] END,
-       '',
+       '', CASE WHEN g %% 100 = 0 THEN 'honeypot' ELSE '' END,
        now() - g * interval '2.6 seconds',
        now() - g * interval '2.6 seconds'
 FROM generate_series(1, %(count)s) AS g
