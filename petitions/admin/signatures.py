@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Partner
-from campaigns.tenancy import get_scoped_or_404, scoped
+from campaigns.tenancy import get_scoped_or_404, is_organiser, scoped
 from petitions import exports
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
@@ -97,6 +97,10 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
     search_fields = ["first_name", "last_name"]
     search_help_text = _("A full email address finds that signer exactly; otherwise names are matched by their start.")
     exclude = ["ip_hash", "email_hash"]
+
+    def has_moderate_permission(self, request) -> bool:
+        """Organisers review their own campaigns' held and spam signatures (the rows are scoped)."""
+        return is_organiser(request.user) and self.has_view_permission(request)
 
     def get_search_results(self, request, queryset, search_term):
         """An address is matched through its keyed hash (indexed, exact); words match name prefixes."""

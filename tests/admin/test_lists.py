@@ -105,3 +105,15 @@ def test_delivery_list_filters_by_status_and_target(alice_client, alpha):
     response = alice_client.get(DELIVERIES, {"status__exact": "failed", "target__id__exact": alpha.target.pk})
 
     assert [row.pk for row in listed(response)] == [alpha.delivery.pk]
+
+
+def test_organiser_marks_her_own_signature_as_spam(alice_client, alpha):
+    response = alice_client.post(
+        SIGNATURES,
+        {"action": "mark_spam_selected", "_selected_action": [alpha.signature.pk], "confirmed": "yes"},
+        follow=True,
+    )
+
+    assert "Marked 1 signature(s) as spam" in response.content.decode()
+    alpha.signature.refresh_from_db()
+    assert alpha.signature.status == "rejected"

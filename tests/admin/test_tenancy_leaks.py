@@ -106,7 +106,7 @@ def test_every_admin_action_on_bravo_rows_changes_nothing(alice_client, alpha, b
             continue
         for action in model_admin.actions or ():
             name = action if isinstance(action, str) else action.__name__
-            for extra in ({}, {"post": "yes"}):
+            for extra in ({}, {"post": "yes"}, {"confirmed": "yes"}):
                 response = alice_client.post(
                     admin_url(model, "changelist"),
                     {"action": name, "_selected_action": [target.pk], "index": 0, **extra},
@@ -120,7 +120,9 @@ def test_every_admin_action_on_bravo_rows_changes_nothing(alice_client, alpha, b
         )
         assert_no_bravo(response)
     bravo.delivery.refresh_from_db()
+    bravo.signature.refresh_from_db()
     assert bravo.delivery.status == DeliveryStatus.FAILED
+    assert bravo.signature.status == "confirmed"
     assert Campaign.objects.filter(pk=bravo.campaign.pk).exists()
     assert not SignatureExport.objects.filter(campaign=bravo.campaign).exclude(pk=bravo.export.pk).exists()
 
