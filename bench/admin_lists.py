@@ -199,21 +199,24 @@ def measure(runs: int, export_runs: int) -> tuple[list[tuple], tuple]:
         peaks.append(peak - before)
         sizes.append(size)
         print(f"export: {lines - 1:,} rows, {size / 1e6:.0f} MB in {times[-1]:.1f} s, RSS +{peaks[-1] / 1024:.1f} MiB")
+    if not times:
+        return list_rows, None
     return list_rows, (statistics.median(times), max(peaks), sizes[-1], lines - 1)
 
 
 def report(rows: list[tuple], export: tuple, count: int) -> str:
-    seconds, peak, size, lines = export
     out = [f"Signature list, {count:,} signatures, median of the measured requests:", ""]
     out += ["| view | median | rows shown | < 1 s |", "|---|--:|--:|:-:|"]
     for label, value, shown in rows:
         rows_shown = "-" if label.startswith("dashboard") else shown
         out.append(f"| {label} | {value * 1000:.0f} ms | {rows_shown} | {'yes' if value < LIST_TARGET else 'NO'} |")
-    out += [
-        "",
-        f"Export: {lines:,} rows, {size / 1e6:.0f} MB, median {seconds:.1f} s "
-        f"({lines / seconds:,.0f} rows/s), peak resident memory growth {peak / 1024:.1f} MiB.",
-    ]
+    if export is not None:
+        seconds, peak, size, lines = export
+        out += [
+            "",
+            f"Export: {lines:,} rows, {size / 1e6:.0f} MB, median {seconds:.1f} s "
+            f"({lines / seconds:,.0f} rows/s), peak resident memory growth {peak / 1024:.1f} MiB.",
+        ]
     return "\n".join(out)
 
 

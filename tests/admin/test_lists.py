@@ -117,3 +117,18 @@ def test_organiser_marks_her_own_signature_as_spam(alice_client, alpha):
     assert "Marked 1 signature(s) as spam" in response.content.decode()
     alpha.signature.refresh_from_db()
     assert alpha.signature.status == "rejected"
+
+
+def test_signature_list_stops_counting_at_the_cap(alice_client, alpha, monkeypatch):
+    from petitions.admin.paging import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    SignatureFactory.create_batch(60, campaign=alpha.campaign)
+
+    page = alice_client.get(SIGNATURES).content.decode()
+    few = alice_client.get(SIGNATURES, {"q": "Alphasigner"}).content.decode()
+
+    assert "More than 5 signatures: narrow them with the filters or the search" in page
+    assert "Select all matching signatures (more than 5)" in page
+    assert "More than 5 signatures" not in few
+    assert "1 signature\n" in few
