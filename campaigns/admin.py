@@ -123,7 +123,13 @@ class CampaignAdmin(ScopedModelAdmin):
         (
             "Sending",
             {
-                "fields": ["sending_paused", ("delivery_mode", "digest_period"), "bcc_email", "offer_signer_copy"],
+                "fields": [
+                    "sending_paused",
+                    "require_confirmation",
+                    ("delivery_mode", "digest_period"),
+                    "bcc_email",
+                    "offer_signer_copy",
+                ],
                 "description": "In digest mode each target gets one letter per period naming every new "
                 "signer, with their messages: the pressure of every signature without tripping the "
                 "target's mail limits.",

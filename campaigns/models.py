@@ -64,6 +64,14 @@ class Campaign(models.Model):
     sending_paused = models.BooleanField(
         default=False, help_text=_("Letters wait in the queue while sending is paused; signing goes on.")
     )
+    require_confirmation = models.BooleanField(
+        _("require email confirmation"),
+        default=False,
+        help_text=_(
+            "Signers confirm by a link emailed to them before they are counted and their letter goes. "
+            "Unconfirmed signatures are deleted after a few days."
+        ),
+    )
     bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))
     offer_signer_copy = models.BooleanField(default=False, help_text=_("Signers may ask for a copy of their letter."))
     share_with_partners = models.BooleanField(

@@ -32,6 +32,7 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         settings.DIGEST_COMPOSE_INTERVAL_SECONDS, sender.signature("petitions.compose_digests"), name="compose digests"
     )
     sender.add_periodic_task(3600, sender.signature("petitions.forget_mail_counts"), name="forget mail counts")
+    sender.add_periodic_task(3600, sender.signature("petitions.forget_unconfirmed"), name="forget unconfirmed")
     sender.add_periodic_task(
         settings.RECONCILE_INTERVAL_SECONDS,
         sender.signature("petitions.reconcile_counters"),

@@ -149,6 +149,7 @@ BEAT_TASKS = (
     "petitions.reconcile_counters",
     "petitions.compose_digests",
     "petitions.forget_mail_counts",
+    "petitions.forget_unconfirmed",
     "campaigns.close_ended_campaigns",
     "petitions.notify_milestones",
     "petitions.send_daily_summaries",
@@ -185,6 +186,10 @@ DIGEST_MAX_SIGNERS = read(env.int, "DIGEST_MAX_SIGNERS", 1000)
 # someone else's address into the form, so this keeps it from being used to mail-bomb them.
 SIGNER_MAIL_DAILY_CAP = read(env.int, "SIGNER_MAIL_DAILY_CAP", 3)
 RECEIPT_LINK_MAX_AGE_DAYS = read(env.int, "RECEIPT_LINK_MAX_AGE_DAYS", 365)
+# Double opt-in: how long a confirmation link works; unconfirmed signatures are deleted after it.
+CONFIRMATION_EXPIRY_DAYS = read(env.int, "CONFIRMATION_EXPIRY_DAYS", 7)
+# How long the emailed link to see, download or erase one's signatures works.
+DATA_LINK_MAX_AGE_HOURS = read(env.int, "DATA_LINK_MAX_AGE_HOURS", 24)
 # Signer data (names, emails, city, organisation, message, IP hash, and their traces in stored
 # letters) is anonymised this many days after a campaign closes; beat looks every interval.
 SIGNER_DATA_RETENTION_DAYS = read(env.int, "SIGNER_DATA_RETENTION_DAYS", 180)

@@ -181,7 +181,25 @@ def build_signer_copy(delivery: Delivery) -> EmailMultiAlternatives:
 
 
 def build_receipt(*, signature: Signature, url: str) -> EmailMultiAlternatives:
-    """The signer's private link to follow their letters, in the language they signed in."""
+    """The signer's private link to follow their letters."""
+    return _signer_link_email("receipt", signature=signature, url=url)
+
+
+def build_confirmation(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+    """The link a signer follows to confirm their signature (double opt-in)."""
+    return _signer_link_email(
+        "confirmation", signature=signature, url=url, expiry_days=settings.CONFIRMATION_EXPIRY_DAYS
+    )
+
+
+def build_data_link(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+    """The link to see, download or erase every signature of the address."""
+    return _signer_link_email("data_link", signature=signature, url=url, hours=settings.DATA_LINK_MAX_AGE_HOURS)
+
+
+def _signer_link_email(name: str, *, signature: Signature, url: str, **extra) -> EmailMultiAlternatives:
+    """An email from the platform to a signer with one private link, in the language they signed in
+    (templates emails/<name>_subject.txt, _body.txt and _body.html)."""
     campaign = signature.campaign
     language = signature.language or campaign.default_language
     template = letter_template(campaign, language)
@@ -191,14 +209,15 @@ def build_receipt(*, signature: Signature, url: str) -> EmailMultiAlternatives:
         "url": url,
         "organisation": campaign.organisation.name,
         "site_name": settings.SITE_NAME,
+        **extra,
     }
     with translation.override(language):
         message = EmailMultiAlternatives(
-            subject=one_line(render_to_string("emails/receipt_subject.txt", context)),
-            body=render_to_string("emails/receipt_body.txt", context),
+            subject=one_line(render_to_string(f"emails/{name}_subject.txt", context)),
+            body=render_to_string(f"emails/{name}_body.txt", context),
             from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
             to=[signature.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(render_to_string("emails/receipt_body.html", context), "text/html")
+        message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
     return message

@@ -109,3 +109,24 @@ def single_line(value: str) -> str:
     if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
         raise forms.ValidationError(_("Please write this on one line, without special characters."))
     return value.strip()
+
+
+class DataRequestForm(forms.Form):
+    """The one field of "see, download or erase my signatures"."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, erase my name, address and messages from every campaign I signed."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

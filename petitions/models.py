@@ -41,6 +41,8 @@ class Signature(models.Model):
     hold_reasons = models.CharField(max_length=200, blank=True, editable=False)
     # When the retention period cleared the signer's personal data (petitions/retention.py).
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The signer asked for erasure (data_requests.py); set until it is done.
+    erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

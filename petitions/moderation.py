@@ -71,12 +71,18 @@ def preview_moderation(*, action: str, signatures: QuerySet[Signature]) -> Moder
 
 def release_signatures(*, signature_ids: Iterable[int]) -> ModerationResult:
     """Held or rejected -> confirmed: counted, letters created or re-queued, enqueued after commit."""
+    return accept_signatures(signature_ids=signature_ids, from_statuses=MOVES["release"])
+
+
+def accept_signatures(*, signature_ids: Iterable[int], from_statuses: Iterable[str]) -> ModerationResult:
+    """Signatures in `from_statuses` -> confirmed, counted once, with their letters: the one way a
+    signature becomes confirmed after signing (an organiser's release, the signer's confirmation)."""
     now = timezone.now()
     queued, to_enqueue = 0, []
     with transaction.atomic():
         signatures = list(
             Signature.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(signature_ids), status__in=MOVES["release"])
+            .filter(pk__in=list(signature_ids), status__in=list(from_statuses))
             .select_related("campaign")
             .order_by("pk")
         )

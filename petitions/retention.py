@@ -75,35 +75,56 @@ def _anonymise_batch(campaign: Campaign, now: datetime, batch_size: int) -> int:
             .exclude(deliveries__status=DeliveryStatus.SENDING)
             .order_by("pk")[:batch_size]
         )
-        if not signatures:
-            return 0
-        ids = [signature.pk for signature in signatures]
-        Delivery.objects.filter(signature_id__in=ids, status__in=CANCELLABLE_STATUSES).update(
-            status=DeliveryStatus.CANCELLED, last_error=CANCELLED_REASON, enqueued_at=None
-        )
-        by_signature = {signature.pk: signature for signature in signatures}
-        letters = list(Delivery.objects.filter(signature_id__in=ids).exclude(body="", subject=""))
-        for letter in letters:
-            signature = by_signature[letter.signature_id]
-            letter.subject = redact(letter.subject, signature)
-            letter.body = redact(letter.body, signature)
-        Delivery.objects.bulk_update(letters, ["subject", "body"], batch_size=500)
-        Signature.objects.filter(pk__in=ids).update(
-            first_name="",
-            last_name="",
-            email="",
-            email_hash=Concat(Value("anonymised-"), Cast("pk", CharField())),
-            city="",
-            organisation="",
-            message="",
-            ip_hash="",
-            consent_text="",
-            consent_to_contact=False,
-            show_name_publicly=False,
-            wants_copy=False,
-            anonymised_at=now,
-        )
+        anonymise_signatures(signatures, now=now)
     return len(signatures)
+
+
+def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
+    """Clear the signers' data and its traces in their letters, digests included; cancel letters
+    still waiting. Call inside a transaction, with the rows locked and none of their letters
+    being sent (the sender would write the text back)."""
+    if not signatures:
+        return
+    ids = [signature.pk for signature in signatures]
+    Delivery.objects.filter(signature_id__in=ids, status__in=CANCELLABLE_STATUSES).update(
+        status=DeliveryStatus.CANCELLED, last_error=CANCELLED_REASON, enqueued_at=None
+    )
+    by_signature = {signature.pk: signature for signature in signatures}
+    letters = list(Delivery.objects.filter(signature_id__in=ids).exclude(body="", subject=""))
+    for letter in letters:
+        _redact_letter(letter, [by_signature[letter.signature_id]])
+    # A digest names many signers: only these signers' words are removed from it.
+    named_in: dict[int, list[Signature]] = {}
+    for signature_id, digest_id in Delivery.objects.filter(signature_id__in=ids, digest__isnull=False).values_list(
+        "signature_id", "digest_id"
+    ):
+        named_in.setdefault(digest_id, []).append(by_signature[signature_id])
+    digests = list(Delivery.objects.filter(pk__in=named_in).exclude(status=DeliveryStatus.SENDING))
+    for digest in digests:
+        _redact_letter(digest, named_in[digest.pk])
+    Delivery.objects.bulk_update(letters + digests, ["subject", "body"], batch_size=500)
+    Signature.objects.filter(pk__in=ids).update(
+        first_name="",
+        last_name="",
+        email="",
+        email_hash=Concat(Value("anonymised-"), Cast("pk", CharField())),
+        city="",
+        organisation="",
+        message="",
+        ip_hash="",
+        consent_text="",
+        consent_to_contact=False,
+        show_name_publicly=False,
+        wants_copy=False,
+        wants_receipt=False,
+        anonymised_at=now,
+    )
+
+
+def _redact_letter(letter: Delivery, signatures: list[Signature]) -> None:
+    for signature in signatures:
+        letter.subject = redact(letter.subject, signature)
+        letter.body = redact(letter.body, signature)
 
 
 def redact(text: str, signature: Signature) -> str:

@@ -76,7 +76,12 @@ def sign_petition(
     hold_reasons = abuse.screen_signature(
         campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip
     )
-    status = SignatureStatus.HELD if hold_reasons else SignatureStatus.CONFIRMED
+    if hold_reasons:
+        status = SignatureStatus.HELD
+    elif campaign.require_confirmation:
+        status = SignatureStatus.PENDING
+    else:
+        status = SignatureStatus.CONFIRMED
     signature = Signature(
         campaign=campaign,
         email=email,
@@ -91,32 +96,50 @@ def sign_petition(
         confirmed_at=now if status == SignatureStatus.CONFIRMED else None,
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
-    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser.
+    # Only a confirmed signature is counted and gets letters; a held one waits for an organiser, a
+    # pending one for its signer's confirmation (confirmations.py).
     letters = letters_for(signature, now=now) if status == SignatureStatus.CONFIRMED else []
     delivery_ids = store_signature(signature, letters)
-    # No receipt for a suspect: mail on a bot's behalf is exactly what the defences are there to stop.
-    receipt_wanted = signature.wants_receipt and status == SignatureStatus.CONFIRMED
     if delivery_ids is None:
-        if receipt_wanted:
-            # The same email as a new signer gets, for the signature already stored (receipts.py).
-            stored = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
-            if stored is not None:
-                transaction.on_commit(partial(enqueue_receipt, stored.pk))
+        if status != SignatureStatus.HELD:
+            _mail_repeat_signer(campaign=campaign, email_key=email_key, wants_receipt=signature.wants_receipt)
         raise AlreadySigned(campaign.slug)
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
-    if receipt_wanted:
+    # No mail on a suspect's behalf: that is exactly what the defences are there to stop.
+    if status == SignatureStatus.PENDING:
+        transaction.on_commit(partial(enqueue_signer_mail, "confirmation", signature.pk))
+    elif status == SignatureStatus.CONFIRMED and signature.wants_receipt:
         transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature
 
 
-def enqueue_receipt(signature_id: int) -> None:
-    """Ask a worker to email the signer their receipt link; a broker outage costs only the receipt."""
-    from petitions.tasks import send_receipt_task
+def _mail_repeat_signer(*, campaign: Campaign, email_key: str, wants_receipt: bool) -> None:
+    """A repeat signature gets the email a new one would (receipts.py): the confirmation link again
+    while the stored signature is pending, else the receipt if asked for. Whoever typed the address
+    learns nothing; its owner is mailed within the daily cap."""
+    stored = Signature.objects.filter(campaign=campaign, email_hash=email_key).values_list("pk", "status").first()
+    if stored is None:
+        return
+    if stored[1] == SignatureStatus.PENDING:
+        transaction.on_commit(partial(enqueue_signer_mail, "confirmation", stored[0]))
+    elif wants_receipt:
+        transaction.on_commit(partial(enqueue_receipt, stored[0]))
 
+
+def enqueue_receipt(signature_id: int) -> None:
+    enqueue_signer_mail("receipt", signature_id)
+
+
+def enqueue_signer_mail(kind: str, signature_id: int) -> None:
+    """Ask a worker to email a signer their link (receipt or confirmation); a broker outage costs the
+    email only, and signing again sends it again."""
+    from petitions.tasks import send_confirmation_task, send_receipt_task
+
+    task = {"receipt": send_receipt_task, "confirmation": send_confirmation_task}[kind]
     try:
-        publish_ids(send_receipt_task, [signature_id])
+        publish_ids(task, [signature_id])
     except Exception as exc:  # noqa: BLE001 - the signature and its letters are safe; only the email is lost
-        logger.warning("No receipt for signature %s: broker unreachable (%s)", signature_id, exc)
+        logger.warning("No %s email for signature %s: broker unreachable (%s)", kind, signature_id, exc)
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:

@@ -7,7 +7,24 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import counters, digests, mailcaps, mailer, notices, receipts, retention, services
+from petitions import (
+    confirmations,
+    counters,
+    data_requests,
+    digests,
+    mailcaps,
+    mailer,
+    notices,
+    receipts,
+    retention,
+    services,
+)
+
+
+def signer_mail_task(name: str):
+    """Emails to a signer (copy, receipt, confirmation, data link): nothing waits on them in the
+    database, so a few short Celery retries are enough when the mail server stumbles."""
+    return shared_task(name=name, autoretry_for=(OSError, smtplib.SMTPException), retry_backoff=30, max_retries=4)
 
 
 @shared_task(name="petitions.send_delivery")
@@ -15,25 +32,25 @@ def send_delivery_task(delivery_id: int) -> str:
     return services.send_delivery(delivery_id=delivery_id).status
 
 
-@shared_task(
-    name="petitions.send_signer_copy",
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=30,
-    max_retries=4,
-)
+@signer_mail_task("petitions.send_signer_copy")
 def send_signer_copy_task(delivery_id: int) -> None:
-    """A courtesy copy for the signer: short Celery retries are enough, the letter itself is safe."""
+    """A courtesy copy for the signer; the letter itself is safe whatever happens to it."""
     services.send_signer_copy(delivery_id=delivery_id)
 
 
-@shared_task(
-    name="petitions.send_receipt",
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=30,
-    max_retries=4,
-)
+@signer_mail_task("petitions.send_receipt")
 def send_receipt_task(signature_id: int) -> bool:
     return receipts.send_receipt(signature_id=signature_id)
+
+
+@signer_mail_task("petitions.send_confirmation")
+def send_confirmation_task(signature_id: int) -> bool:
+    return confirmations.send_confirmation(signature_id=signature_id)
+
+
+@shared_task(name="petitions.forget_unconfirmed")
+def forget_unconfirmed_task() -> int:
+    return confirmations.forget_unconfirmed()
 
 
 @shared_task(name="petitions.forget_mail_counts")
@@ -83,4 +100,10 @@ def close_mail_connection(**kwargs) -> None:
 
 @shared_task(name="petitions.anonymise_closed_campaigns")
 def anonymise_closed_campaigns_task() -> int:
-    return retention.anonymise_due_campaigns()
+    """Retention, and erasures a signer asked for that could not finish at once."""
+    return retention.anonymise_due_campaigns() + data_requests.finish_erasures()
+
+
+@signer_mail_task("petitions.send_data_link")
+def send_data_link_task(signature_id: int) -> bool:
+    return data_requests.send_data_link(signature_id=signature_id)

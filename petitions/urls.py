@@ -10,4 +10,8 @@ urlpatterns = [
     path("c/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
     path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
+    path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("my-data/", views.my_data_request, name="my_data_request"),
+    path("my-data/<str:token>/", views.my_data, name="my_data"),
+    path("my-data/<str:token>/export.json", views.my_data_export, name="my_data_export"),
 ]
