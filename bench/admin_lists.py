@@ -208,8 +208,10 @@ def report(rows: list[tuple], export: tuple, count: int) -> str:
     out = [f"Signature list, {count:,} signatures, median of the measured requests:", ""]
     out += ["| view | median | rows shown | < 1 s |", "|---|--:|--:|:-:|"]
     for label, value, shown in rows:
-        rows_shown = "-" if label.startswith("dashboard") else shown
-        out.append(f"| {label} | {value * 1000:.0f} ms | {rows_shown} | {'yes' if value < LIST_TARGET else 'NO'} |")
+        if label.startswith("dashboard"):  # not a list: cached 30 s, no target of its own
+            out.append(f"| {label} | {value * 1000:.0f} ms | - | - |")
+        else:
+            out.append(f"| {label} | {value * 1000:.0f} ms | {shown} | {'yes' if value < LIST_TARGET else 'NO'} |")
     if export is not None:
         seconds, peak, size, lines = export
         out += [
