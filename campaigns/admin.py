@@ -43,11 +43,13 @@ class OrganisationAdmin(ScopedModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         if organisation_ids(request.user) is None:
             return super().get_readonly_fields(request, obj)
-        return ["slug", "members"]
+        # Who belongs, and whether they must use a second factor, is decided above the organisers.
+        return ["slug", "members", "require_two_factor"]
 
     def get_prepopulated_fields(self, request, obj=None):
         return super().get_prepopulated_fields(request, obj) if organisation_ids(request.user) is None else {}

@@ -166,6 +166,7 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
             "campaign": campaign,
             "partner": partner,
             "counters": campaign_counters(campaign),
+            "estimated_mb": max(1, round(campaign_counters(campaign).signatures * exports.BYTES_PER_ROW / 1e6)),
             "columns": exports.COLUMNS,
             "log_url": reverse("admin:petitions_signatureexport_changelist") + f"?campaign__id__exact={campaign.pk}",
             "opts": Signature._meta,

@@ -45,6 +45,7 @@ def test_export_page_says_what_the_file_holds_and_records_nothing_yet(alice_clie
 
     assert response.status_code == 200
     assert "Download CSV" in response.content.decode()
+    assert "grows as it goes to about 1 MB" in response.content.decode()
     assert SignatureExport.objects.filter(campaign=alpha.campaign).count() == 1  # the fixture's own
 
 
