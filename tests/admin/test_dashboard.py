@@ -85,3 +85,12 @@ def test_bar_chart_scales_bars_to_the_peak():
 
     assert [bar.height for bar in chart["bars"]] == [50.0, 100.0, 0.0]
     assert [bar.x for bar in chart["bars"]] == [10.0, 110.0, 210.0]
+
+
+def test_campaign_list_shows_each_campaigns_count_and_dashboard_link(alice_client, busy, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = alice_client.get(reverse("admin:campaigns_campaign_changelist"))
+
+    page = response.content.decode()
+    assert '<td class="field-signatures">6</td>' in page
+    assert reverse("admin:petitions_signature_dashboard", args=[busy.campaign.pk]) in page
