@@ -143,3 +143,15 @@ def test_page_preview_shows_a_draft_that_the_public_cannot_see(client, alice_cli
     assert "Alpha page title" in preview.content.decode()
     assert alice_client.post(url).status_code == 405
     assert client.get(f"/c/{alpha.campaign.slug}/").status_code == 404
+
+
+def test_letter_preview_of_a_digest_campaign_shows_the_digest(alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(delivery_mode="digest", digest_period="day")
+
+    page = alice_client.get(reverse("admin:petitions_delivery_letter_preview", args=[alpha.campaign.pk]))
+
+    text = page.content.decode()
+    assert "Alpha Coalition via Outcry &lt;letters@outcry.example.org&gt;" in text
+    assert "Release the jailed trade unionists (2 signers, " in text
+    assert "Signed by 2 people" in text
+    assert "Jane Doe - Unite the Union, Leeds, United Kingdom" in text
