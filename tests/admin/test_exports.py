@@ -157,3 +157,24 @@ def test_organisers_cannot_link_a_partner_organisation_themselves(alice_client, 
     response = alice_client.get(reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk]))
 
     assert 'name="partners-0-organisation"' not in response.content.decode()
+
+
+def test_export_command_exports_a_partners_share(shared_with_alpha, tmp_path):
+    output = tmp_path / "partner.csv"
+
+    call_command("export_signatures", "bravo-secret", partner="bravo-ref", output=str(output), no_progress=True)
+
+    assert [row["first_name"] for row in parse(output.read_text())] == ["PTrueconfirmedbravo-ref"]
+    assert SignatureExport.objects.get(via="command").partner.code == "bravo-ref"
+
+
+@pytest.mark.parametrize(
+    ("code", "shared", "message"),
+    [("nope", True, "has no partner with code 'nope'"), ("bravo-ref", False, "does not share its signers")],
+)
+def test_export_command_refuses_a_partner_export_it_cannot_make(shared_with_alpha, code, shared, message):
+    shared_with_alpha.campaign.share_with_partners = shared
+    shared_with_alpha.campaign.save()
+
+    with pytest.raises(CommandError, match=message):
+        call_command("export_signatures", "bravo-secret", partner=code, stdout=io.StringIO())

@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign
 from petitions import exports
-from petitions.models import Signature
 
 
 class ProgressBar:
@@ -42,14 +41,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="the campaign's slug")
         parser.add_argument("--output", "-o", help="file to write; default: standard output")
+        parser.add_argument(
+            "--partner", help="a partner's code: only the consenting signers of its link (the campaign must share)"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
 
-    def handle(self, *args, campaign, output=None, no_progress=False, **options):
+    def handle(self, *args, campaign, output=None, partner=None, no_progress=False, **options):
         try:
             item = Campaign.objects.get(slug=campaign)
         except Campaign.DoesNotExist:
             raise CommandError(f"No campaign with slug {campaign!r}.") from None
-        total = Signature.objects.filter(campaign=item).count()
+        if partner is not None:
+            code, partner = partner, item.partners.filter(code=partner).first()
+            if partner is None:
+                raise CommandError(f"The campaign {campaign!r} has no partner with code {code!r}.")
+            if not item.share_with_partners:
+                raise CommandError(f"The campaign {campaign!r} does not share its signers with partners.")
+        total = exports.exported_signatures(item, partner).count()
         show_progress = not no_progress
         bar = ProgressBar(self.stderr, total) if show_progress else None
         rows = 0
@@ -61,7 +69,11 @@ class Command(BaseCommand):
                 bar.update(done)
 
         lines = exports.export_signatures_csv(
-            campaign=item, actor=f"manage.py export_signatures ({getpass.getuser()})", via="command", on_row=on_row
+            campaign=item,
+            partner=partner,
+            actor=f"manage.py export_signatures ({getpass.getuser()})",
+            via="command",
+            on_row=on_row,
         )
         if output:
             with open(output, "w", newline="", encoding="utf-8") as target:
