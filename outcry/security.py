@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
 def personal_page(view):
@@ -41,6 +42,8 @@ class PageSecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # Nothing here needs a camera, a microphone, the signer's location or payment.
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if getattr(response, "allow_framing", False):
             response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
         if is_personal(request, response):

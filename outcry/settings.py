@@ -225,11 +225,15 @@ ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
 # Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.
 ABUSE_REDIS_URL = read(env.str, "ABUSE_REDIS_URL", REDIS_URL)
 # The self-hosted proof-of-work captcha: each try costs the browser ALTCHA_COST PBKDF2 rounds and it
-# needs on average ALTCHA_MAX_COUNTER * 3/4 tries (about a second on a phone with the defaults).
+# needs on average ALTCHA_MAX_COUNTER * 3/4 tries.
 ALTCHA_HMAC_KEY = read(env.str, "ALTCHA_HMAC_KEY", "") or SECRET_KEY
 ALTCHA_COST = read(env.int, "ALTCHA_COST", 1000)
 ALTCHA_MAX_COUNTER = read(env.int, "ALTCHA_MAX_COUNTER", 1000)
 ALTCHA_EXPIRES_SECONDS = read(env.int, "ALTCHA_EXPIRES_SECONDS", 2 * 3600)
+
+# A signing form is a few kilobytes: anything far larger is refused with a 400 (templates/400.html)
+# before a view sees it. Uploaded files (campaign images) are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = read(env.int, "DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 
 # Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
 # networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
@@ -274,6 +278,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# Only organisers have sessions (signers never log in): a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = read(env.int, "SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; the forms carry the token

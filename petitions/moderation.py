@@ -2,14 +2,15 @@
 signatures as spam and back. Every move keeps the public count exact and the letters consistent.
 
 - release (held or rejected -> confirmed): counted; each target gets its letter (a letter cancelled
-  by a spam mark is queued again, one already sent is not sent twice).
+  by a spam mark is queued again, one already sent is not sent twice). Where the campaign requires
+  confirmation and the signer never confirmed: -> pending, and the confirmation link is mailed.
 - reject (held -> rejected): nothing to undo, it was never counted.
 - mark as spam (confirmed -> rejected): uncounted; letters still waiting are cancelled. Letters
   already sent stay sent (and in the "emails sent" count): they cannot be called back.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -21,7 +22,7 @@ from campaigns.enums import DeliveryMode
 from petitions.counters import add_to_counters
 from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.services import enqueue_deliveries, letters_for
+from petitions.services import enqueue_deliveries, enqueue_signer_mail, letters_for
 
 SPAM_REASON = "Marked as spam by an organiser."
 SPAM_MARK = "marked_spam"
@@ -32,6 +33,7 @@ class ModerationResult:
     signatures: int
     letters_queued: int = 0
     letters_cancelled: int = 0
+    asked_to_confirm: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ModerationPreview:
     letters_to_queue: int
     letters_to_cancel: int
     count_change: int
+    to_confirm: int = 0
 
 
 MOVES = {
@@ -57,21 +60,53 @@ def preview_moderation(*, action: str, signatures: QuerySet[Signature]) -> Moder
     """Counts only: the confirmation page shows these before anything changes."""
     movable = signatures.filter(status__in=MOVES[action])
     moving = movable.count()
-    to_queue = to_cancel = 0
+    to_queue = to_cancel = to_confirm = 0
     if action == "release":
+        to_confirm = _needing_confirmation(movable).count()
         now = timezone.now()
-        for signature in movable.select_related("campaign"):
+        for signature in movable.exclude(pk__in=_needing_confirmation(movable)).select_related("campaign"):
             new, requeue = _letters_to_release(signature, now=now)
             to_queue += len(new) + len(requeue)
     elif action == "mark_spam":
         to_cancel = Delivery.objects.filter(signature__in=movable, status__in=CANCELLABLE_STATUSES).count()
-    change = {"release": moving, "reject": 0, "mark_spam": -moving}[action]
-    return ModerationPreview(action, moving, signatures.count() - moving, to_queue, to_cancel, change)
+    change = {"release": moving - to_confirm, "reject": 0, "mark_spam": -moving}[action]
+    return ModerationPreview(action, moving, signatures.count() - moving, to_queue, to_cancel, change, to_confirm)
 
 
 def release_signatures(*, signature_ids: Iterable[int]) -> ModerationResult:
-    """Held or rejected -> confirmed: counted, letters created or re-queued, enqueued after commit."""
-    return accept_signatures(signature_ids=signature_ids, from_statuses=MOVES["release"])
+    """Held or rejected -> confirmed: counted, letters created or re-queued, enqueued after commit.
+
+    On a campaign that requires confirmation, a signature its signer never confirmed goes to pending
+    instead and its address is sent the confirmation link: an organiser can vouch that a signature
+    is not a bot's, not that the address's owner signed (a held mail-bombing attempt stays harmless).
+    """
+    ids = list(signature_ids)
+    unconfirmed = set(_needing_confirmation(Signature.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    asked = _ask_to_confirm(unconfirmed)
+    accepted = accept_signatures(
+        signature_ids=[pk for pk in ids if pk not in unconfirmed], from_statuses=MOVES["release"]
+    )
+    return replace(accepted, signatures=accepted.signatures + asked, asked_to_confirm=asked)
+
+
+def _needing_confirmation(signatures: QuerySet[Signature]) -> QuerySet[Signature]:
+    return signatures.filter(
+        status__in=MOVES["release"], confirmed_at__isnull=True, campaign__require_confirmation=True
+    )
+
+
+def _ask_to_confirm(signature_ids: set[int]) -> int:
+    """-> pending, with a fresh confirmation window (pending signatures expire from created_at)."""
+    with transaction.atomic():
+        ids = list(
+            Signature.objects.select_for_update()
+            .filter(pk__in=signature_ids, status__in=MOVES["release"])
+            .values_list("pk", flat=True)
+        )
+        Signature.objects.filter(pk__in=ids).update(status=SignatureStatus.PENDING, created_at=timezone.now())
+        for pk in ids:
+            transaction.on_commit(partial(enqueue_signer_mail, "confirmation", pk))
+    return len(ids)
 
 
 def accept_signatures(*, signature_ids: Iterable[int], from_statuses: Iterable[str]) -> ModerationResult:

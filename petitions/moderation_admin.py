@@ -18,7 +18,8 @@ ACTIONS = {
     "release": (
         "Release: count them and send their letters",
         moderation.release_signatures,
-        "Released {signatures} signature(s); {letters_queued} letter(s) queued.",
+        "Released {signatures} signature(s); {letters_queued} letter(s) queued; "
+        "{asked_to_confirm} asked to confirm by email.",
     ),
     "reject": (
         "Reject held signatures",

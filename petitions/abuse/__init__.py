@@ -60,21 +60,24 @@ def screen_signature(
 def _over_limits(
     campaign: Campaign, email_key: str, domain: str, client_ip: str | None, *, captcha_solved: bool
 ) -> list[str]:
+    """All of a signature's counters in one Redis round trip. Keys hold keyed hashes only: Redis
+    never sees an address."""
     now = datetime.now(UTC)
     hour, day = now.strftime("%Y%m%d%H"), now.strftime("%Y%m%d")
-    reasons = []
-    # Keys hold keyed hashes only: Redis never sees an address.
-    limit = campaign.abuse_email_daily_limit
-    if limit and store.hit(f"abuse:email:{email_key}:{day}", window_seconds=DAY) > limit:
-        reasons.append("email_limit")
-    limit = campaign.abuse_domain_hourly_limit
-    if limit and domain not in SHARED_MAIL_PROVIDERS:
-        key = f"abuse:{campaign.pk}:domain:{keyed_hash(settings.EMAIL_HASH_KEY, 'domain:' + domain)[:32]}:{hour}"
-        if store.hit(key, window_seconds=HOUR) > limit:
-            reasons.append("domain_limit")
-    limit = campaign.abuse_ip_hourly_limit
-    if limit and client_ip:
-        over = store.hit(f"abuse:{campaign.pk}:ip:{ip_hash(client_ip)[:32]}:{hour}", window_seconds=HOUR) > limit
-        if over and not captcha_solved:
-            reasons.append("ip_limit")
-    return reasons
+    checks = []  # (reason, key, window, limit)
+    if campaign.abuse_email_daily_limit:
+        checks.append(("email_limit", f"abuse:email:{email_key}:{day}", DAY, campaign.abuse_email_daily_limit))
+    if campaign.abuse_domain_hourly_limit and domain not in SHARED_MAIL_PROVIDERS:
+        domain_key = keyed_hash(settings.EMAIL_HASH_KEY, "domain:" + domain)[:32]
+        key = f"abuse:{campaign.pk}:domain:{domain_key}:{hour}"
+        checks.append(("domain_limit", key, HOUR, campaign.abuse_domain_hourly_limit))
+    if campaign.abuse_ip_hourly_limit and client_ip:
+        key = f"abuse:{campaign.pk}:ip:{ip_hash(client_ip)[:32]}:{hour}"
+        checks.append(("ip_limit", key, HOUR, campaign.abuse_ip_hourly_limit))
+    counts = store.hit_many([(key, window) for _reason, key, window, _limit in checks])
+    return [
+        reason
+        for (reason, _key, _window, limit), count in zip(checks, counts, strict=True)
+        # The per-IP limit is soft: a solved proof of work outweighs a shared address.
+        if count > limit and not (reason == "ip_limit" and captcha_solved)
+    ]

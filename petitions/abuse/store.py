@@ -24,27 +24,39 @@ def client() -> redis.Redis | None:
 
 
 def hit(key: str, *, window_seconds: int) -> int:
-    """Add one to a fixed-window counter and return its new value.
+    """Add one to a fixed-window counter and return its new value."""
+    return hit_many([(key, window_seconds)])[0]
 
-    SET NX EX and INCR run in one MULTI, so concurrent web processes never lose a count and the
+
+def hit_many(counters: list[tuple[str, int]]) -> list[int]:
+    """Add one to each (key, window) fixed-window counter; their new values, in one round trip.
+
+    SET NX EX and INCR run in one MULTI, so concurrent web processes never lose a count and each
     window's expiry is set exactly once (a busy key cannot keep itself alive).
     """
+    if not counters:
+        return []
     r = client()
     if r is None:
-        cache.add(key, 0, window_seconds)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window_seconds)
-            return 1
+        return [_cache_hit(key, window) for key, window in counters]
     try:
         pipe = r.pipeline(transaction=True)
-        pipe.set(key, 0, ex=window_seconds, nx=True)
-        pipe.incr(key)
-        return pipe.execute()[1]
+        for key, window in counters:
+            pipe.set(key, 0, ex=window, nx=True)
+            pipe.incr(key)
+        return pipe.execute()[1::2]
     except redis.RedisError as exc:
-        logger.warning("Abuse counter unavailable (%s); not counting", exc)
-        return 0
+        logger.warning("Abuse counters unavailable (%s); not counting", exc)
+        return [0] * len(counters)
+
+
+def _cache_hit(key: str, window_seconds: int) -> int:
+    cache.add(key, 0, window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window_seconds)
+        return 1
 
 
 def mark_once(key: str, *, seconds: int) -> bool:

@@ -257,3 +257,29 @@ def test_held_signer_can_not_sign_again_to_get_counted(client, guarded, bob_form
     assert response.status_code == 302
     assert only_signature().status == SignatureStatus.HELD
     assert campaign_counters(guarded).signatures == 0
+
+
+def test_limits_count_in_the_cache_where_there_is_no_redis(client, guarded, bob_form, settings):
+    settings.ABUSE_REDIS_URL = ""  # the embedded setup
+    guarded.abuse_ip_hourly_limit = 1
+    guarded.save()
+
+    for n in range(2):
+        sign(client, guarded, stamped(guarded, bob_form) | {"email": f"p{n}@example.net"})
+
+    assert dict(Signature.objects.values_list("email", "hold_reasons")) == {
+        "p0@example.net": "",
+        "p1@example.net": "ip_limit",
+    }
+
+
+def test_all_counters_of_a_signature_go_to_redis_in_one_round_trip(client, guarded, bob_form, monkeypatch):
+    from petitions.abuse import store
+
+    calls = []
+    real = store.hit_many
+    monkeypatch.setattr(store, "hit_many", lambda counters: calls.append(len(counters)) or real(counters))
+
+    sign(client, guarded, stamped(guarded, bob_form) | {"email": "p@small-union.example"})
+
+    assert calls == [3]  # email, domain and IP, together

@@ -10,6 +10,13 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "alice-password-123"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every sign-in here checks a password: a cheap hasher keeps the lockout tests quick (the
+    hasher is not what they test)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def log_in(client, username, password, *, ip="198.51.100.20", **extra):
     return client.post(
         reverse("admin:login"),

@@ -36,6 +36,7 @@ def test_campaign_page_has_a_strict_policy_and_cannot_be_framed(client, campaign
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "geolocation=()" in response["Permissions-Policy"]
 
 
 @pytest.mark.urls("tests.outcry.framing_urls")
@@ -119,3 +120,7 @@ def test_hsts_header_on_https(client, campaign, settings):
     response = client.get(reverse("petitions:campaign", args=[campaign.slug]), secure=True)
 
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_organiser_sessions_last_a_working_day(settings):
+    assert settings.SESSION_COOKIE_AGE == 12 * 3600

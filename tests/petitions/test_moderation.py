@@ -111,7 +111,7 @@ def test_preview_says_what_release_would_do_and_changes_nothing(campaign):
 
     preview = moderation.preview_moderation(action="release", signatures=Signature.objects.all())
 
-    assert preview == moderation.ModerationPreview("release", 2, 1, 4, 0, 2)
+    assert preview == moderation.ModerationPreview("release", 2, 1, 4, 0, 2, 0)
     assert Signature.objects.filter(status=SignatureStatus.HELD).count() == 2
     assert Delivery.objects.count() == 0
 
@@ -139,7 +139,7 @@ def test_admin_release_shows_a_preview_then_acts_on_confirmation(admin_client_lo
 
     done = admin_client_logged_in.post(url, chosen | {"confirmed": "yes"}, follow=True)
 
-    assert "Released 2 signature(s); 2 letter(s) queued." in done.content.decode()
+    assert "Released 2 signature(s); 2 letter(s) queued; 0 asked to confirm by email." in done.content.decode()
     assert count(campaign) == 2
 
 
@@ -180,3 +180,38 @@ def test_block_rule_is_added_in_admin_in_its_normal_form(admin_client_logged_in)
 
     assert response.status_code == 302
     assert BlockRule.objects.get().value == "spam.example"
+
+
+def test_release_on_a_confirmation_campaign_asks_the_address_first(campaign, django_capture_on_commit_callbacks):
+    campaign.require_confirmation = True
+    campaign.save()
+    [never_confirmed] = held(campaign)
+    was_confirmed = SignatureFactory(campaign=campaign, status=SignatureStatus.REJECTED, hold_reasons="marked_spam")
+
+    preview = moderation.preview_moderation(action="release", signatures=Signature.objects.all())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = moderation.release_signatures(signature_ids=[never_confirmed.pk, was_confirmed.pk])
+
+    assert (preview.to_confirm, preview.count_change, preview.letters_to_queue) == (1, 1, 1)
+    assert (result.signatures, result.asked_to_confirm, result.letters_queued) == (2, 1, 1)
+    never_confirmed.refresh_from_db()
+    assert never_confirmed.status == SignatureStatus.PENDING
+    assert never_confirmed.deliveries.count() == 0
+    assert Signature.objects.get(pk=was_confirmed.pk).status == SignatureStatus.CONFIRMED
+    assert count(campaign) == 1
+    assert len(callbacks) == 2  # the confirmation email, and the letters of the one accepted
+
+
+def test_released_signature_confirmed_by_its_signer_is_counted_once(campaign):
+    from petitions import confirmations
+
+    campaign.require_confirmation = True
+    campaign.save()
+    [signature] = held(campaign)
+    moderation.release_signatures(signature_ids=[signature.pk])
+
+    confirmations.confirm_signature(signature=Signature.objects.get(pk=signature.pk))
+
+    assert Signature.objects.get().status == SignatureStatus.CONFIRMED
+    assert Delivery.objects.count() == 1
+    assert count(campaign) == 1

@@ -51,3 +51,21 @@ def test_log_filter_scrubs_emails_and_ips():
     ScrubPersonalData().filter(record)
 
     assert record.getMessage() == "signer [email] from [ip]"
+
+
+@pytest.mark.parametrize(
+    ("line", "scrubbed"),
+    [
+        ("from 2001:db8::1 signed", "from [ip] signed"),
+        ("from ::1", "from [ip]"),
+        ("link fe80::1ff:fe23:4567:890a%eth0 up", "link [ip] up"),
+        ("2001:0db8:0000:0000:0000:ff00:0042:8329 x", "[ip] x"),
+        ("mapped ::ffff:192.0.2.1", "mapped ::ffff:[ip]"),
+        ("at 08:45:13.725 and 12:00", "at 08:45:13.725 and 12:00"),
+        ("ratio 3:2:1", "ratio 3:2:1"),
+    ],
+)
+def test_log_filter_scrubs_every_spelling_of_an_ipv6_address_and_keeps_times(line, scrubbed):
+    from outcry.logscrub import scrub
+
+    assert scrub(line) == scrubbed
