@@ -156,7 +156,9 @@ class CampaignAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request):
         # The public count is the sum of the campaign's counter shards (a fixed number of rows).
-        return super().get_queryset(request).annotate(signature_total=Sum("counter_shards__signatures"))
+        # An aggregate drops Meta.ordering: order again, or pages (autocomplete too) are unstable.
+        queryset = super().get_queryset(request).annotate(signature_total=Sum("counter_shards__signatures"))
+        return queryset.order_by(*Campaign._meta.ordering, "pk")
 
     @admin.display(description=_("signatures"), ordering="signature_total")
     def signatures(self, campaign: Campaign) -> int:
