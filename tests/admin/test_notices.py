@@ -84,3 +84,36 @@ def test_daily_summary_goes_only_to_campaigns_that_asked(alpha, bravo):
     assert "Letters sent: 1\n" in email.body
     assert "Failed letters (in all): 1\n" in email.body
     assert "bravo" not in email.body.lower()
+
+
+@pytest.mark.parametrize(
+    ("entry", "task"),
+    [
+        ("close ended campaigns", "campaigns.close_ended_campaigns"),
+        ("milestones", "petitions.notify_milestones"),
+        ("daily summaries", "petitions.send_daily_summaries"),
+    ],
+)
+def test_organisers_beat_tasks_run_on_the_beat_queue(entry, task):
+    from celery import Celery
+    from django.conf import settings
+
+    from outcry.celery import schedule_periodic_tasks
+
+    app = Celery("schedule-only")
+    schedule_periodic_tasks(app)
+
+    assert app.conf.beat_schedule[entry]["task"] == task
+    assert app.conf.beat_schedule[entry]["options"]["queue"] == "beat"
+    assert settings.CELERY_TASK_ROUTES[task] == {"queue": "beat"}
+
+
+def test_daily_summaries_go_at_the_configured_hour():
+    from celery import Celery
+
+    from outcry.celery import schedule_periodic_tasks
+
+    app = Celery("schedule-only")
+    schedule_periodic_tasks(app)
+
+    assert app.conf.beat_schedule["daily summaries"]["schedule"].hour == {7}
