@@ -3,16 +3,18 @@
 from django.contrib.admin.options import ShowFacets
 
 from campaigns.tenancy import ScopedModelAdmin
+from petitions.admin.paging import CappedCountPaginator
 
 
 class ReadOnlyAdmin(ScopedModelAdmin):
     """Rows written by the public and by the sender are evidence: organisers look, services write.
 
-    No exact total under a filter (a count of a million rows on every click) and no facet counts.
+    No exact total beyond 10,000 rows (a count of a million rows on every click) and no facet counts.
     """
 
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
+    paginator = CappedCountPaginator
     organiser_permissions = frozenset({"view"})
 
     def has_add_permission(self, request) -> bool:

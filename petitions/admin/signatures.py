@@ -17,7 +17,6 @@ from campaigns.tenancy import get_scoped_or_404, is_organiser, scoped
 from petitions import exports
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
-from petitions.admin.paging import CappedCountPaginator
 from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
 from petitions.moderation_admin import ModerationActionsMixin
@@ -95,7 +94,6 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
     list_filter = ["campaign", "status", "consent_to_contact", PartnerFilter, SignedWithinFilter, "country"]
     list_select_related = ["campaign"]
     list_per_page = 50
-    paginator = CappedCountPaginator
     search_fields = ["first_name", "last_name"]
     search_help_text = _("A full email address finds that signer exactly; otherwise names are matched by their start.")
     exclude = ["ip_hash", "email_hash"]

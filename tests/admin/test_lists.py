@@ -132,3 +132,13 @@ def test_signature_list_stops_counting_at_the_cap(alice_client, alpha, monkeypat
     assert "Select all matching signatures (more than 5)" in page
     assert "More than 5 signatures" not in few
     assert "1 signature\n" in few
+
+
+def test_delivery_list_stops_counting_at_the_cap(alice_client, alpha, monkeypatch):
+    from petitions.admin.paging import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 0)
+
+    page = alice_client.get(DELIVERIES).content.decode()
+
+    assert "More than 0 deliveries: narrow them with the filters or the search" in page
