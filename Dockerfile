@@ -23,6 +23,12 @@ RUN pip install -r requirements.txt
 # The code stays owned by root: the app user can read it but not change it.
 COPY . .
 
+# Translations: the .mo files are build output, compiled here from the .po catalogues with GNU
+# gettext, which leaves the image again in the same layer.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && for po in locale/*/LC_MESSAGES/django.po locale_countries/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po" || exit 1; done \
+    && apt-get purge -y --auto-remove gettext && rm -rf /var/lib/apt/lists/*
+
 # With DEBUG off the settings refuse to load without a strong SECRET_KEY, a PostgreSQL DATABASE_URL
 # and a REDIS_URL. collectstatic connects to neither, so throwaway values for this one step are
 # enough; they are not kept in the image's environment (the real ones come from docker-compose.yml).

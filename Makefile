@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test faults lint format check check-deploy bench clean help
+.PHONY: run test faults lint format check check-deploy bench clean help messages country-names
 
 help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
@@ -18,6 +18,7 @@ help:
 	@echo "make check  - Django system checks and missing-migration check"
 	@echo "make check-deploy - manage.py check --deploy with production settings"
 	@echo "make bench  - load benchmark against a bare Django reference (bench/README.md)"
+	@echo "make messages - extract new interface strings into locale/*/LC_MESSAGES/django.po"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +32,29 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# Translations: the .po catalogues are the source, the .mo files build output (not in git), compiled
+# with GNU gettext's msgfmt, installed like Chromium below when it is missing and we may.
+MSGFMT ?= /usr/bin/msgfmt
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale_countries/*/LC_MESSAGES/django.po))
+$(MSGFMT):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext)); \
+	else \
+		echo "msgfmt is missing: install Debian's package 'gettext' (sudo apt-get install gettext)."; exit 1; \
+	fi
+
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po | $(MSGFMT)
+	$(MSGFMT) --check -o $@ $<
+
+messages: $(VENV)/.runtime | $(MSGFMT)
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=var --ignore=node_modules
+
+# Country names in Azerbaijani and Turkish, which django-countries lacks, from CLDR (Babel).
+country-names: $(VENV)/.dev
+	$(BIN)/python locale_countries/build.py
+
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime $(MO_FILES)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Letters to targets are written as .eml files to $(CURDIR)/var/mail"
@@ -48,7 +70,21 @@ $(CHROMIUM):
 		echo "Chromium is missing: install Debian's package 'chromium' (sudo apt-get install chromium)."; exit 1; \
 	fi
 
-test: $(VENV)/.dev $(CHROMIUM)
+# The browser tests' accessibility checker, axe-core, from the npm registry (pinned in
+# package-lock.json; never shipped). Node.js and npm are Debian's, installed like Chromium.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get install -y -qq nodejs npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nodejs npm)); \
+		else \
+			echo "npm is missing: install Debian's packages 'nodejs' and 'npm'."; exit 1; \
+		fi; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev $(CHROMIUM) $(MO_FILES) $(AXE)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -80,4 +116,5 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf var staticfiles .pytest_cache .ruff_cache
+	rm -rf var staticfiles .pytest_cache .ruff_cache node_modules
+	find locale locale_countries -name "*.mo" -delete

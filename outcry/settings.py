@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "outcry.security.PageSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "outcry.languages.LocaleMiddleware",
+    "outcry.languages.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -255,7 +256,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
     ("ar", _("Arabic")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The interface's catalogues first (`make messages` writes there), then country names for the
+# languages django-countries does not translate (generated from CLDR, locale_countries/build.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_countries"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from outcry.health import healthz
+from outcry.languages import PREFIXED
 
 admin.site.site_header = f"{settings.SITE_NAME} organisers"
 admin.site.site_title = settings.SITE_NAME
@@ -14,9 +16,19 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Provider webhooks: /anymail/<provider>/tracking/ (petitions/tracking.py handles the events).
     path("anymail/", include("anymail.urls")),
+    # The public pages unprefixed, in the visitor's language (outcry/languages.py): the addresses
+    # partner sites, shared and emailed links use; reverse("petitions:campaign") gives these.
     path("", include("campaigns.urls")),
     path("", include("petitions.urls")),
     # Uploaded campaign images: a handful of files, so Django serves them itself unless a proxy
     # in front does it first.
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+# The same pages under a language prefix (/az/c/<slug>/): reverse("petitions-i18n:campaign"), or
+# outcry.languages.same_family() to stay in the family of the current request.
+urlpatterns += i18n_patterns(
+    path("", include(("campaigns.urls", "campaigns"), namespace=PREFIXED["campaigns"])),
+    path("", include(("petitions.urls", "petitions"), namespace=PREFIXED["petitions"])),
+    prefix_default_language=True,
+)

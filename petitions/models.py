@@ -51,7 +51,16 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email_hash"], name="one_signature_per_email"),
         ]
-        indexes = [models.Index(fields=["campaign", "status"], name="signature_campaign_status")]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="signature_campaign_status"),
+            # The public "recently signed" list; partial, so only signers who chose to be shown
+            # cost an index entry, and the read stays a few rows whatever the campaign's size.
+            models.Index(
+                fields=["campaign", "-created_at"],
+                condition=models.Q(show_name_publicly=True, status=SignatureStatus.CONFIRMED),
+                name="signature_recent_public",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Signature #{self.pk}"

@@ -14,4 +14,8 @@ urlpatterns = [
     path("my-data/", views.my_data_request, name="my_data_request"),
     path("my-data/<str:token>/", views.my_data, name="my_data"),
     path("my-data/<str:token>/export.json", views.my_data_export, name="my_data_export"),
+    # For partner sites: the only views that may be framed (outcry/framing.py).
+    path("c/<slug:slug>/embed/", views.embed, name="embed"),
+    path("c/<slug:slug>/embed/thanks/", views.embed_thanks, name="embed_thanks"),
+    path("embed.js", views.embed_script, name="embed_script"),
 ]

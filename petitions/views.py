@@ -1,5 +1,9 @@
 """Public petition views. Thin: parse, call one service or selector, redirect or render."""
 
+import functools
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -7,18 +11,24 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page
+from outcry.framing import allow_framing
+from outcry.languages import same_family
 from petitions import confirmations, data_requests, receipts, services
+from petitions.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
 from petitions.enums import SignatureStatus
 from petitions.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
 from petitions.privacy import client_ip
-from petitions.selectors import campaign_counters, public_counters
+from petitions.selectors import campaign_counters, public_counters, recent_signers
 
 COUNTER_MAX_AGE = 5
 THANKS_CACHE_SECONDS = 2
+REF_MAX_LENGTH = 64
+EMBED_SCRIPT_MAX_AGE = 3600
 
 
 def _page_or_404(slug: str) -> CampaignPage:
@@ -38,39 +48,61 @@ def _sign_form(page: CampaignPage, data=None) -> SignForm:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
-    page = _page_or_404(slug)
+def _partner_code(request: HttpRequest) -> str:
+    """?ref=<code> of a partner's link, recorded as the signature's source."""
+    return request.GET.get("ref", "").strip()[:REF_MAX_LENGTH]
+
+
+def _sign(request: HttpRequest, page: CampaignPage, form: SignForm) -> bool:
+    """Sign with a valid form; False (with the reason on the form) when it could not be recorded."""
+    if not form.is_valid():
+        return False
     campaign = page.campaign
-    form = _sign_form(page, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_petition(
-                campaign=campaign,
-                data=form.cleaned_data,
-                language=get_language(),
-                client_ip=client_ip(request),
-                consent_text=str(campaign.consent_text or DEFAULT_CONSENT_TEXT),
-                source=request.GET.get("ref", ""),
-            )
-        except services.AlreadySigned:
-            pass  # the same page as a new signature: the response never tells who has signed
-        except services.CampaignNotOpen:
-            form.add_error(None, _("This campaign is not accepting signatures right now."))
-        if not form.errors:
-            return redirect("petitions:thanks", slug=campaign.slug)
+    try:
+        services.sign_petition(
+            campaign=campaign,
+            data=form.cleaned_data,
+            language=get_language(),
+            client_ip=client_ip(request),
+            consent_text=str(campaign.consent_text or DEFAULT_CONSENT_TEXT),
+            source=_partner_code(request),
+        )
+    except services.AlreadySigned:
+        pass  # the same page as a new signature: the response never tells who has signed
+    except services.CampaignNotOpen:
+        form.add_error(None, _("This campaign is not accepting signatures right now."))
+        return False
+    return True
+
+
+def _page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
+    campaign = page.campaign
     phase = campaign.phase()
-    context = {
+    return {
         "page": page,
         "campaign": campaign,
         "template": page.template,
         "phase": phase,
         "open": phase == CampaignPhase.OPEN,
         "counters": campaign_counters(campaign),
-        "form": form,
+        # One address in every language: browsers and proxies cache a single copy.
+        "counter_url": reverse("petitions:counter", args=[campaign.slug]),
+        # Unprefixed: whoever opens a shared link gets the page in their own language.
+        "share_url": request.build_absolute_uri(reverse("petitions:campaign", args=[campaign.slug])),
+        "image_url": request.build_absolute_uri(campaign.image.url) if campaign.image else "",
+        **extra,
     }
-    return render(request, "petitions/campaign_detail.html", context, status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
+    page = _page_or_404(slug)
+    form = _sign_form(page, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _sign(request, page, form):
+        return redirect(same_family(request, "petitions:thanks", slug=page.campaign.slug))
+    context = _page_context(request, page, form=form, recent_signers=recent_signers(page.campaign))
+    return render(request, "petitions/campaign_detail.html", context)
 
 
 @require_GET
@@ -79,16 +111,51 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """The same for every signer (nothing personal on it), so it is cached whole for a moment; its
     script refreshes the counters a few seconds after loading, to count the signer who just signed."""
     page = _page_or_404(slug)
-    context = {
-        "page": page,
-        "campaign": page.campaign,
-        "template": page.template,
-        "counters": campaign_counters(page.campaign),
-        "refresh_counters_after_ms": 3000,
-        "digest": page.campaign.delivery_mode == DeliveryMode.DIGEST,
-        "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
-    }
+    digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
+    context = _page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
     return render(request, "petitions/thanks.html", context)
+
+
+@csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/embedding.py
+@allow_framing
+@require_http_methods(["GET", "POST"])
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The counter, and with ?form=1 the signing form, for partner sites to frame."""
+    page = _page_or_404(slug)
+    with_form = request.GET.get("form") == "1"
+    form = _sign_form(page, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not same_origin_post(request):
+            return HttpResponse(_("This form can only be sent from the page that shows it."), status=403)
+        if not valid_embed_token(request.POST.get(TOKEN_FIELD, ""), page.campaign.pk):
+            form.add_error(None, _("This form was open too long. Please check your details and send it again."))
+        elif _sign(request, page, form):
+            return redirect(same_family(request, "petitions:embed_thanks", slug=page.campaign.slug))
+    context = _page_context(
+        request, page, form=form if with_form else None, embed_token=embed_form_token(page.campaign.pk)
+    )
+    return render(request, "petitions/embed.html", context)
+
+
+@require_GET
+@allow_framing
+def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    page = _page_or_404(slug)
+    return render(request, "petitions/embed_thanks.html", _page_context(request, page, refresh_counters_after_ms=3000))
+
+
+@require_GET
+def embed_script(request: HttpRequest) -> HttpResponse:
+    """/embed.js at a stable address for partners' script tags (static files are fingerprinted)."""
+    response = HttpResponse(_embed_script_source(), content_type="text/javascript; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=EMBED_SCRIPT_MAX_AGE)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@functools.cache
+def _embed_script_source() -> bytes:
+    return Path(finders.find("js/embed.js")).read_bytes()
 
 
 @require_GET

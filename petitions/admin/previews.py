@@ -12,11 +12,10 @@ from campaigns.enums import DeliveryMode
 from campaigns.models import Campaign
 from campaigns.selectors import preview_campaign_page
 from campaigns.tenancy import get_scoped_or_404
-from petitions import emails
+from petitions import emails, views
 from petitions.digests import period_of
-from petitions.forms import SignForm
 from petitions.models import Delivery, Signature
-from petitions.selectors import campaign_counters
+from petitions.selectors import recent_signers
 
 PREVIEW_ADDRESS = "organiser-preview@outcry.invalid"
 
@@ -99,22 +98,15 @@ def page_preview_view(model_admin, request, campaign_id: int):
     page = preview_campaign_page(campaign.pk, get_language())
     if page is None or page.template is None:
         raise Http404(_("Give the campaign a page title and story (a message template) first."))
-    campaign = page.campaign
-    form = SignForm(
-        allow_message=campaign.allow_personal_message,
-        consent_text=campaign.consent_text,
-        offer_copy=campaign.offer_signer_copy,
+    # The public view's own context, shown as if the campaign were open: the page as signers will see it.
+    context = views._page_context(
+        request,
+        page,
+        form=views._sign_form(page),
+        recent_signers=recent_signers(page.campaign),
+        open=True,
+        preview=True,
     )
-    context = {
-        "page": page,
-        "campaign": campaign,
-        "template": page.template,
-        "phase": campaign.phase(),
-        "open": True,
-        "counters": campaign_counters(campaign),
-        "form": form,
-        "preview": True,
-    }
     response = TemplateResponse(request, "admin/petitions/page_preview.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -5,15 +5,15 @@
   if (!box || !window.fetch) { return; }
   var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
   function show(data) {
-    ["signatures", "emails_sent"].forEach(function (name) {
+    ["signatures", "emails_sent", "goal"].forEach(function (name) {
       var el = box.querySelector('[data-counter="' + name + '"]');
       if (el && typeof data[name] === "number") { el.textContent = format.format(data[name]); }
     });
     var bar = box.querySelector('[data-counter="progress"]');
     if (bar && data.goal) {
       var percent = Math.min(100, Math.floor(data.signatures * 100 / data.goal));
-      bar.setAttribute("aria-valuenow", percent);
-      bar.firstElementChild.style.width = percent + "%";
+      bar.value = percent;
+      bar.textContent = percent + "%";
     }
   }
   function refresh() {
@@ -22,7 +22,8 @@
       .then(function (data) { if (data) { show(data); } })
       .catch(function () { /* offline for a moment: try again next time */ });
   }
-  setInterval(refresh, 10000);
+  var every = parseInt(box.getAttribute("data-counter-every"), 10) || 10000;
+  setInterval(function () { if (!document.hidden) { refresh(); } }, every);
   var soon = parseInt(box.getAttribute("data-counter-refresh-after"), 10);
   if (soon > 0) { setTimeout(refresh, soon); }
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });

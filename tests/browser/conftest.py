@@ -23,7 +23,7 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install chromium).")
     # Playwright's sync API runs its own event loop; Django must allow ORM calls from the test body.
@@ -31,18 +31,50 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def strict_browser(playwright):
+    """Chromium blocking third-party cookies, as more and more browsers do by default."""
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, "--test-third-party-cookie-phaseout"], headless=True
+    )
+    yield browser
+    browser.close()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
-def phone(browser):
+def new_page(browser):
+    """Pages in fresh contexts: new_page(locale="az", **DESKTOP). The page's Content-Security-Policy is
+    bypassed only so that the accessibility checker can be injected; the app's own scripts are files."""
+    contexts = []
+
+    def make(locale: str = "en", **options):
+        context = browser.new_context(locale=locale, bypass_csp=True, **(PHONE | options))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_page):
     """A phone-sized page (390 x 844, touch) in English."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en")
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_page("en")
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_campaign_page_shows_story_letter_counters_and_form(client, campaign):
     assert "Release the jailed trade unionists" in page  # the letter's subject
     assert "Presidential Administration" in page  # who it goes to
     assert 'data-counter="signatures"' in page
-    assert 'role="progressbar"' in page
+    assert '<progress class="goal-progress"' in page
     for field in ("first_name", "last_name", "email", "country", "organisation", "message", "consent_to_contact"):
         assert f'name="{field}"' in page
     assert 'name="consent_to_contact"' in page

@@ -1,0 +1,36 @@
+"""Sharing without being tracked: the pages load nothing from elsewhere and set no tracking cookie."""
+
+import pytest
+
+from tests.browser.a11y import audit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_pages_load_only_from_their_own_site_and_set_only_the_csrf_cookie(phone, live_server, campaign, bob_form):
+    requested = []
+    phone.on("request", lambda request: requested.append(request.url))
+
+    phone.goto(f"{live_server.url}/c/{campaign.slug}/")
+    phone.get_by_label("First name", exact=False).first.fill("Bob")
+    phone.get_by_label("Last name", exact=False).fill("Builder")
+    phone.get_by_role("textbox", name="Email").fill("bob@example.net")
+    phone.get_by_role("combobox", name="Country").select_option("GB")
+    phone.get_by_role("button", name="Send my letter").click()
+    phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
+    phone.wait_for_load_state("networkidle")
+
+    assert requested
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
+    assert [cookie["name"] for cookie in phone.context.cookies()] == ["csrftoken"]
+
+
+def test_copy_link_button_copies_the_share_link(phone, live_server, campaign):
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    phone.goto(f"{live_server.url}/en/c/{campaign.slug}/thanks/")
+
+    phone.get_by_role("button", name="Copy link").click()
+
+    phone.get_by_role("status").filter(has_text="Link copied").wait_for(timeout=5_000)
+    assert phone.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/c/{campaign.slug}/"
+    assert audit(phone, "thanks-after-copy") == []
