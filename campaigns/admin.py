@@ -1,20 +1,64 @@
-"""The organisers' interface for campaigns: one form with targets and per-language letters inline."""
+"""The organisers' interface for campaigns: one form with targets, per-language letters and partners
+inline, each organiser seeing only their organisations' rows (campaigns/tenancy.py)."""
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Sum
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, MessageTemplate, Organisation, Target
+from campaigns import services
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target
+from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["status"]  # the admin adds the fieldsets' fields
+
+    def clean_status(self):
+        """Only the lifecycle's steps: draft -> live <-> paused -> closed, and closed stays closed."""
+        status = self.cleaned_data["status"]
+        if self.instance.pk:
+            try:
+                services.check_transition(self.instance.status, status)
+            except services.InvalidTransition as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return status
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedModelAdmin):
+    """Organisers may keep their organisation's details up to date; who belongs to it, and which
+    organisations exist, is for superusers."""
+
+    tenant_path = "pk"
+    organiser_permissions = frozenset({"view", "change"})
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        if organisation_ids(request.user) is None:
+            return super().get_readonly_fields(request, obj)
+        # Who belongs, and whether they must use a second factor, is decided above the organisers.
+        return ["slug", "members", "require_two_factor"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if organisation_ids(request.user) is None else {}
 
 
-class TargetInline(admin.StackedInline):
+class TargetInline(ScopedInlineMixin, admin.StackedInline):
     model = Target
+    tenant_path = "campaign__organisation"
     extra = 0
     fieldsets = [
         (None, {"fields": [("name", "title"), ("email", "language"), "is_active"]}),
@@ -34,24 +78,51 @@ class TargetInline(admin.StackedInline):
     ]
 
 
-class MessageTemplateInline(admin.StackedInline):
+class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):
     model = MessageTemplate
+    tenant_path = "campaign__organisation"
     extra = 0
     fields = ["language", "page_title", "summary", "story", "letter_subject", "letter_body"]
 
 
+# A partnership belongs to the campaign's organisation and to the partner's own organisation.
+PARTNER_TENANT_PATH = ("campaign__organisation", "organisation")
+
+
+class PartnerInline(ScopedInlineMixin, admin.TabularInline):
+    model = Partner
+    tenant_path = PARTNER_TENANT_PATH
+    extra = 0
+    fields = ["name", "code", "website", "logo", "organisation", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Linking an organisation gives its members the consenting signers of the partner's link:
+        an administrator does it (organisers would otherwise see every organisation's name)."""
+        if organisation_ids(request.user) is None:
+            return super().get_readonly_fields(request, obj)
+        return ["organisation"]
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "status", "starts_at", "ends_at", "goal"]
+class CampaignAdmin(ScopedModelAdmin):
+    tenant_path = "organisation"
+    list_display = ["name", "organisation", "status", "starts_at", "ends_at", "signatures", "goal", "dashboard"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MessageTemplateInline, TargetInline]
+    inlines = [MessageTemplateInline, TargetInline, PartnerInline]
+    form = CampaignForm
+    actions = ["publish", "pause", "resume", "close", "duplicate", "export_signatures"]
     fieldsets = [
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
-        ("Page and sharing", {"fields": ["image", "share_text", "allow_personal_message", "consent_text"]}),
+        (
+            "Page and sharing",
+            {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
+        ),
         (
             "Sending",
             {
@@ -80,4 +151,101 @@ class CampaignAdmin(admin.ModelAdmin):
                 "classes": ["collapse"],
             },
         ),
+        ("Notices", {"fields": ["daily_summary"]}),
     ]
+
+    def get_queryset(self, request):
+        # The public count is the sum of the campaign's counter shards (a fixed number of rows).
+        # An aggregate drops Meta.ordering: order again, or pages (autocomplete too) are unstable.
+        queryset = super().get_queryset(request).annotate(signature_total=Sum("counter_shards__signatures"))
+        return queryset.order_by(*Campaign._meta.ordering, "pk")
+
+    @admin.display(description=_("signatures"), ordering="signature_total")
+    def signatures(self, campaign: Campaign) -> int:
+        return campaign.signature_total or 0
+
+    @admin.display(description=_("dashboard"))
+    def dashboard(self, campaign: Campaign) -> str:
+        url = reverse("admin:petitions_signature_dashboard", args=[campaign.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
+
+    def get_changeform_initial_data(self, request):
+        """An organiser of one organisation starts with it chosen."""
+        initial = super().get_changeform_initial_data(request)
+        ids = organisation_ids(request.user)
+        if ids and len(ids) == 1:
+            initial.setdefault("organisation", ids[0])
+        return initial
+
+    @admin.action(description=_("Export the signatures (CSV)"), permissions=["view"])
+    def export_signatures(self, request, queryset):
+        campaigns = list(queryset[:2])
+        if len(campaigns) != 1:
+            self.message_user(request, _("Choose exactly one campaign to export."), messages.WARNING)
+            return None
+        return redirect(reverse("admin:petitions_signature_export", args=[campaigns[0].pk]))
+
+    def _move(self, request, queryset, status: str) -> None:
+        moved, refused = 0, []
+        for campaign in queryset:
+            try:
+                moved += services.change_campaign_status(campaign=campaign, status=status)
+            except services.InvalidTransition as exc:
+                refused.append(f"{campaign}: {exc}")
+        label = CampaignStatus(status).label.lower()
+        if moved:
+            self.message_user(request, _("%(count)d campaign(s) now %(status)s.") % {"count": moved, "status": label})
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description=_("Publish (draft to live)"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._move(request, queryset.filter(status=CampaignStatus.DRAFT), CampaignStatus.LIVE)
+
+    @admin.action(description=_("Pause"), permissions=["change"])
+    def pause(self, request, queryset):
+        self._move(request, queryset, CampaignStatus.PAUSED)
+
+    @admin.action(description=_("Resume (paused to live)"), permissions=["change"])
+    def resume(self, request, queryset):
+        self._move(request, queryset.filter(status=CampaignStatus.PAUSED), CampaignStatus.LIVE)
+
+    @admin.action(description=_("Close for good"), permissions=["change"])
+    def close(self, request, queryset):
+        self._move(request, queryset, CampaignStatus.CLOSED)
+
+    @admin.action(description=_("Duplicate (a draft copy with letters, targets and partners)"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [services.duplicate_campaign(campaign=campaign) for campaign in queryset[:20]]
+        if len(copies) == 1:
+            self.message_user(request, _("Created the draft %(name)s.") % {"name": copies[0]})
+            return redirect(reverse("admin:campaigns_campaign_change", args=[copies[0].pk]))
+        self.message_user(request, _("Created %(count)d draft copies.") % {"count": len(copies)})
+        return None
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedModelAdmin):
+    """Partnerships, for both sides: the campaign's organisers (who edit them in the campaign) and the
+    partner organisations' members, who find here their share link and, where the campaign shares,
+    the export of the consenting signers their link brought."""
+
+    tenant_path = PARTNER_TENANT_PATH
+    organiser_permissions = frozenset({"view"})
+    list_display = ["name", "campaign", "organisation", "share_link", "export"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign", "organisation"]
+    search_fields = ["name", "code"]
+    fields = ["campaign", "name", "code", "website", "logo", "organisation", "share_link", "export"]
+    readonly_fields = fields
+
+    @admin.display(description=_("share link"))
+    def share_link(self, partner: Partner) -> str:
+        return f"{settings.SITE_URL}/c/{partner.campaign.slug}/?ref={partner.code}"
+
+    @admin.display(description=_("export"))
+    def export(self, partner: Partner) -> str:
+        if not partner.campaign.share_with_partners:
+            return _("not shared")
+        url = reverse("admin:petitions_signature_partner_export", args=[partner.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Consenting signers (CSV)"))

@@ -74,6 +74,19 @@ class Campaign(models.Model):
     )
     bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))
     offer_signer_copy = models.BooleanField(default=False, help_text=_("Signers may ask for a copy of their letter."))
+    share_with_partners = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Partners with an organisation here may export the confirmed signers who came through their "
+            "link and agreed to be contacted."
+        ),
+    )
+    daily_summary = models.BooleanField(
+        default=False,
+        help_text=_("Email the organisers a summary every morning: signatures, letters sent, failures."),
+    )
+    # The highest share of the goal (25, 50, 75, 100) the organisers were told about.
+    milestone_notified = models.PositiveSmallIntegerField(default=0, editable=False)
     # Abuse defences (petitions/abuse/): a signature that trips one is held for review, silently.
     abuse_honeypot = models.BooleanField(
         _("honeypot"), default=True, help_text=_("Hold signatures that fill in a field hidden from people.")
@@ -276,3 +289,38 @@ class MessageTemplate(models.Model):
                 errors[field] = exc
         if errors:
             raise ValidationError(errors)
+
+
+class Partner(models.Model):
+    """A coalition partner of a campaign: its own share link (`?ref=<code>`), name and logo.
+
+    Signatures arriving through the link carry the code as their source, which is how each
+    partner's own count is made.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(max_length=200)
+    code = models.SlugField(
+        max_length=64, help_text=_("The share link is /c/<campaign>/?ref=<code>; letters, digits and dashes.")
+    )
+    website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="partners/", blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text=_(
+            "The partner's own organisation here, if it has one: when the campaign shares with partners, "
+            "its members may export the consenting signers who came through this partner's link."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order on the public page."))
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="one_partner_code_per_campaign")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -82,12 +82,25 @@ def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:
     campaign = (
         Campaign.objects.exclude(status=CampaignStatus.DRAFT)
         .select_related("organisation")
-        .prefetch_related("templates", "targets")
+        .prefetch_related("templates", "targets", "partners")
         .filter(slug=slug)
         .first()
     )
-    if campaign is None:
-        return None
+    return None if campaign is None else _page_of(campaign, language)
+
+
+def preview_campaign_page(campaign_id: int, language: str) -> CampaignPage | None:
+    """The public view of any campaign, drafts included, straight from the database (admin preview)."""
+    campaign = (
+        Campaign.objects.select_related("organisation")
+        .prefetch_related("templates", "targets", "partners")
+        .filter(pk=campaign_id)
+        .first()
+    )
+    return None if campaign is None else _page_of(campaign, language)
+
+
+def _page_of(campaign: Campaign, language: str) -> CampaignPage:
     template = template_for(campaign, language)
     targets = [target for target in campaign.targets.all() if target.is_active]
     subject, body = letter_preview(template, targets[0] if targets else None) if template else ("", "")

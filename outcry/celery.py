@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
@@ -41,6 +42,17 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         settings.RETENTION_INTERVAL_SECONDS,
         sender.signature("petitions.anonymise_closed_campaigns"),
         name="anonymise signer data after the retention period",
+        queue="beat",
+    )
+    # The organisers' schedule: closing by date, milestone emails, the morning summary.
+    sender.add_periodic_task(
+        60, sender.signature("campaigns.close_ended_campaigns"), name="close ended campaigns", queue="beat"
+    )
+    sender.add_periodic_task(60, sender.signature("petitions.notify_milestones"), name="milestones", queue="beat")
+    sender.add_periodic_task(
+        crontab(hour=settings.DAILY_SUMMARY_HOUR, minute=0),
+        sender.signature("petitions.send_daily_summaries"),
+        name="daily summaries",
         queue="beat",
     )
 

@@ -15,12 +15,15 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 def personal_page(view):
-    """For views that show one person's data (a receipt, a confirmation): never stored by any cache."""
+    """For views that show one person's data (a receipt, a confirmation): never stored by any cache.
+    Such pages are reached by a private link: it is not indexed, nor passed on as a Referer."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.personal = True
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return wrapped

@@ -161,6 +161,9 @@ BEAT_TASKS = (
     "petitions.compose_digests",
     "petitions.forget_mail_counts",
     "petitions.forget_unconfirmed",
+    "campaigns.close_ended_campaigns",
+    "petitions.notify_milestones",
+    "petitions.send_daily_summaries",
 )
 CELERY_TASK_ROUTES = {name: {"queue": "beat"} for name in BEAT_TASKS}
 # Celery's Django fixup closes the database connection around every task unless told to reuse it:
@@ -204,6 +207,10 @@ SIGNER_DATA_RETENTION_DAYS = read(env.int, "SIGNER_DATA_RETENTION_DAYS", 180)
 RETENTION_INTERVAL_SECONDS = read(env.float, "RETENTION_INTERVAL_SECONDS", 3600.0)
 COUNTER_SHARDS = read(env.int, "COUNTER_SHARDS", 16)
 COUNTER_CACHE_SECONDS = read(env.int, "COUNTER_CACHE_SECONDS", 2)
+# The hour (UTC) the organisers' opt-in daily summaries go out.
+DAILY_SUMMARY_HOUR = read(env.int, "DAILY_SUMMARY_HOUR", 7)
+if not 0 <= DAILY_SUMMARY_HOUR <= 23:
+    raise ImproperlyConfigured(f"DAILY_SUMMARY_HOUR must be an hour from 0 to 23, not {DAILY_SUMMARY_HOUR}.")
 
 # Email: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://...) or EMAIL_BACKEND plus ANYMAIL_*.
 DEFAULT_FROM_EMAIL = read(env.str, "DEFAULT_FROM_EMAIL", "letters@outcry.example.org")

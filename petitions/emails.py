@@ -140,13 +140,17 @@ SAMPLE_SIGNER = {
 }
 
 
-def build_test_letter(*, campaign, target, to_email: str) -> EmailMultiAlternatives:
-    """The letter exactly as `target` would receive it, signed by a sample signer, sent to an
-    organiser's own address with "[TEST]" in front of the subject. Nothing is stored."""
+def build_sample_letter(*, campaign, target) -> EmailMultiAlternatives:
+    """The letter exactly as `target` would receive it, signed by the sample signer. Nothing is stored."""
     signature = Signature(campaign=campaign, language=campaign.default_language, **SAMPLE_SIGNER)
     delivery = Delivery(campaign=campaign, target=target, signature=signature)
     delivery.subject, delivery.body = render_letter(delivery)
-    message = build_letter(delivery)
+    return build_letter(delivery)
+
+
+def build_test_letter(*, campaign, target, to_email: str) -> EmailMultiAlternatives:
+    """The sample letter sent to an organiser's own address with "[TEST]" in front of the subject."""
+    message = build_sample_letter(campaign=campaign, target=target)
     message.subject = f"[TEST] {message.subject}"
     message.to, message.bcc = [to_email], []
     message.extra_headers = {"Message-ID": make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2])}

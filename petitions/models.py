@@ -4,6 +4,7 @@ Write-heavy tables holding personal data. Database constraints decide duplicates
 every write.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -260,6 +261,35 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} for letter #{self.delivery_id}"
+
+
+class SignatureExport(models.Model):
+    """The audit log of exports of signer data: who took which campaign's signers, when, how many."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signature_exports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "campaigns.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set when a partner exported the consenting signers of its own link."),
+    )
+    actor = models.CharField(max_length=200, help_text=_("Who asked, as shown when the export ran."))
+    via = models.CharField(max_length=20, help_text=_("admin or command"))
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    completed = models.BooleanField(default=False, help_text=_("False: the download stopped before the end."))
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} of {self.campaign}"
 
 
 class SignerMailCount(models.Model):

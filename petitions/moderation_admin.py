@@ -38,7 +38,7 @@ def _review(action: str):
     title, service, done = ACTIONS[action]
 
     def review(modeladmin, request, queryset):
-        if not request.user.has_perm("petitions.change_signature"):
+        if not modeladmin.has_moderate_permission(request):
             raise PermissionDenied
         if request.POST.get("confirmed") == "yes":
             result = service(signature_ids=queryset.values_list("pk", flat=True))
@@ -65,6 +65,9 @@ class ModerationActionsMixin:
     """For SignatureAdmin: the review actions (they call petitions/moderation.py)."""
 
     actions = [_review("release"), _review("reject"), _review("mark_spam")]
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("petitions.change_signature")
 
 
 @admin.register(BlockRule)

@@ -7,7 +7,18 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import confirmations, counters, data_requests, digests, mailcaps, mailer, receipts, retention, services
+from petitions import (
+    confirmations,
+    counters,
+    data_requests,
+    digests,
+    mailcaps,
+    mailer,
+    notices,
+    receipts,
+    retention,
+    services,
+)
 
 
 def signer_mail_task(name: str):
@@ -69,6 +80,16 @@ def reconcile_counters_task() -> int:
     for campaign_id in campaign_ids:
         counters.recount_campaign(campaign_id=campaign_id)
     return len(campaign_ids)
+
+
+@shared_task(name="petitions.notify_milestones")
+def notify_milestones_task() -> int:
+    return notices.notify_milestones()
+
+
+@shared_task(name="petitions.send_daily_summaries")
+def send_daily_summaries_task() -> int:
+    return notices.send_daily_summaries()
 
 
 @worker_process_shutdown.connect

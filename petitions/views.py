@@ -12,12 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page
 from outcry.framing import allow_framing
 from outcry.languages import same_family
+from outcry.security import personal_page
 from petitions import confirmations, data_requests, receipts, services
 from petitions.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
 from petitions.enums import SignatureStatus
@@ -95,6 +97,7 @@ def _page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
     page = _page_or_404(slug)
@@ -119,6 +122,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/embedding.py
 @allow_framing
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The counter, and with ?form=1 the signing form, for partner sites to frame."""
     page = _page_or_404(slug)
@@ -171,6 +175,7 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
+@personal_page
 def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """A signer's private page: how each of their letters is doing."""
     signature = receipts.signature_for_token(token, slug=slug)
@@ -184,10 +189,11 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "signed_at": signature.created_at,
         "letters": receipts.letter_progress(signature),
     }
-    return _private(render(request, "petitions/receipt.html", context))
+    return render(request, "petitions/receipt.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@personal_page
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The page behind the confirmation link: GET shows a button, only its POST confirms (mail
     scanners fetch links, they do not press buttons). Never cached, never indexed."""
@@ -206,19 +212,11 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "counters": campaign_counters(page.campaign),
         "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
     }
-    return _private(render(request, "petitions/confirm.html", context))
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """A signer's own page, reached by a private link: not stored, not indexed, and the link in its
-    address is not passed on to other sites."""
-    patch_cache_control(response, no_store=True, private=True)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return render(request, "petitions/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def my_data_request(request: HttpRequest) -> HttpResponse:
     """Ask for the link to one's signatures. Every address gets the same answer."""
     form = DataRequestForm(request.POST or None)
@@ -229,6 +227,7 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@personal_page
 def my_data(request: HttpRequest, token: str) -> HttpResponse:
     """One address's signatures behind its private link: see them, download them, erase them."""
     key = data_requests.key_for_token(token)
@@ -245,14 +244,15 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "erased": "erased" in request.GET,
     }
-    return _private(render(request, "petitions/my_data.html", context))
+    return render(request, "petitions/my_data.html", context)
 
 
 @require_GET
+@personal_page
 def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
     key = data_requests.key_for_token(token)
     if key is None:
         raise Http404("This link is not valid any more")
     response = JsonResponse(data_requests.export_data(key), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="my-signatures.json"'
-    return _private(response)
+    return response

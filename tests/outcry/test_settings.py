@@ -45,6 +45,7 @@ def test_production_settings_load():
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS='*' is refused"),
         ({"CONN_MAX_AGE": "forever"}, "Environment variable CONN_MAX_AGE is not a valid int"),
         ({"DEBUG": "maybe"}, "Environment variable DEBUG is not a valid bool"),
+        ({"DAILY_SUMMARY_HOUR": "24"}, "DAILY_SUMMARY_HOUR must be an hour from 0 to 23, not 24."),
     ],
 )
 def test_weak_or_bad_production_settings_stop_startup(override, message):

@@ -69,3 +69,12 @@ def test_log_filter_scrubs_every_spelling_of_an_ipv6_address_and_keeps_times(lin
     from outcry.logscrub import scrub
 
     assert scrub(line) == scrubbed
+
+
+def test_error_reports_never_show_what_a_signer_typed(client, campaign, bob_form):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    response = client.post(f"/c/{campaign.slug}/", bob_form)
+
+    cleaned = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert set(cleaned.values()) == {SafeExceptionReporterFilter.cleansed_substitute}

@@ -1,16 +1,21 @@
-"""Signatures and letters in admin: read-only lists to search and filter, never hand-edited."""
+"""The letters list: filters by status and target, retry failed, cancel pending, a test letter."""
+
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campaigns.models import Campaign
-from petitions import services
-from petitions.models import Delivery, Signature, TrackingEvent
-from petitions.moderation_admin import ModerationActionsMixin
+from campaigns.tenancy import get_scoped_or_404, scoped
+from petitions import letters, services
+from petitions.admin.base import ReadOnlyAdmin
+from petitions.admin.previews import letter_preview_view
+from petitions.models import Delivery, TrackingEvent
 
 
 class TestLetterForm(forms.Form):
@@ -22,43 +27,11 @@ class TestLetterForm(forms.Form):
         self.fields["target"].queryset = campaign.targets.all()
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the public and by the sender are evidence: organisers look, services write."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Signature)
-class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
-    list_display = [
-        "id",
-        "first_name",
-        "last_name",
-        "country",
-        "organisation",
-        "status",
-        "hold_reasons",
-        "campaign",
-        "created_at",
-    ]
-    list_filter = ["status", "campaign", "consent_to_contact", "country"]
-    list_select_related = ["campaign"]
-    search_fields = ["first_name", "last_name", "=email", "organisation"]
-    date_hierarchy = "created_at"
-    exclude = ["ip_hash"]
-
-
 class TrackingEventInline(admin.TabularInline):
-    """What the email provider reported about the letter: stored once each, never edited."""
+    """What the email provider reported about the letter: stored once each, never edited.
+
+    Shown only inside a letter's page, which is already scoped to the organiser's campaigns.
+    """
 
     model = TrackingEvent
     extra = 0
@@ -76,29 +49,50 @@ class TrackingEventInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True
+
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
+    tenant_path = "campaign__organisation"
     list_display = ["id", "campaign", "target", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "campaign", "target"]
     list_select_related = ["campaign", "target"]
     search_fields = ["=id", "message_id", "target__name"]
-    date_hierarchy = "created_at"
     inlines = [TrackingEventInline]
+    actions = ["retry_failed", "cancel_pending"]
+
+    def has_retry_permission(self, request) -> bool:
+        """Organisers act on letters through these actions (never by editing a row)."""
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Retry the selected failed letters"), permissions=["retry"])
+    def retry_failed(self, request, queryset):
+        count = letters.retry_failed_letters(deliveries=queryset)
+        self.message_user(
+            request, ngettext("%d failed letter is queued again.", "%d failed letters are queued again.", count) % count
+        )
+
+    @admin.action(description=_("Cancel the selected pending letters"), permissions=["retry"])
+    def cancel_pending(self, request, queryset):
+        count = letters.cancel_pending_deliveries(deliveries=queryset)
+        self.message_user(request, ngettext("%d letter cancelled.", "%d letters cancelled.", count) % count)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.test_letter_view)
+        preview = self.admin_site.admin_view(partial(letter_preview_view, self))
         return [
             path("test-letter/<int:campaign_id>/", view, name="petitions_delivery_test_letter"),
+            path("letter-preview/<int:campaign_id>/", preview, name="petitions_delivery_letter_preview"),
             *super().get_urls(),
         ]
 
     def test_letter_view(self, request, campaign_id: int):
         """Send a "[TEST]" letter, rendered exactly as a target would receive it, to the organiser."""
-        campaign = get_object_or_404(Campaign, pk=campaign_id)
-        if not request.user.has_perm("campaigns.change_campaign"):
-            raise PermissionDenied
+        campaign = get_scoped_or_404(Campaign.objects.all(), request.user, pk=campaign_id)
         form = TestLetterForm(request.POST or None, campaign=campaign, initial={"to_email": request.user.email})
+        form.fields["target"].queryset = scoped(campaign.targets.all(), request.user)
         if request.method == "POST" and form.is_valid():
             try:
                 subject = services.send_test_letter(

@@ -1,0 +1,101 @@
+"""Writes of campaign configuration that are more than a form save: the lifecycle and duplication."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign
+
+# draft -> live -> paused <-> live -> closed; a closed campaign's figures are final.
+TRANSITIONS = {
+    CampaignStatus.DRAFT: {CampaignStatus.LIVE},
+    CampaignStatus.LIVE: {CampaignStatus.PAUSED, CampaignStatus.CLOSED},
+    CampaignStatus.PAUSED: {CampaignStatus.LIVE, CampaignStatus.CLOSED},
+    CampaignStatus.CLOSED: set(),
+}
+
+
+class InvalidTransition(Exception):
+    """The campaign cannot go from its status to the one asked for."""
+
+
+def check_transition(old: str, new: str) -> None:
+    if old == new or new in TRANSITIONS[CampaignStatus(old)]:
+        return
+    if old == CampaignStatus.CLOSED:
+        raise InvalidTransition(_("A closed campaign stays closed: duplicate it to start again."))
+    raise InvalidTransition(
+        _("A campaign cannot go from %(old)s to %(new)s.")
+        % {"old": CampaignStatus(old).label, "new": CampaignStatus(new).label}
+    )
+
+
+def change_campaign_status(*, campaign: Campaign, status: str) -> bool:
+    """Move the campaign to `status` if its current status allows it; False if someone else moved it
+    first (the update is conditional on the status it was read with)."""
+    check_transition(campaign.status, status)
+    if campaign.status == status:
+        return False
+    now = timezone.now()
+    # closed_at starts the retention period (petitions/retention.py); a closed campaign stays closed.
+    closing = {"closed_at": now} if status == CampaignStatus.CLOSED else {}
+    changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
+        status=status, updated_at=now, **closing
+    )
+    if changed:
+        campaign.status = status
+    return bool(changed)
+
+
+def close_ended_campaigns(*, now: datetime | None = None) -> list[int]:
+    """Beat: live and paused campaigns whose closing date has passed become closed (their pages
+    already refuse signatures from that moment; the status makes it final and visible in admin)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Campaign.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[CampaignStatus.LIVE, CampaignStatus.PAUSED], ends_at__lte=now)
+            .values_list("pk", flat=True)
+        )
+        Campaign.objects.filter(pk__in=ids).update(status=CampaignStatus.CLOSED, closed_at=now, updated_at=now)
+    return ids
+
+
+def duplicate_campaign(*, campaign: Campaign) -> Campaign:
+    """A draft copy with the same letters, targets, partners and settings, no dates and no signatures."""
+    with transaction.atomic():
+        copy = Campaign.objects.get(pk=campaign.pk)
+        templates, targets, partners = list(copy.templates.all()), list(copy.targets.all()), list(copy.partners.all())
+        copy.pk = None
+        copy._state.adding = True
+        copy.name = _("Copy of %(name)s") % {"name": campaign.name}
+        copy.slug = _free_slug(campaign.slug)
+        copy.status = CampaignStatus.DRAFT
+        copy.starts_at = copy.ends_at = copy.closed_at = copy.signer_data_anonymised_at = None
+        copy.sending_paused = False
+        copy.milestone_notified = 0
+        copy.save()
+        for rows in (templates, targets, partners):
+            for row in rows:
+                row.pk = None
+                row._state.adding = True
+                row.campaign = copy
+        for target in targets:
+            target.next_send_at = target.bounced_at = None
+            target.bounce_reason = ""
+        for rows in (templates, targets, partners):
+            for row in rows:
+                row.save()
+    return copy
+
+
+def _free_slug(slug: str) -> str:
+    base = slug[:70]
+    for n in range(2, 1000):
+        candidate = f"{base}-{n}"
+        if not Campaign.objects.filter(slug=candidate).exists():
+            return candidate
+    raise ValueError(f"No free slug for {slug!r}")

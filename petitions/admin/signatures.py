@@ -1,0 +1,172 @@
+"""The signature list: search by name or exact email, filters, and the campaign's CSV export."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.contrib import admin
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, Partner
+from campaigns.tenancy import get_scoped_or_404, is_organiser, scoped
+from petitions import exports
+from petitions.admin.base import ReadOnlyAdmin
+from petitions.admin.dashboard import dashboard_view
+from petitions.admin.previews import page_preview_view
+from petitions.models import Signature
+from petitions.moderation_admin import ModerationActionsMixin
+from petitions.privacy import email_hash
+from petitions.selectors import campaign_counters
+
+
+class PartnerFilter(admin.SimpleListFilter):
+    """By the partner link the signer came through (the signature's source code)."""
+
+    title = _("partner")
+    parameter_name = "partner"
+    NONE = "-"
+
+    def lookups(self, request, model_admin):
+        partners = scoped(Partner.objects.select_related("campaign"), request.user)
+        campaign_id = request.GET.get("campaign__id__exact")
+        if campaign_id and campaign_id.isdigit():
+            partners = partners.filter(campaign_id=campaign_id)
+        choices = {partner.code: f"{partner.name} ({partner.code})" for partner in partners.order_by("name")}
+        return [(self.NONE, _("No partner link")), *choices.items()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(source="")
+        if value:
+            return queryset.filter(source=value)
+        return queryset
+
+
+class SignedWithinFilter(admin.SimpleListFilter):
+    """Recent signatures, by a range on the indexed created_at (no per-date aggregate over all rows)."""
+
+    title = _("signed")
+    parameter_name = "signed"
+    RANGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("1h", _("In the past hour")),
+            ("24h", _("In the past 24 hours")),
+            ("7d", _("In the past 7 days")),
+            ("30d", _("In the past 30 days")),
+            ("older", _("More than 30 days ago")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() in self.RANGES:
+            return queryset.filter(created_at__gte=now - self.RANGES[self.value()])
+        if self.value() == "older":
+            return queryset.filter(created_at__lt=now - self.RANGES["30d"])
+        return queryset
+
+
+@admin.register(Signature)
+class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
+    tenant_path = "campaign__organisation"
+    list_display = [
+        "id",
+        "first_name",
+        "last_name",
+        "country",
+        "status",
+        "hold_reasons",
+        "consent_to_contact",
+        "source",
+        "campaign",
+        "created_at",
+    ]
+    # Sorting a million rows by an unindexed column would take seconds: only indexed orders.
+    sortable_by = ["id", "created_at"]
+    list_display_links = ["id", "first_name"]
+    list_filter = ["campaign", "status", "consent_to_contact", PartnerFilter, SignedWithinFilter, "country"]
+    list_select_related = ["campaign"]
+    list_per_page = 50
+    search_fields = ["first_name", "last_name"]
+    search_help_text = _("A full email address finds that signer exactly; otherwise names are matched by their start.")
+    exclude = ["ip_hash", "email_hash"]
+
+    def has_moderate_permission(self, request) -> bool:
+        """Organisers review their own campaigns' held and spam signatures (the rows are scoped)."""
+        return is_organiser(request.user) and self.has_view_permission(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        """An address is matched through its keyed hash (indexed, exact); words match name prefixes."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(email_hash=email_hash(term)), False
+        for word in term.split()[:4]:
+            queryset = queryset.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
+        return queryset, False
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        dashboard = self.admin_site.admin_view(partial(dashboard_view, self))
+        page = self.admin_site.admin_view(partial(page_preview_view, self))
+        return [
+            path("export/<int:campaign_id>/", export, name="petitions_signature_export"),
+            path(
+                "partner-export/<int:partner_id>/",
+                self.admin_site.admin_view(self.partner_export_view),
+                name="petitions_signature_partner_export",
+            ),
+            path("dashboard/<int:campaign_id>/", dashboard, name="petitions_signature_dashboard"),
+            path("page-preview/<int:campaign_id>/", page, name="petitions_signature_page_preview"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, campaign_id: int):
+        """The owning organisation's export of every signer of a campaign."""
+        campaign = get_scoped_or_404(Campaign.objects.select_related("organisation"), request.user, pk=campaign_id)
+        return self._export(request, campaign, partner=None)
+
+    def partner_export_view(self, request, partner_id: int):
+        """A partner organisation's export: the consenting signers of its own link, if the campaign shares."""
+        partner = get_scoped_or_404(Partner.objects.select_related("campaign"), request.user, pk=partner_id)
+        if not partner.campaign.share_with_partners:
+            raise Http404("The campaign does not share its signers with partners.")
+        return self._export(request, partner.campaign, partner=partner)
+
+    def _export(self, request, campaign: Campaign, *, partner: Partner | None):
+        """GET: what the export holds; POST: the CSV, streamed, logged in the export audit log."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        if request.method == "POST":
+            lines = exports.export_signatures_csv(
+                campaign=campaign,
+                partner=partner,
+                user=request.user,
+                actor=request.user.get_username(),
+                via="admin",
+            )
+            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+            filename = exports.export_filename(campaign, partner)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["Cache-Control"] = "no-store"
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Export signatures: %(campaign)s") % {"campaign": campaign},
+            "campaign": campaign,
+            "partner": partner,
+            "counters": campaign_counters(campaign),
+            "estimated_mb": max(1, round(campaign_counters(campaign).signatures * exports.BYTES_PER_ROW / 1e6)),
+            "columns": exports.COLUMNS,
+            "log_url": reverse("admin:petitions_signatureexport_changelist") + f"?campaign__id__exact={campaign.pk}",
+            "opts": Signature._meta,
+        }
+        return TemplateResponse(request, "admin/petitions/signature_export.html", context)

@@ -1,0 +1,86 @@
+"""Two organisations side by side: alice organises Alpha; Bravo's rows must never reach her.
+
+Everything of Bravo carries the word "bravo" (names, addresses, codes, errors), so a leak shows as
+that word in a page alice receives.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target
+from petitions.enums import DeliveryStatus
+from petitions.models import Delivery, Signature, SignatureExport, TrackingEvent
+from tests.factories import OrganisationFactory, SignatureFactory, live_campaign
+
+
+@dataclass
+class Tenant:
+    organisation: Organisation
+    campaign: Campaign
+    target: Target
+    template: MessageTemplate
+    partner: Partner
+    signature: Signature
+    delivery: Delivery
+    export: SignatureExport
+    event: TrackingEvent
+
+    def objects(self) -> dict:
+        """Each admin-visible model's row of this tenant."""
+        return {type(obj): obj for obj in vars(self).values()}
+
+
+def build_tenant(name: str, *, member) -> Tenant:
+    word = name.lower()
+    organisation = OrganisationFactory(name=f"{name} Coalition", slug=f"{word}-coalition")
+    organisation.members.add(member)
+    campaign = live_campaign(organisation=organisation, name=f"{name} secret campaign", slug=f"{word}-secret")
+    target = campaign.targets.get()
+    target.name, target.email = f"{name} Minister", f"minister@{word}.example.org"
+    target.save()
+    template = campaign.templates.get()
+    template.page_title = f"{name} page title"
+    template.save()
+    partner = Partner.objects.create(campaign=campaign, name=f"{name} Partner", code=f"{word}-ref")
+    signature = SignatureFactory(
+        campaign=campaign,
+        first_name=f"{name}signer",
+        last_name=f"{name}son",
+        email=f"{word}.signer@example.net",
+        source=partner.code,
+        city=f"{name}ville",
+    )
+    delivery = Delivery.objects.create(
+        campaign=campaign, signature=signature, target=target, status=DeliveryStatus.FAILED, last_error=f"{word}-error"
+    )
+    export = SignatureExport.objects.create(campaign=campaign, user=member, actor=f"{word}-exporter", via="admin")
+    event = TrackingEvent.objects.create(
+        delivery=delivery, provider="mailgun", event_type="bounced", occurred_at=timezone.now(), description=word
+    )
+    return Tenant(organisation, campaign, target, template, partner, signature, delivery, export, event)
+
+
+@pytest.fixture
+def alpha(db, alice) -> Tenant:
+    return build_tenant("Alpha", member=alice)
+
+
+@pytest.fixture
+def bravo(db, django_user_model) -> Tenant:
+    brenda = django_user_model.objects.create_user("brenda", "brenda@bravo.example.org", "pw-bravo-123", is_staff=True)
+    return build_tenant("Bravo", member=brenda)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def root_client(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "root-password-123")
+    client.force_login(root)
+    return client

@@ -1,0 +1,180 @@
+"""Signature exports: streamed CSV of every signer, formulas neutralised, each one in the audit log."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from petitions import exports
+from petitions.models import SignatureExport
+from tests.factories import SignatureFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rReturn", "Plain"]
+
+
+def parse(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_export_download_streams_every_signer_with_formulas_neutralised(alice_client, alice, alpha, bravo):
+    for name in HOSTILE:
+        SignatureFactory(campaign=alpha.campaign, first_name=name)
+    url = reverse("admin:petitions_signature_export", args=[alpha.campaign.pk])
+
+    response = alice_client.post(url)
+    text = b"".join(response.streaming_content).decode()
+
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="alpha-secret-signatures-')
+    rows = parse(text)
+    assert [row["first_name"] for row in rows] == ["Alphasigner", *["'" + n if n != "Plain" else n for n in HOSTILE]]
+    assert rows[0]["email"] == "alpha.signer@example.net"
+    assert "bravo" not in text
+    log = SignatureExport.objects.filter(campaign=alpha.campaign, via="admin").exclude(pk=alpha.export.pk).get()
+    assert (log.user, log.actor, log.rows, log.completed) == (alice, "alice", len(HOSTILE) + 1, True)
+    assert log.finished_at is not None
+
+
+def test_export_page_says_what_the_file_holds_and_records_nothing_yet(alice_client, alpha):
+    response = alice_client.get(reverse("admin:petitions_signature_export", args=[alpha.campaign.pk]))
+
+    assert response.status_code == 200
+    assert "Download CSV" in response.content.decode()
+    assert "grows as it goes to about 1 MB" in response.content.decode()
+    assert SignatureExport.objects.filter(campaign=alpha.campaign).count() == 1  # the fixture's own
+
+
+def test_export_reads_signatures_in_keyset_batches(alpha, django_assert_num_queries):
+    SignatureFactory.create_batch(4, campaign=alpha.campaign)
+
+    with django_assert_num_queries(3):
+        rows = list(exports.signature_rows(alpha.campaign, batch_size=2))
+
+    assert [row[0] for row in rows] == sorted(alpha.campaign.signatures.values_list("pk", flat=True))
+
+
+def test_export_stopped_midway_is_logged_as_incomplete(alpha):
+    SignatureFactory.create_batch(3, campaign=alpha.campaign)
+    lines = exports.export_signatures_csv(campaign=alpha.campaign, actor="alice", via="admin")
+
+    next(lines), next(lines), next(lines)  # the header and two signers, then the download is cancelled
+    lines.close()
+
+    log = SignatureExport.objects.latest("pk")
+    assert (log.rows, log.completed) == (2, False)
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [("=1+1", "'=1+1"), ("-", "'-"), ("\t", "'\t"), ("a=b", "a=b"), (True, "yes"), (None, ""), (42, "42")],
+)
+def test_neutralise_quotes_only_formula_starts(value, cell):
+    assert exports.neutralise(value) == cell
+
+
+def test_export_command_writes_the_file_with_a_progress_bar(alpha, tmp_path):
+    SignatureFactory.create_batch(2, campaign=alpha.campaign)
+    output, progress = tmp_path / "signers.csv", io.StringIO()
+
+    call_command("export_signatures", alpha.campaign.slug, output=str(output), stderr=progress)
+
+    assert len(parse(output.read_text())) == 3
+    assert "100% 3/3 rows" in progress.getvalue()
+    log = SignatureExport.objects.filter(via="command").get()
+    assert (log.rows, log.completed, log.user) == (3, True, None)
+    assert log.actor.startswith("manage.py export_signatures (")
+
+
+def test_export_command_names_an_unknown_campaign():
+    with pytest.raises(CommandError, match="No campaign with slug 'nope'"):
+        call_command("export_signatures", "nope", stdout=io.StringIO())
+
+
+@pytest.fixture
+def shared_with_alpha(alpha, bravo):
+    """Bravo's campaign shares with partners; Alpha is linked as the partner behind "bravo-ref"."""
+    bravo.campaign.share_with_partners = True
+    bravo.campaign.save()
+    bravo.partner.organisation = alpha.organisation
+    bravo.partner.save()
+    for consent, status, source in [
+        (True, "confirmed", "bravo-ref"),
+        (True, "held", "bravo-ref"),
+        (False, "confirmed", "bravo-ref"),
+        (True, "confirmed", ""),
+    ]:
+        SignatureFactory(
+            campaign=bravo.campaign,
+            first_name=f"P{consent}{status}{source}",
+            consent_to_contact=consent,
+            status=status,
+            source=source,
+        )
+    return bravo
+
+
+def test_partner_exports_only_consenting_confirmed_signers_of_its_link(alice_client, alice, shared_with_alpha):
+    bravo = shared_with_alpha
+    url = reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk])
+
+    text = b"".join(alice_client.post(url).streaming_content).decode()
+
+    assert [row["first_name"] for row in parse(text)] == ["PTrueconfirmedbravo-ref"]
+    log = SignatureExport.objects.get(partner=bravo.partner)
+    assert (log.campaign, log.user, log.rows) == (bravo.campaign, alice, 1)
+
+
+def test_partner_export_is_refused_when_the_campaign_does_not_share(alice_client, shared_with_alpha):
+    bravo = shared_with_alpha
+    bravo.campaign.share_with_partners = False
+    bravo.campaign.save()
+
+    response = alice_client.post(reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk]))
+
+    assert response.status_code == 404
+    assert not SignatureExport.objects.filter(partner=bravo.partner).exists()
+
+
+def test_partner_sees_its_partnership_but_not_the_campaign(alice_client, shared_with_alpha):
+    bravo = shared_with_alpha
+
+    partners = alice_client.get(reverse("admin:campaigns_partner_changelist"))
+    campaign = alice_client.get(reverse("admin:campaigns_campaign_change", args=[bravo.campaign.pk]))
+    signatures = alice_client.get(reverse("admin:petitions_signature_changelist"), {"q": "PTrue"})
+
+    assert {p.code for p in partners.context["cl"].result_list} == {"alpha-ref", "bravo-ref"}
+    assert "Consenting signers (CSV)" in partners.content.decode()
+    assert campaign.status_code == 302
+    assert list(signatures.context["cl"].result_list) == []
+
+
+def test_organisers_cannot_link_a_partner_organisation_themselves(alice_client, alpha):
+    response = alice_client.get(reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk]))
+
+    assert 'name="partners-0-organisation"' not in response.content.decode()
+
+
+def test_export_command_exports_a_partners_share(shared_with_alpha, tmp_path):
+    output = tmp_path / "partner.csv"
+
+    call_command("export_signatures", "bravo-secret", partner="bravo-ref", output=str(output), no_progress=True)
+
+    assert [row["first_name"] for row in parse(output.read_text())] == ["PTrueconfirmedbravo-ref"]
+    assert SignatureExport.objects.get(via="command").partner.code == "bravo-ref"
+
+
+@pytest.mark.parametrize(
+    ("code", "shared", "message"),
+    [("nope", True, "has no partner with code 'nope'"), ("bravo-ref", False, "does not share its signers")],
+)
+def test_export_command_refuses_a_partner_export_it_cannot_make(shared_with_alpha, code, shared, message):
+    shared_with_alpha.campaign.share_with_partners = shared
+    shared_with_alpha.campaign.save()
+
+    with pytest.raises(CommandError, match=message):
+        call_command("export_signatures", "bravo-secret", partner=code, stdout=io.StringIO())

@@ -1,0 +1,157 @@
+"""A campaign's life in admin: publish, pause, resume, close (also by its date), duplicate, previews."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import services
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign
+from campaigns.tasks import close_ended_campaigns_task
+from tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:campaigns_campaign_changelist")
+
+
+def act(client, action: str, *campaigns):
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [c.pk for c in campaigns]}, follow=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("publish", "draft", "live"),
+        ("pause", "live", "paused"),
+        ("resume", "paused", "live"),
+        ("close", "paused", "closed"),
+        ("close", "live", "closed"),
+        ("publish", "closed", "closed"),
+        ("resume", "closed", "closed"),
+    ],
+)
+def test_lifecycle_actions_move_only_along_the_allowed_steps(alice_client, alpha, action, before, after):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(status=before)
+
+    act(alice_client, action, alpha.campaign)
+
+    assert Campaign.objects.get(pk=alpha.campaign.pk).status == after
+
+
+def test_closing_starts_the_retention_clock(alice_client, alpha):
+    act(alice_client, "close", alpha.campaign)
+
+    assert Campaign.objects.get(pk=alpha.campaign.pk).closed_at is not None
+
+
+def test_pausing_a_closed_campaign_says_it_stays_closed(alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(status="closed")
+
+    response = act(alice_client, "pause", alpha.campaign)
+
+    assert "A closed campaign stays closed: duplicate it to start again." in response.content.decode()
+
+
+def test_campaign_form_refuses_to_reopen_a_closed_campaign(alpha):
+    from campaigns.admin import CampaignForm
+
+    alpha.campaign.status = CampaignStatus.CLOSED
+    alpha.campaign.save()
+    form = CampaignForm(instance=alpha.campaign)
+
+    form.cleaned_data = {"status": "live"}
+    with pytest.raises(Exception, match="stays closed"):
+        form.clean_status()
+
+
+def test_beat_closes_campaigns_whose_closing_date_passed(alpha):
+    now = timezone.now()
+    ended = CampaignFactory(status="live", starts_at=now - timedelta(days=9), ends_at=now - timedelta(minutes=1))
+    paused = CampaignFactory(status="paused", starts_at=now - timedelta(days=9), ends_at=now - timedelta(minutes=1))
+    draft = CampaignFactory(status="draft", starts_at=now - timedelta(days=9), ends_at=now - timedelta(minutes=1))
+
+    closed = close_ended_campaigns_task()
+
+    assert closed == 2
+    ids = [ended.pk, paused.pk, draft.pk, alpha.campaign.pk]
+    statuses = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert statuses == {ended.pk: "closed", paused.pk: "closed", draft.pk: "draft", alpha.campaign.pk: "live"}
+    assert Campaign.objects.get(pk=ended.pk).closed_at is not None
+
+
+def test_closed_campaign_page_shows_figures_and_accepts_nothing(client, alpha, bob_form):
+    services.change_campaign_status(campaign=alpha.campaign, status=CampaignStatus.CLOSED)
+
+    page = client.get(f"/c/{alpha.campaign.slug}/").content.decode()
+    client.post(f"/c/{alpha.campaign.slug}/", bob_form)
+
+    assert "This campaign is closed" in page
+    assert 'data-counter="signatures"' in page
+    assert alpha.campaign.signatures.count() == 1  # the fixture's, not bob's
+
+
+def test_duplicate_makes_a_draft_with_letters_targets_and_partners(alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(milestone_notified=50)
+
+    response = act(alice_client, "duplicate", alpha.campaign)
+
+    copy = Campaign.objects.get(slug="alpha-secret-2")
+    assert response.redirect_chain[-1][0] == reverse("admin:campaigns_campaign_change", args=[copy.pk])
+    assert (copy.name, copy.status, copy.starts_at, copy.organisation) == (
+        "Copy of Alpha secret campaign",
+        "draft",
+        None,
+        alpha.organisation,
+    )
+    assert list(copy.templates.values_list("page_title", flat=True)) == ["Alpha page title"]
+    assert list(copy.targets.values_list("email", flat=True)) == ["minister@alpha.example.org"]
+    assert list(copy.partners.values_list("code", flat=True)) == ["alpha-ref"]
+    assert copy.signatures.count() == 0
+    assert copy.milestone_notified == 0
+    assert alpha.campaign.targets.count() == 1
+
+
+def test_letter_preview_shows_each_targets_letter_as_it_will_be_sent(alice_client, alpha):
+    response = alice_client.get(reverse("admin:petitions_delivery_letter_preview", args=[alpha.campaign.pk]))
+
+    page = response.content.decode()
+    assert '<td data-part="subject">Release the jailed trade unionists</td>' in page
+    assert "Dear Alpha Minister,\n\nRelease the four trade unionists." in page
+    assert "Jane Doe via Outcry &lt;letters@outcry.example.org&gt;" in page
+    assert 'sandbox="" title="HTML part" srcdoc="&lt;!doctype html&gt;' in page
+
+
+def test_letter_preview_names_a_letter_that_cannot_be_built(alice_client, alpha):
+    alpha.campaign.templates.all().delete()
+
+    response = alice_client.get(reverse("admin:petitions_delivery_letter_preview", args=[alpha.campaign.pk]))
+
+    assert "The campaign has no message template to write the letter with." in response.content.decode()
+
+
+def test_page_preview_shows_a_draft_that_the_public_cannot_see(client, alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(status="draft")
+    url = reverse("admin:petitions_signature_page_preview", args=[alpha.campaign.pk])
+
+    preview = alice_client.get(url)
+
+    assert preview.status_code == 200
+    assert "Preview for organisers (Not published)" in preview.content.decode()
+    assert "Alpha page title" in preview.content.decode()
+    assert alice_client.post(url).status_code == 405
+    assert client.get(f"/c/{alpha.campaign.slug}/").status_code == 404
+
+
+def test_letter_preview_of_a_digest_campaign_shows_the_digest(alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(delivery_mode="digest", digest_period="day")
+
+    page = alice_client.get(reverse("admin:petitions_delivery_letter_preview", args=[alpha.campaign.pk]))
+
+    text = page.content.decode()
+    assert "Alpha Coalition via Outcry &lt;letters@outcry.example.org&gt;" in text
+    assert "Release the jailed trade unionists (2 signers, " in text
+    assert "Signed by 2 people" in text
+    assert "Jane Doe - Unite the Union, Leeds, United Kingdom" in text

@@ -1,0 +1,219 @@
+"""Alice organises Alpha. She requests every admin URL with Bravo's ids: no row of Bravo reaches her.
+
+The URLs are enumerated from the admin site itself (every registered model, every foreign key,
+every action, every custom view), so a model or an action added later is probed too.
+"""
+
+import json
+from urllib.parse import quote
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+
+from campaigns.models import Campaign
+from petitions.enums import DeliveryStatus
+from petitions.models import Delivery, SignatureExport
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "bravo"
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def assert_no_bravo(response, *echoed: str) -> None:
+    """Nothing of Bravo in the page, once what alice typed herself (search terms echoed back) is removed."""
+    assert response.status_code in (200, 302, 403, 404, 405), response.status_code
+    content = response.content.decode().lower()
+    for text in echoed:
+        variants = [text.lower()]
+        for _ in range(2):  # as typed, URL-encoded, and encoded again inside _changelist_filters
+            variants.append(quote(variants[-1], safe="").lower())
+        for variant in reversed(variants):
+            content = content.replace(variant, "")
+    assert SECRET not in content, content[max(0, content.find(SECRET) - 300) : content.find(SECRET) + 100]
+
+
+def result_rows(response) -> list:
+    context = getattr(response, "context", None)
+    if response.status_code != 200 or context is None or "cl" not in context:
+        return []
+    return list(context["cl"].result_list)
+
+
+def bravo_object(bravo, model):
+    if model is get_user_model():
+        return bravo.organisation.members.get()
+    return bravo.objects().get(model)
+
+
+def changelist_probes(model, model_admin, bravo) -> list[tuple[str, dict, tuple]]:
+    """(url, query, echoed text) for the list: plain, searched, and filtered by each of Bravo's keys."""
+    url = admin_url(model, "changelist")
+    probes = [(url, {}, ())]
+    for term in (SECRET, bravo.signature.email, bravo.partner.code, bravo.campaign.slug):
+        probes.append((url, {"q": term}, (term,)))
+    for field in model._meta.get_fields():
+        if isinstance(field, models.ForeignKey) and field.related_model in bravo.objects():
+            related = bravo.objects()[field.related_model]
+            probes.append((url, {f"{field.name}__id__exact": related.pk}, ()))
+            probes.append((url, {f"{field.name}__exact": related.pk}, ()))
+    probes.append((url, {"partner": bravo.partner.code}, (bravo.partner.code,)))
+    return probes
+
+
+def test_every_admin_url_with_bravo_ids_shows_alice_nothing_of_bravo(alice_client, alpha, bravo):
+    bravo_rows = {(type(obj), obj.pk) for obj in bravo.objects().values()}
+    registry = admin.site._registry
+    probed_models = 0
+    for model, model_admin in registry.items():
+        probed_models += 1
+        for url, query, echoed in changelist_probes(model, model_admin, bravo):
+            response = alice_client.get(url, query, follow=True)
+            assert_no_bravo(response, *echoed)
+            assert not {(type(row), row.pk) for row in result_rows(response)} & bravo_rows, (url, query)
+        target = bravo_object(bravo, model)
+        if target is None:
+            continue
+        for view in ("change", "history", "delete"):
+            assert_no_bravo(alice_client.get(admin_url(model, view, target.pk), follow=True))
+        content_type = ContentType.objects.get_for_model(model)
+        view_on_site = alice_client.get(reverse("admin:view_on_site", args=[content_type.pk, target.pk]))
+        assert view_on_site.status_code == 404
+        for field in model._meta.get_fields():
+            if field.is_relation and field.concrete and field.related_model in registry:
+                query = {"app_label": model._meta.app_label, "model_name": model._meta.model_name}
+                for term in ("", SECRET):
+                    query |= {"field_name": field.name, "term": term}
+                    response = alice_client.get(reverse("admin:autocomplete"), query)
+                    assert_no_bravo(response, term)
+                    if response.status_code == 200:
+                        ids = {row["id"] for row in json.loads(response.content)["results"]}
+                        assert str(bravo_object(bravo, field.related_model).pk) not in ids
+    assert probed_models >= 5
+
+
+def test_every_admin_action_on_bravo_rows_changes_nothing(alice_client, alpha, bravo):
+    for model, model_admin in admin.site._registry.items():
+        target = bravo_object(bravo, model)
+        if target is None:
+            continue
+        for action in model_admin.actions or ():
+            name = action if isinstance(action, str) else action.__name__
+            for extra in ({}, {"post": "yes"}, {"confirmed": "yes"}):
+                response = alice_client.post(
+                    admin_url(model, "changelist"),
+                    {"action": name, "_selected_action": [target.pk], "index": 0, **extra},
+                    follow=True,
+                )
+                assert_no_bravo(response)
+        response = alice_client.post(
+            admin_url(model, "changelist"),
+            {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"},
+            follow=True,
+        )
+        assert_no_bravo(response)
+    bravo.delivery.refresh_from_db()
+    bravo.signature.refresh_from_db()
+    assert bravo.delivery.status == DeliveryStatus.FAILED
+    assert bravo.signature.status == "confirmed"
+    assert Campaign.objects.filter(pk=bravo.campaign.pk).exists()
+    assert not SignatureExport.objects.filter(campaign=bravo.campaign).exclude(pk=bravo.export.pk).exists()
+
+
+def campaign_views() -> list[str]:
+    """Names of every admin URL that takes a campaign id (exports, dashboard, previews, test letter)."""
+    names = []
+    for model_admin in admin.site._registry.values():
+        for pattern in model_admin.get_urls():
+            if "campaign_id" in pattern.pattern.converters:
+                names.append(pattern.name)
+    return names
+
+
+def test_custom_admin_views_with_a_bravo_campaign_are_not_found(alice_client, alpha, bravo):
+    names = campaign_views()
+    assert len(names) >= 5
+    for name in names:
+        url = reverse(f"admin:{name}", args=[bravo.campaign.pk])
+        assert alice_client.get(url).status_code == 404
+        response = alice_client.post(url, {"target": bravo.target.pk, "to_email": "alice@union.example.org"})
+        assert response.status_code in (404, 405)
+        assert_no_bravo(response)
+    assert not SignatureExport.objects.filter(campaign=bravo.campaign).exclude(pk=bravo.export.pk).exists()
+
+
+def test_campaign_form_refuses_a_bravo_organisation_and_never_edits_bravo(alice_client, alpha, bravo):
+    data = {"organisation": bravo.organisation.pk, "name": "Hijack", "slug": "hijack", "status": "draft"}
+
+    added = alice_client.post(admin_url(Campaign, "add"), data)
+    changed = alice_client.post(admin_url(Campaign, "change", bravo.campaign.pk), data, follow=True)
+
+    assert "Select a valid choice" in added.content.decode()
+    assert_no_bravo(added)
+    assert_no_bravo(changed)
+    assert not Campaign.objects.filter(slug="hijack").exists()
+    assert Campaign.objects.get(pk=bravo.campaign.pk).name == "Bravo secret campaign"
+
+
+def test_campaign_form_offers_only_alices_organisations(alice_client, alpha, bravo):
+    response = alice_client.get(admin_url(Campaign, "add"))
+
+    choices = {str(org) for org in response.context["adminform"].form.fields["organisation"].queryset}
+    assert choices == {"Alpha Coalition", "Workers' Table Solidarity"}
+
+
+def test_staff_without_organisation_reach_nothing(client, django_user_model, alpha, bravo):
+    carol = django_user_model.objects.create_user("carol", "carol@example.org", "carol-pw-123", is_staff=True)
+    client.force_login(carol)
+
+    index = client.get(reverse("admin:index"))
+
+    assert "You don’t have permission to view or edit anything" in index.content.decode()
+    for model in admin.site._registry:
+        assert client.get(admin_url(model, "changelist")).status_code == 403
+    assert client.get(reverse("admin:petitions_signature_export", args=[alpha.campaign.pk])).status_code == 403
+    assert client.get(admin_url(Delivery, "change", alpha.delivery.pk)).status_code in (302, 403)
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, alpha):
+    for url in (
+        reverse("admin:index"),
+        admin_url(Delivery, "changelist"),
+        reverse("admin:petitions_signature_export", args=[alpha.campaign.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_alice_sees_her_own_rows(alice_client, alpha, bravo):
+    for model, obj in ((Campaign, alpha.campaign), (Delivery, alpha.delivery)):
+        response = alice_client.get(admin_url(model, "changelist"))
+        assert [row.pk for row in result_rows(response)] == [obj.pk]
+        assert alice_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_superuser_sees_every_organisation(root_client, alpha, bravo):
+    response = root_client.get(admin_url(Campaign, "changelist"))
+
+    assert {row.pk for row in result_rows(response)} == {alpha.campaign.pk, bravo.campaign.pk}
+
+
+def test_organiser_edits_her_organisation_but_not_its_members_or_second_factor(alice_client, alpha):
+    url = admin_url(type(alpha.organisation), "change", alpha.organisation.pk)
+    data = {"name": "Alpha Renamed", "website": "", "notify_email": "", "require_two_factor": "on"}
+
+    response = alice_client.post(url, data, follow=True)
+
+    alpha.organisation.refresh_from_db()
+    assert response.status_code == 200
+    assert alpha.organisation.name == "Alpha Renamed"
+    assert alpha.organisation.require_two_factor is False
+    assert list(alpha.organisation.members.values_list("username", flat=True)) == ["alice"]
