@@ -30,7 +30,7 @@ def encrypt_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0009_signature_recent_public'),
+        ('petitions', '0011_merge_recent_public_and_export_partner'),
     ]
 
     operations = [
