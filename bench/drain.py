@@ -37,6 +37,7 @@ from pathlib import Path
 import db
 import machine
 import redis
+from cryptography.fernet import Fernet
 from servers import CommandFailed, Server, free_port, run_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -320,6 +321,7 @@ class DrainBenchmark:
             PYTHONUNBUFFERED="1",
             DEBUG="false",
             SECRET_KEY=secrets.token_urlsafe(48),
+            SIGNER_DATA_KEYS=Fernet.generate_key().decode(),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATABASE_URL=db.url(DRAIN_DB),
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",

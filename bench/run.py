@@ -33,6 +33,7 @@ import db
 import load
 import machine
 import redis
+from cryptography.fernet import Fernet
 from report import KINDS, Check, Report
 from servers import CommandFailed, Server, free_port, http_get, run_command
 
@@ -157,6 +158,8 @@ class Benchmark:
         self.common = {"SECRET_KEY": self.secret, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
         self.app_env = clean_env(
             DEBUG="false",
+            # Production encrypts signer data at rest: so does the benchmark.
+            SIGNER_DATA_KEYS=Fernet.generate_key().decode(),
             DATABASE_URL=db.url(APP_DB),
             REDIS_URL=REDIS_URL,
             EMAIL_URL=f"smtp://127.0.0.1:{free_port()}",

@@ -6,6 +6,8 @@ provider) is switched on by an environment variable named in README.md. With DEB
 refuses weak settings at start-up, so a forgotten variable fails loudly instead of quietly.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +33,14 @@ SECRET_KEY = read(env.str, "SECRET_KEY", DEV_SECRET_KEY)
 IP_HASH_KEY = read(env.str, "IP_HASH_KEY", "") or SECRET_KEY
 # Emails are matched (duplicates, erasure requests) through an HMAC under this key.
 EMAIL_HASH_KEY = read(env.str, "EMAIL_HASH_KEY", "") or SECRET_KEY
+# Fernet keys that encrypt signer data at rest, comma-separated: the first encrypts, all decrypt
+# (petitions/encryption.py). The embedded setup derives one from SECRET_KEY; production must set it.
+# A lost key is lost data, so production never derives one: the system check outcry.E002 stops
+# migrate and `check --deploy` until it is set.
+SIGNER_DATA_KEYS = read(env.list, "SIGNER_DATA_KEYS", [])
+if not SIGNER_DATA_KEYS and DEBUG:
+    _derived = hashlib.sha256(f"signer data:{SECRET_KEY}".encode()).digest()
+    SIGNER_DATA_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
 
 ALLOWED_HOSTS = read(env.list, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = read(env.list, "CSRF_TRUSTED_ORIGINS", [])

@@ -12,22 +12,42 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.models import Campaign, Target
+from petitions.encryption import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.privacy import email_hash, name_token, name_words
+
+
+class SignatureQuerySet(models.QuerySet):
+    """Names and addresses are encrypted at rest, so they are found through their keyed hashes."""
+
+    def with_email(self, email: str) -> "SignatureQuerySet":
+        return self.filter(email_hash=email_hash(email))
+
+    def named(self, text: str) -> "SignatureQuerySet":
+        """Signatures whose first or last name has every word of `text` (case and accents aside)."""
+        words = name_words(text)
+        matches = self.none() if not words else self
+        for word in words:
+            matches = matches.filter(name_index__contains=f" {name_token(word)} ")
+        return matches
 
 
 class Signature(models.Model):
     # Every index costs each signing an update: the campaign's own index is covered by the composite
     # ones below, which start with the campaign.
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("email"), max_length=254)
+    # Personal data is encrypted at rest (encryption.py); lookups go through the keyed hashes.
+    first_name = EncryptedCharField(_("first name"), max_length=100)
+    last_name = EncryptedCharField(_("last name"), max_length=100)
+    # Keyed tokens of the name's words: how an organiser finds a signer by name (privacy.name_index).
+    name_index = models.TextField(blank=True, editable=False)
+    email = EncryptedEmailField(_("email"), max_length=254)
     # Keyed HMAC of the normalised email: decides "already signed" without comparing raw addresses.
     email_hash = models.CharField(max_length=64, editable=False)
     country = CountryField(_("country"))
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    organisation = models.CharField(_("organisation or union"), max_length=200, blank=True)
-    message = models.TextField(_("personal message"), max_length=2000, blank=True)
+    city = EncryptedCharField(_("city"), max_length=100, blank=True)
+    organisation = EncryptedCharField(_("organisation or union"), max_length=200, blank=True)
+    message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
     language = models.CharField(max_length=10)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     consent_text = models.CharField(max_length=500, blank=True, help_text=_("The wording the signer agreed to."))
@@ -45,6 +65,8 @@ class Signature(models.Model):
     erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -119,8 +141,9 @@ class Delivery(models.Model):
     )
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
-    subject = models.CharField(max_length=250, blank=True)
-    body = models.TextField(blank=True)
+    # The letter as sent names its signer (or a digest's signers): encrypted at rest too.
+    subject = EncryptedCharField(max_length=250, blank=True)
+    body = EncryptedTextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     # When a message for this row was last put on the broker; the sweeper re-enqueues rows whose

@@ -9,6 +9,8 @@ import functools
 import hashlib
 import hmac
 import ipaddress
+import re
+import unicodedata
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,6 +31,24 @@ def normalise_email(email: str) -> str:
 
 def email_hash(email: str) -> str:
     return keyed_hash(settings.EMAIL_HASH_KEY, normalise_email(email))
+
+
+def name_words(text: str) -> list[str]:
+    """The words a name is searched by: case-folded, without accents' combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return [word for word in re.split(r"[\W_]+", plain) if word]
+
+
+def name_token(word: str) -> str:
+    return keyed_hash(settings.EMAIL_HASH_KEY, f"name:{word}")[:16]
+
+
+def name_index(*names: str) -> str:
+    """Keyed tokens of a signer's name words, space-delimited, so an organiser can find "Mammadova"
+    while the name itself is stored encrypted (encryption.py)."""
+    tokens = sorted({name_token(word) for name in names for word in name_words(name)})
+    return f" {' '.join(tokens)} " if tokens else ""
 
 
 def ip_hash(ip: str | None) -> str:

@@ -57,7 +57,7 @@ def anonymise_campaign(*, campaign: Campaign, now: datetime | None = None, batch
         cleared += done
         if done < batch_size:
             break
-    Delivery.objects.filter(campaign=campaign, signature__isnull=True).exclude(body=WHOLE_LETTER_REMOVED).update(
+    Delivery.objects.filter(campaign=campaign, signature__isnull=True).update(
         subject=REDACTED, body=WHOLE_LETTER_REMOVED
     )
     if not Signature.objects.filter(campaign=campaign, anonymised_at__isnull=True).exists():
@@ -106,6 +106,7 @@ def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
     Signature.objects.filter(pk__in=ids).update(
         first_name="",
         last_name="",
+        name_index="",
         email="",
         email_hash=Concat(Value("anonymised-"), Cast("pk", CharField())),
         city="",

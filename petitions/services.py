@@ -23,7 +23,7 @@ from petitions import abuse, emails, mailer, mailerrors, pacing
 from petitions.doorbell import publish_ids
 from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.privacy import email_hash, ip_hash, normalise_email
+from petitions.privacy import email_hash, ip_hash, name_index, normalise_email
 from petitions.sending_sql import claim_and_load, record_sent
 from petitions.signing_sql import store_signature
 
@@ -86,6 +86,7 @@ def sign_petition(
         campaign=campaign,
         email=email,
         email_hash=email_key,
+        name_index=name_index(data.get("first_name", ""), data.get("last_name", "")),
         language=language,
         consent_text=consent_text if data.get("consent_to_contact") else "",
         source=source[:64],

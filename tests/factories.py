@@ -9,7 +9,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Target
 from petitions.enums import SignatureStatus
 from petitions.models import Signature
-from petitions.privacy import email_hash
+from petitions.privacy import email_hash, name_index
 
 LETTER_BODY = "Dear {target_name},\n\nRelease the four trade unionists.\n\n{signer_message}\n\nYours,\n{signer_signoff}"
 
@@ -74,6 +74,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Signer{n}")
     email = factory.Sequence(lambda n: f"bob{n}@example.net")
     email_hash = factory.LazyAttribute(lambda o: email_hash(o.email))
+    name_index = factory.LazyAttribute(lambda o: name_index(o.first_name, o.last_name))
     country = "GB"
     language = "en"
     status = SignatureStatus.CONFIRMED

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -149,8 +150,12 @@ def services(compose) -> dict:
 
 @pytest.fixture(scope="module")
 def dotenv() -> dict[str, str]:
-    """.env as an operator makes it: .env.example with SECRET_KEY filled in, as it tells them."""
-    return dotenv_values(ENV_EXAMPLE) | {"SECRET_KEY": secrets.token_urlsafe(50)}
+    """.env as an operator makes it: .env.example with SECRET_KEY and SIGNER_DATA_KEYS filled in, as
+    it tells them."""
+    return dotenv_values(ENV_EXAMPLE) | {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SIGNER_DATA_KEYS": Fernet.generate_key().decode(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -264,6 +269,14 @@ def test_compose_refuses_to_start_without_a_secret_key(services):
 
     with pytest.raises(MissingVariable, match="SECRET_KEY"):
         substitute_all(services["web"]["environment"], dotenv_values(ENV_EXAMPLE))
+
+
+def test_compose_refuses_to_start_without_a_signer_data_key(services):
+    assert dotenv_values(ENV_EXAMPLE)["SIGNER_DATA_KEYS"] == "", ".env.example must not ship a usable key"
+    with_secret = dotenv_values(ENV_EXAMPLE) | {"SECRET_KEY": secrets.token_urlsafe(50)}
+
+    with pytest.raises(MissingVariable, match="SIGNER_DATA_KEYS"):
+        substitute_all(services["web"]["environment"], with_secret)
 
 
 def test_postgres_password_is_the_one_in_database_url(services, dotenv):

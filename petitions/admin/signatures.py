@@ -4,7 +4,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib import admin
-from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,7 +19,6 @@ from petitions.admin.dashboard import dashboard_view
 from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
 from petitions.moderation_admin import ModerationActionsMixin
-from petitions.privacy import email_hash
 from petitions.selectors import campaign_counters
 
 
@@ -95,7 +93,9 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
     list_select_related = ["campaign"]
     list_per_page = 50
     search_fields = ["first_name", "last_name"]
-    search_help_text = _("A full email address finds that signer exactly; otherwise names are matched by their start.")
+    search_help_text = _(
+        "A full email address finds that signer exactly; otherwise signers whose name has every word typed."
+    )
     exclude = ["ip_hash", "email_hash"]
 
     def has_moderate_permission(self, request) -> bool:
@@ -103,15 +103,14 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
         return is_organiser(request.user) and self.has_view_permission(request)
 
     def get_search_results(self, request, queryset, search_term):
-        """An address is matched through its keyed hash (indexed, exact); words match name prefixes."""
+        """Names and addresses are encrypted at rest: an address is matched through its keyed hash
+        (indexed, exact), a name through the keyed tokens of its words (whole words, any order)."""
         term = search_term.strip()
         if not term:
             return queryset, False
         if "@" in term:
-            return queryset.filter(email_hash=email_hash(term)), False
-        for word in term.split()[:4]:
-            queryset = queryset.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-        return queryset, False
+            return queryset.with_email(term), False
+        return queryset.named(" ".join(term.split()[:4])), False
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)

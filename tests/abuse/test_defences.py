@@ -104,7 +104,7 @@ def test_spent_captcha_solution_is_held_the_second_time(client, guarded, bob_for
 
     sign(client, guarded, {**stamped(guarded, bob_form), "altcha": payload})
 
-    second = Signature.objects.get(email="bob.builder@example.net")
+    second = Signature.objects.with_email("bob.builder@example.net").get()
     assert (second.status, second.hold_reasons) == (SignatureStatus.HELD, "captcha_spent")
     assert campaign_counters(guarded).signatures == 1
 

@@ -145,7 +145,7 @@ def test_partner_sees_its_partnership_but_not_the_campaign(alice_client, shared_
 
     partners = alice_client.get(reverse("admin:campaigns_partner_changelist"))
     campaign = alice_client.get(reverse("admin:campaigns_campaign_change", args=[bravo.campaign.pk]))
-    signatures = alice_client.get(reverse("admin:petitions_signature_changelist"), {"q": "PTrue"})
+    signatures = alice_client.get(reverse("admin:petitions_signature_changelist"), {"q": "PTrueconfirmedbravo-ref"})
 
     assert {p.code for p in partners.context["cl"].result_list} == {"alpha-ref", "bravo-ref"}
     assert "Consenting signers (CSV)" in partners.content.decode()

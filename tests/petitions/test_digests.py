@@ -114,7 +114,7 @@ def test_compose_digests_twice_writes_each_digest_once(digest_campaign):
 
 def test_compose_digests_writes_one_digest_per_period(digest_campaign):
     sign_all(digest_campaign)
-    bob = Delivery.objects.get(signature__first_name="Bob")
+    bob = Delivery.objects.get(signature=Signature.objects.named("Bob").get())
     Delivery.objects.filter(pk=bob.pk).update(created_at=bob.created_at - timedelta(days=2))
 
     compose_digests(now=next_day())
@@ -138,13 +138,13 @@ def test_compose_digests_splits_a_large_period_into_parts(digest_campaign):
 
 def test_compose_digests_leaves_out_a_signature_rejected_meanwhile(digest_campaign):
     sign_all(digest_campaign)
-    Signature.objects.filter(first_name="Aylin").update(status=SignatureStatus.REJECTED)
+    Signature.objects.named("Aylin").update(status=SignatureStatus.REJECTED)
 
     compose_digests(now=next_day())
 
     digest = Delivery.objects.get(signature__isnull=True)
     assert "Aylin" not in digest.body
-    assert Delivery.objects.get(signature__first_name="Aylin").status == DeliveryStatus.CANCELLED
+    assert Delivery.objects.get(signature=Signature.objects.named("Aylin").get()).status == DeliveryStatus.CANCELLED
 
 
 def test_digest_to_a_paced_target_waits_for_the_dispatcher(digest_campaign):
@@ -193,7 +193,7 @@ def test_period_of_an_hour_and_of_a_local_day():
 
 def test_marking_a_signer_as_spam_cancels_their_letter_waiting_for_a_digest(digest_campaign):
     sign_all(digest_campaign)
-    aylin = Signature.objects.get(first_name="Aylin")
+    aylin = Signature.objects.named("Aylin").get()
 
     mark_signatures_as_spam(signature_ids=[aylin.pk])
     compose_digests(now=next_day())
@@ -204,7 +204,7 @@ def test_marking_a_signer_as_spam_cancels_their_letter_waiting_for_a_digest(dige
 
 def test_releasing_a_spam_mark_in_digest_mode_waits_for_the_next_digest(digest_campaign):
     sign_all(digest_campaign)
-    aylin = Signature.objects.get(first_name="Aylin")
+    aylin = Signature.objects.named("Aylin").get()
     mark_signatures_as_spam(signature_ids=[aylin.pk])
 
     release_signatures(signature_ids=[aylin.pk])

@@ -23,7 +23,7 @@ def signed(client, campaign, email):
     """A confirmed signature through the form: counted, with its letters."""
     data = {"first_name": "Bob", "last_name": "B", "email": email, "country": "GB"}
     client.post(reverse("petitions:campaign", args=[campaign.slug]), data)
-    return Signature.objects.get(email=email)
+    return Signature.objects.with_email(email).get()
 
 
 def count(campaign) -> int:

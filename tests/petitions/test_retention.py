@@ -30,7 +30,7 @@ def sign(client, campaign, **overrides):
         "consent_to_contact": "on",
     } | overrides
     client.post(reverse("petitions:campaign", args=[campaign.slug]), data, REMOTE_ADDR="203.0.113.9")
-    return Signature.objects.get(email=data["email"])
+    return Signature.objects.with_email(data["email"]).get()
 
 
 def send_all(campaign) -> None:
