@@ -78,12 +78,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "outcry.twofactor.RequireTwoFactorMiddleware",
+    # Admin-only layers skip the public pages (outcry/adminonly.py).
+    "outcry.adminonly.OTPMiddleware",
+    "outcry.adminonly.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
-    "axes.middleware.AxesMiddleware",
+    "outcry.adminonly.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outcry.urls"
