@@ -33,7 +33,8 @@ SECRET_KEY = read(env.str, "SECRET_KEY", DEV_SECRET_KEY)
 IP_HASH_KEY = read(env.str, "IP_HASH_KEY", "") or SECRET_KEY
 # Emails are matched (duplicates, erasure requests) through an HMAC under this key.
 EMAIL_HASH_KEY = read(env.str, "EMAIL_HASH_KEY", "") or SECRET_KEY
-# Fernet keys that encrypt signer data at rest, comma-separated: the first encrypts, all decrypt
+# Keys (32 random bytes, url-safe base64) that encrypt signer data at rest, comma-separated: the
+# first encrypts, all decrypt
 # (petitions/encryption.py). The embedded setup derives one from SECRET_KEY; production must set it.
 # A lost key is lost data, so production never derives one: the system check outcry.E002 stops
 # migrate and `check --deploy` until it is set.
@@ -86,6 +87,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "outcry.adminonly.AxesMiddleware",
 ]
+
+# django-axes looks for its own middleware class by name; it is there, wrapped so that it runs for
+# the admin only (outcry/adminonly.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 ROOT_URLCONF = "outcry.urls"
 WSGI_APPLICATION = "outcry.wsgi.application"

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -89,6 +90,16 @@ def test_rotating_the_key_keeps_every_value_readable(aysel, settings):
     assert (after.first_name, after.email) == ("Aysel", "aysel@example.net")
 
 
+def test_a_changed_byte_is_detected_not_decrypted_into_garbage(aysel):
+    raw = stored("petitions_signature", ("city",), aysel.pk)["city"]
+    tampered = raw[:-6] + ("A" if raw[-6] != "A" else "B") + raw[-5:]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE petitions_signature SET city = %s WHERE id = %s", [tampered, aysel.pk])
+
+    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        Signature.objects.get()
+
+
 def test_values_stored_before_encryption_are_read_and_then_encrypted(aysel):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE petitions_signature SET city = 'Baku' WHERE id = %s", [aysel.pk])
@@ -102,7 +113,7 @@ def test_values_stored_before_encryption_are_read_and_then_encrypted(aysel):
 
 @pytest.mark.parametrize(
     ("keys", "message"),
-    [([], "SIGNER_DATA_KEYS is not set"), (["not-a-key"], "SIGNER_DATA_KEYS must be Fernet keys")],
+    [([], "SIGNER_DATA_KEYS is not set"), (["not-a-key"], "SIGNER_DATA_KEYS must be 32 random bytes each")],
 )
 def test_a_missing_or_malformed_key_stops_the_system_check(keys, message):
     with override_settings(SIGNER_DATA_KEYS=keys):
