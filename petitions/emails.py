@@ -11,9 +11,10 @@ from email.utils import formataddr, make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from campaigns.enums import DeliveryMode
 from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
 from campaigns.selectors import letter_template
 from petitions.models import Delivery, Signature
@@ -140,12 +141,40 @@ SAMPLE_SIGNER = {
 }
 
 
+SECOND_SAMPLE_SIGNER = {
+    "first_name": "Ali",
+    "last_name": "Yilmaz",
+    "country": "TR",
+    "city": "Izmir",
+    "organisation": "",
+    "message": "",
+}
+
+
 def build_sample_letter(*, campaign, target) -> EmailMultiAlternatives:
-    """The letter exactly as `target` would receive it, signed by the sample signer. Nothing is stored."""
+    """The letter exactly as `target` would receive it, signed by the sample signer; in digest mode,
+    this period's digest naming two sample signers. Nothing is stored."""
+    if campaign.delivery_mode == DeliveryMode.DIGEST:
+        return _build_sample_digest(campaign=campaign, target=target)
     signature = Signature(campaign=campaign, language=campaign.default_language, **SAMPLE_SIGNER)
     delivery = Delivery(campaign=campaign, target=target, signature=signature)
     delivery.subject, delivery.body = render_letter(delivery)
     return build_letter(delivery)
+
+
+def _build_sample_digest(*, campaign, target) -> EmailMultiAlternatives:
+    from petitions.digests import period_of  # digests.py builds its letters here
+
+    signers = [
+        Signature(campaign=campaign, language=campaign.default_language, **sample)
+        for sample in (SAMPLE_SIGNER, SECOND_SAMPLE_SIGNER)
+    ]
+    period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
+    digest = Delivery(campaign=campaign, target=target, signature=None)
+    digest.subject, digest.body = render_digest(
+        campaign=campaign, target=target, signatures=signers, period_label=period.label(), part=(1, 1)
+    )
+    return build_letter(digest)
 
 
 def build_test_letter(*, campaign, target, to_email: str) -> EmailMultiAlternatives:

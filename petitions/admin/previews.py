@@ -1,10 +1,8 @@
 """Previews for organisers: each target's letter as it will be sent, and the public page of a draft."""
 
-from django.core.mail import EmailMultiAlternatives
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -13,49 +11,18 @@ from campaigns.models import Campaign
 from campaigns.selectors import preview_campaign_page
 from campaigns.tenancy import get_scoped_or_404
 from petitions import emails, views
-from petitions.digests import period_of
-from petitions.models import Delivery, Signature
 from petitions.selectors import recent_signers
 
 PREVIEW_ADDRESS = "organiser-preview@outcry.invalid"
-
-
-SECOND_SAMPLE_SIGNER = {
-    "first_name": "Ali",
-    "last_name": "Yilmaz",
-    "country": "TR",
-    "city": "Izmir",
-    "organisation": "",
-    "message": "",
-}
-
-
-def sample_digest(campaign: Campaign, target) -> EmailMultiAlternatives:
-    """A digest letter for the current period as `target` would receive it, naming two sample signers,
-    built by the digest composer's own functions. Nothing is stored."""
-    signers = [
-        Signature(campaign=campaign, language=campaign.default_language, **sample)
-        for sample in (emails.SAMPLE_SIGNER, SECOND_SAMPLE_SIGNER)
-    ]
-    period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
-    digest = Delivery(campaign=campaign, target=target, signature=None)
-    digest.subject, digest.body = emails.render_digest(
-        campaign=campaign, target=target, signatures=signers, period_label=period.label(), part=(1, 1)
-    )
-    return emails.build_letter(digest)
 
 
 def letter_previews(campaign: Campaign) -> list[dict]:
     """Per target: the message that would be sent (sample signer, or a sample digest in digest mode),
     or why it cannot be built."""
     previews = []
-    digest_mode = campaign.delivery_mode == DeliveryMode.DIGEST
     for target in campaign.targets.all():
         try:
-            if digest_mode:
-                message = sample_digest(campaign, target)
-            else:
-                message = emails.build_sample_letter(campaign=campaign, target=target)
+            message = emails.build_sample_letter(campaign=campaign, target=target)
         except Exception as exc:  # noqa: BLE001 - shown to the organiser, who can fix the letter
             previews.append({"target": target, "error": str(exc)})
             continue

@@ -211,3 +211,16 @@ def test_releasing_a_spam_mark_in_digest_mode_waits_for_the_next_digest(digest_c
 
     letter = Delivery.objects.get(signature=aylin)
     assert (letter.status, letter.enqueued_at) == (DeliveryStatus.BATCHED, None)
+
+
+def test_test_letter_of_a_digest_campaign_is_a_sample_digest(digest_campaign):
+    from petitions.emails import build_test_letter
+
+    letter = build_test_letter(
+        campaign=digest_campaign, target=digest_campaign.targets.get(), to_email="alice@union.example.org"
+    )
+
+    assert letter.subject.startswith("[TEST] Release the jailed trade unionists (2 signers, ")
+    assert "Signed by 2 people" in letter.body
+    assert "Jane Doe - Unite the Union, Leeds, United Kingdom\nAli Yilmaz - Izmir, Türkiye" in letter.body
+    assert letter.to == ["alice@union.example.org"]
