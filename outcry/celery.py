@@ -17,44 +17,28 @@ app.autodiscover_tasks()
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     """The sweeper heals lost enqueues and crashed sends, the dispatcher hands out paced targets'
     sending slots, the composer writes digests of ended periods, the reconciler keeps counters
-    exact. All of them run on the "beat" queue (settings.CELERY_TASK_ROUTES)."""
+    exact; then clean-ups and the organisers' schedule. Every entry runs on the "beat" queue, here
+    and through settings.CELERY_TASK_ROUTES when a task is sent by hand."""
     from django.conf import settings
 
-    sender.add_periodic_task(
-        settings.SWEEP_INTERVAL_SECONDS, sender.signature("petitions.sweep_deliveries"), name="sweep deliveries"
-    )
-    sender.add_periodic_task(
-        settings.PACING_INTERVAL_SECONDS,
-        sender.signature("petitions.dispatch_paced_letters"),
-        name="dispatch paced letters",
-    )
-    sender.add_periodic_task(
-        settings.DIGEST_COMPOSE_INTERVAL_SECONDS, sender.signature("petitions.compose_digests"), name="compose digests"
-    )
-    sender.add_periodic_task(3600, sender.signature("petitions.forget_mail_counts"), name="forget mail counts")
-    sender.add_periodic_task(3600, sender.signature("petitions.forget_unconfirmed"), name="forget unconfirmed")
-    sender.add_periodic_task(
-        settings.RECONCILE_INTERVAL_SECONDS,
-        sender.signature("petitions.reconcile_counters"),
-        name="reconcile counters",
-    )
-    sender.add_periodic_task(
+    def every(schedule, task: str, name: str) -> None:
+        sender.add_periodic_task(schedule, sender.signature(task), name=name, queue="beat")
+
+    every(settings.SWEEP_INTERVAL_SECONDS, "petitions.sweep_deliveries", "sweep deliveries")
+    every(settings.PACING_INTERVAL_SECONDS, "petitions.dispatch_paced_letters", "dispatch paced letters")
+    every(settings.DIGEST_COMPOSE_INTERVAL_SECONDS, "petitions.compose_digests", "compose digests")
+    every(3600, "petitions.forget_mail_counts", "forget mail counts")
+    every(3600, "petitions.forget_unconfirmed", "forget unconfirmed")
+    every(settings.RECONCILE_INTERVAL_SECONDS, "petitions.reconcile_counters", "reconcile counters")
+    every(
         settings.RETENTION_INTERVAL_SECONDS,
-        sender.signature("petitions.anonymise_closed_campaigns"),
-        name="anonymise signer data after the retention period",
-        queue="beat",
+        "petitions.anonymise_closed_campaigns",
+        "anonymise signer data after the retention period",
     )
     # The organisers' schedule: closing by date, milestone emails, the morning summary.
-    sender.add_periodic_task(
-        60, sender.signature("campaigns.close_ended_campaigns"), name="close ended campaigns", queue="beat"
-    )
-    sender.add_periodic_task(60, sender.signature("petitions.notify_milestones"), name="milestones", queue="beat")
-    sender.add_periodic_task(
-        crontab(hour=settings.DAILY_SUMMARY_HOUR, minute=0),
-        sender.signature("petitions.send_daily_summaries"),
-        name="daily summaries",
-        queue="beat",
-    )
+    every(60, "campaigns.close_ended_campaigns", "close ended campaigns")
+    every(60, "petitions.notify_milestones", "milestones")
+    every(crontab(hour=settings.DAILY_SUMMARY_HOUR, minute=0), "petitions.send_daily_summaries", "daily summaries")
 
 
 @task_postrun.connect

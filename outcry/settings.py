@@ -167,6 +167,7 @@ BEAT_TASKS = (
     "petitions.compose_digests",
     "petitions.forget_mail_counts",
     "petitions.forget_unconfirmed",
+    "petitions.anonymise_closed_campaigns",
     "campaigns.close_ended_campaigns",
     "petitions.notify_milestones",
     "petitions.send_daily_summaries",

@@ -39,7 +39,7 @@ def signature_for_token(token: str, *, slug: str) -> Signature | None:
 
 def send_confirmation(*, signature_id: int) -> bool:
     """Email the link to a pending signature's address, within the daily cap; True if it went."""
-    signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
+    signature = Signature.objects.select_related("campaign__organisation").filter(pk=signature_id).first()
     if signature is None or signature.status != SignatureStatus.PENDING:
         return False
     if not take_mail_slot(email_hash=signature.email_hash):

@@ -72,7 +72,7 @@ def letter_progress(signature: Signature) -> list[LetterProgress]:
 
 def send_receipt(*, signature_id: int) -> bool:
     """Email the signer their private link, within the address's daily cap; True if it went."""
-    signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
+    signature = Signature.objects.select_related("campaign__organisation").filter(pk=signature_id).first()
     if signature is None or not take_mail_slot(email_hash=signature.email_hash):
         return False
     emails.build_receipt(signature=signature, url=receipt_url(signature)).send()
