@@ -22,6 +22,18 @@ LANGUAGE_PARAMETER = "lang"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+def is_rtl(code: str) -> bool:
+    """Whether text in `code` runs right to left. Django's LANG_INFO marks Azerbaijani as bidi (it was
+    once written in Arabic script); today's Azerbaijani is Latin, so the one list that decides is
+    settings.LANGUAGES_BIDI, the same one {% get_current_language_bidi %} reads for the page."""
+    return code.split("-")[0].lower() in settings.LANGUAGES_BIDI
+
+
+def text_direction(code: str) -> str:
+    """ "rtl" or "ltr", for a `dir` attribute."""
+    return "rtl" if is_rtl(code) else "ltr"
+
+
 def supported_language(code: str) -> str | None:
     try:
         return get_supported_language_variant(code.strip().lower())

@@ -9,6 +9,7 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, get_language_info
 
+from outcry import languages
 from outcry.languages import LANGUAGE_PARAMETER, page_in_language, same_family
 
 register = template.Library()
@@ -63,7 +64,7 @@ def _language_links(path: str, query_string: str, current: str) -> tuple[Languag
                 name=info["name_local"],
                 url=url,
                 choose_url=page_in_language(request, code, {LANGUAGE_PARAMETER: code}),
-                bidi=info["bidi"],
+                bidi=languages.is_rtl(code),
                 current=code == current,
             )
         )
@@ -79,7 +80,4 @@ def page_url(context, name: str, **kwargs) -> str:
 @register.filter
 def text_direction(language: str) -> str:
     """ "rtl" or "ltr" for a language code, for content whose language may differ from the page's."""
-    try:
-        return "rtl" if get_language_info(language)["bidi"] else "ltr"
-    except KeyError:
-        return "ltr"
+    return languages.text_direction(language or "")
