@@ -2,11 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from campaigns.selectors import public_campaigns
+from campaigns.listing import listed_campaigns
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaigns/home.html", {"campaigns": public_campaigns().prefetch_related("templates")})
+    return render(request, "campaigns/home.html", {"campaigns": listed_campaigns(get_language())})

@@ -34,6 +34,20 @@ def text_direction(code: str) -> str:
     return "rtl" if is_rtl(code) else "ltr"
 
 
+# Quotation marks as each interface language writes them around a title.
+QUOTES = {"ru": ("«", "»"), "es": ("«", "»"), "ar": ("«", "»")}
+QUOTE_CHARACTERS = frozenset("\"'“”„«»‹›‘’")
+
+
+def quote_title(title: str, language: str) -> str:
+    """The title in the language's quotation marks, unless it already has quotes of its own (the
+    Azerbaijani title begins with one): never “"doubled"”."""
+    if any(char in QUOTE_CHARACTERS for char in title):
+        return title
+    opening, closing = QUOTES.get(language.split("-")[0], ("“", "”"))
+    return f"{opening}{title}{closing}"
+
+
 def supported_language(code: str) -> str | None:
     try:
         return get_supported_language_variant(code.strip().lower())

@@ -93,6 +93,8 @@ MIDDLEWARE = [
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 ROOT_URLCONF = "outcry.urls"
+# A form sent without its token gets the branded page in the visitor's language, saying what to do.
+CSRF_FAILURE_VIEW = "outcry.errors.csrf_failure"
 WSGI_APPLICATION = "outcry.wsgi.application"
 
 TEMPLATES = [
@@ -249,7 +251,7 @@ ALTCHA_COST = read(env.int, "ALTCHA_COST", 1000)
 ALTCHA_MAX_COUNTER = read(env.int, "ALTCHA_MAX_COUNTER", 1000)
 ALTCHA_EXPIRES_SECONDS = read(env.int, "ALTCHA_EXPIRES_SECONDS", 2 * 3600)
 
-# A signing form is a few kilobytes: anything far larger is refused with a 400 (templates/400.html)
+# A signing form is a few kilobytes: anything far larger is refused with a 400 (outcry/errors.py)
 # before a view sees it. Uploaded files (campaign images) are not counted here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = read(env.int, "DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 

@@ -32,3 +32,9 @@ urlpatterns += i18n_patterns(
     path("", include(("petitions.urls", "petitions"), namespace=PREFIXED["petitions"])),
     prefix_default_language=True,
 )
+
+# Branded, translated error pages (outcry/errors.py); CSRF failures too (settings.CSRF_FAILURE_VIEW).
+handler400 = "outcry.errors.bad_request"
+handler403 = "outcry.errors.permission_denied"
+handler404 = "outcry.errors.page_not_found"
+handler500 = "outcry.errors.server_error"

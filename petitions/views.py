@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.enums import CampaignPhase, DeliveryMode
-from campaigns.selectors import CampaignPage, campaign_page
+from campaigns.selectors import CampaignPage, campaign_page, template_for
 from outcry.framing import allow_framing
 from outcry.languages import same_family
 from outcry.security import personal_page
@@ -237,9 +237,14 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data_requests.erase_signatures(key=key)
         return redirect(f"{reverse('petitions:my_data', args=[token])}?erased=1")
-    signatures = list(data_requests.signatures_of(key).select_related("campaign").order_by("-created_at"))
+    signatures = data_requests.signatures_of(key).select_related("campaign").prefetch_related("campaign__templates")
+    language = get_language()
     context = {
-        "signatures": [(signature, receipts.letter_progress(signature)) for signature in signatures],
+        # Each campaign under its public title in the visitor's language, never its internal name.
+        "signatures": [
+            (signature, template_for(signature.campaign, language), receipts.letter_progress(signature))
+            for signature in signatures.order_by("-created_at")
+        ],
         "form": form,
         "token": token,
         "erased": "erased" in request.GET,

@@ -81,3 +81,9 @@ def page_url(context, name: str, **kwargs) -> str:
 def text_direction(language: str) -> str:
     """ "rtl" or "ltr" for a language code, for content whose language may differ from the page's."""
     return languages.text_direction(language or "")
+
+
+@register.filter
+def quoted(title: str) -> str:
+    """A campaign title in quotation marks of the current language, never doubled."""
+    return languages.quote_title(str(title), get_language() or settings.LANGUAGE_CODE)
