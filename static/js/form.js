@@ -89,3 +89,12 @@
     update();
   });
 })();
+
+// A folded letter in the embed opens by itself where the frame is wide enough to read it beside.
+(function () {
+  "use strict";
+  document.querySelectorAll("details[data-open-from]").forEach(function (details) {
+    var width = parseInt(details.getAttribute("data-open-from"), 10);
+    if (window.matchMedia && window.matchMedia("(min-width: " + width + "px)").matches) { details.open = true; }
+  });
+})();

@@ -4,7 +4,7 @@ on a phone in Azerbaijani, each pinned by a test that failed before its fix."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.enums import CampaignStatus
 from petitions.email_typos import suggested_address
@@ -91,7 +91,7 @@ def test_500_page_is_branded_and_renders_when_the_database_is_what_failed(client
     from outcry.errors import server_error
 
     request = RequestFactory().get("/c/free-the-four/")
-    with connection.execute_wrapper(_refuse_queries):
+    with translation.override("en"), connection.execute_wrapper(_refuse_queries):
         response = server_error(request)
 
     page = response.content.decode()
