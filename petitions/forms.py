@@ -6,6 +6,7 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -95,7 +96,9 @@ class SignForm(forms.Form):
             self.fields["message"].widget.attrs.pop("maxlength", None)
             self.fields["message"].widget.attrs["data-limit"] = limit
             self.fields["message"].widget.attrs["data-counter"] = _("%(count)s of %(limit)s characters")
-            self.fields["message"].help_text = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
+            limit_label = number_format(limit, force_grouping=True)
+            self.fields["message"].widget.attrs["data-limit-label"] = limit_label
+            self.fields["message"].help_text = _("Up to %(limit)s characters.") % {"limit": limit_label}
         self.fields["consent_to_contact"].label = consent_text or DEFAULT_CONSENT_TEXT
         self.fields["wants_receipt"].help_text = _(
             "Shows whether each letter was queued, sent or delivered. Leave it unticked if others read your mail."

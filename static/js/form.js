@@ -73,16 +73,21 @@
 
   document.querySelectorAll("textarea[data-limit]").forEach(function (area) {
     var limit = parseInt(area.getAttribute("data-limit"), 10);
-    var counter = document.createElement("div");
+    // The counter takes the place of the field's "up to N characters" help, which says the same.
+    var counter = document.getElementById(area.id + "_helptext");
+    if (!counter) {
+      counter = document.createElement("div");
+      area.insertAdjacentElement("afterend", counter);
+    }
     counter.className = "form-text message-counter";
-    counter.setAttribute("aria-live", "polite");
-    area.insertAdjacentElement("afterend", counter);
     var format = window.Intl && Intl.NumberFormat ? new Intl.NumberFormat(document.documentElement.lang) : null;
     function number(n) { return format ? format.format(n) : String(n); }
     function update() {
       // Characters as the server counts them (code points, not UTF-16 units).
       var count = Array.from(area.value).length;
-      counter.textContent = fill(area.getAttribute("data-counter"), { count: number(count), limit: number(limit) });
+      counter.textContent = fill(area.getAttribute("data-counter"), {
+        count: number(count), limit: area.getAttribute("data-limit-label") || number(limit)
+      });
       counter.classList.toggle("text-danger", count > limit);
     }
     area.addEventListener("input", update);
