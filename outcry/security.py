@@ -16,13 +16,15 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 def personal_page(view):
     """For views that show one person's data (a receipt, a confirmation): never stored by any cache.
-    Such pages are reached by a private link: it is not indexed, nor passed on as a Referer."""
+    Such pages are reached by a private link: it is not indexed, nor passed on as a Referer to any
+    other site. "same-origin", not "no-referrer": with no-referrer the browser sends `Origin: null`
+    with the page's own form (confirm, erase), and the CSRF check rightly refuses that."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.personal = True
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

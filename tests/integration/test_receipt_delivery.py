@@ -31,4 +31,4 @@ def test_receipt_link_by_email_shows_the_letter_sent(letter_campaign, bob_form, 
     assert page.status_code == 200
     assert '<td data-status="sent">' in page.text
     assert "Bob" not in page.text
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"

@@ -270,3 +270,17 @@ def test_my_data_shows_the_public_title_in_the_visitors_language(client, campaig
 
     assert "&quot;İşçi Masası&quot;nın dörd üzvünə azadlıq" in page
     assert campaign.name not in page
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "shown"),
+    [
+        ("Free the Workers' Table four", "en", "“Free the Workers' Table four”"),
+        ('"İşçi Masası"nın dörd üzvünə azadlıq', "az", '"İşçi Masası"nın dörd üzvünə azadlıq'),
+        ("Свободу четверым", "ru", "«Свободу четверым»"),
+    ],
+)
+def test_titles_are_quoted_once_in_the_languages_marks(title, language, shown):
+    from outcry.languages import quote_title
+
+    assert quote_title(title, language) == shown
