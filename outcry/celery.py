@@ -1,10 +1,11 @@
-"""The Celery app: settings under the CELERY_ namespace, tasks autodiscovered, beat schedule here."""
+"""The Celery app: settings under the CELERY_ namespace, tasks autodiscovered, beat's table applied."""
 
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 from celery.signals import task_postrun
+
+from outcry.beat import BEAT, BEAT_QUEUE
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
 
@@ -15,30 +16,13 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
-    """The sweeper heals lost enqueues and crashed sends, the dispatcher hands out paced targets'
-    sending slots, the composer writes digests of ended periods, the reconciler keeps counters
-    exact; then clean-ups and the organisers' schedule. Every entry runs on the "beat" queue, here
-    and through settings.CELERY_TASK_ROUTES when a task is sent by hand."""
+    """Beat's schedule from the one table (outcry/beat.py); every entry runs on the "beat" queue."""
     from django.conf import settings
 
-    def every(schedule, task: str, name: str) -> None:
-        sender.add_periodic_task(schedule, sender.signature(task), name=name, queue="beat")
-
-    every(settings.SWEEP_INTERVAL_SECONDS, "petitions.sweep_deliveries", "sweep deliveries")
-    every(settings.PACING_INTERVAL_SECONDS, "petitions.dispatch_paced_letters", "dispatch paced letters")
-    every(settings.DIGEST_COMPOSE_INTERVAL_SECONDS, "petitions.compose_digests", "compose digests")
-    every(3600, "petitions.forget_mail_counts", "forget mail counts")
-    every(3600, "petitions.forget_unconfirmed", "forget unconfirmed")
-    every(settings.RECONCILE_INTERVAL_SECONDS, "petitions.reconcile_counters", "reconcile counters")
-    every(
-        settings.RETENTION_INTERVAL_SECONDS,
-        "petitions.anonymise_closed_campaigns",
-        "anonymise signer data after the retention period",
-    )
-    # The organisers' schedule: closing by date, milestone emails, the morning summary.
-    every(60, "campaigns.close_ended_campaigns", "close ended campaigns")
-    every(60, "petitions.notify_milestones", "milestones")
-    every(crontab(hour=settings.DAILY_SUMMARY_HOUR, minute=0), "petitions.send_daily_summaries", "daily summaries")
+    for entry in BEAT:
+        sender.add_periodic_task(
+            entry.schedule(settings), sender.signature(entry.task), name=entry.label, queue=BEAT_QUEUE
+        )
 
 
 @task_postrun.connect

@@ -36,7 +36,7 @@ def text_direction(code: str) -> str:
 
 # Quotation marks as each interface language writes them around a title.
 QUOTES = {"ru": ("«", "»"), "es": ("«", "»"), "ar": ("«", "»")}
-QUOTE_CHARACTERS = frozenset('"“”„«»‹›')  # not ' or ’: those are apostrophes in Workers' Table
+QUOTE_CHARACTERS = frozenset('"“”„«»‹›')  # no apostrophes: Workers' Table has one
 
 
 def quote_title(title: str, language: str) -> str:

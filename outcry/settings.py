@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from outcry.beat import BEAT_QUEUE, BEAT_ROUTES
 from outcry.envtools import read, require_strong_secret, strict_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -161,20 +162,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # has a queue of its own, so a backlog of thousands of letters never delays the tasks that heal and
 # pace it. A worker consumes every queue declared here unless started with -Q.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = (Queue("celery"), Queue("beat"))
-BEAT_TASKS = (
-    "petitions.sweep_deliveries",
-    "petitions.dispatch_paced_letters",
-    "petitions.reconcile_counters",
-    "petitions.compose_digests",
-    "petitions.forget_mail_counts",
-    "petitions.forget_unconfirmed",
-    "petitions.anonymise_closed_campaigns",
-    "campaigns.close_ended_campaigns",
-    "petitions.notify_milestones",
-    "petitions.send_daily_summaries",
-)
-CELERY_TASK_ROUTES = {name: {"queue": "beat"} for name in BEAT_TASKS}
+CELERY_TASK_QUEUES = (Queue("celery"), Queue(BEAT_QUEUE))
+CELERY_TASK_ROUTES = BEAT_ROUTES  # periodic tasks on the "beat" queue, from beat's own table
 # Celery's Django fixup closes the database connection around every task unless told to reuse it:
 # that was a new PostgreSQL connection per letter, half a worker's cost (bench/README.md, Drain).
 # Connections are still retired by CONN_MAX_AGE and health checks (outcry/celery.py).

@@ -1,0 +1,25 @@
+"""Beat's one table: what is scheduled is what is routed to the beat queue, and each task exists."""
+
+from celery import Celery
+from django.conf import settings
+
+from outcry.beat import BEAT, BEAT_QUEUE
+from outcry.celery import app, schedule_periodic_tasks
+
+
+def test_every_scheduled_task_is_routed_to_the_beat_queue_and_nothing_else_is():
+    schedule_only = Celery("schedule-only")
+    schedule_periodic_tasks(schedule_only)
+
+    scheduled = {entry["task"] for entry in schedule_only.conf.beat_schedule.values()}
+    routed = {task for task, route in settings.CELERY_TASK_ROUTES.items() if route == {"queue": BEAT_QUEUE}}
+    assert scheduled == routed == {entry.task for entry in BEAT}
+    assert all(entry["options"]["queue"] == BEAT_QUEUE for entry in schedule_only.conf.beat_schedule.values())
+
+
+def test_every_scheduled_task_is_registered_with_the_worker():
+    app.loader.import_default_modules()
+
+    missing = {entry.task for entry in BEAT} - set(app.tasks)
+
+    assert not missing
