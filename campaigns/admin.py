@@ -1,5 +1,6 @@
 """The organisers' interface for campaigns: one form with targets, per-language letters and partners
-inline, each organiser seeing only their organisations' rows (campaigns/tenancy.py)."""
+inline (a target's names per language on its own page: inlines do not nest), each organiser seeing
+only their organisations' rows (campaigns/tenancy.py)."""
 
 from django import forms
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import services
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target
+from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
 
 
@@ -56,26 +57,67 @@ class OrganisationAdmin(ScopedModelAdmin):
         return super().get_prepopulated_fields(request, obj) if organisation_ids(request.user) is None else {}
 
 
+TARGET_FIELDS = [("name", "title"), ("email", "language"), "is_active"]
+SENDING_RULES = (
+    "Sending rules",
+    {
+        "fields": [
+            ("hourly_cap", "timezone"),
+            ("window_start", "window_end", "weekdays_only"),
+            "skip_dates",
+            "sending_paused",
+        ],
+        "description": "Mail systems stop accepting a sender at about 3,600 messages an hour "
+        "and then drop its mail for a day: keep the cap well below that.",
+    },
+)
+
+
 class TargetInline(ScopedInlineMixin, admin.StackedInline):
     model = Target
     tenant_path = "campaign__organisation"
     extra = 0
-    fieldsets = [
-        (None, {"fields": [("name", "title"), ("email", "language"), "is_active"]}),
-        (
-            "Sending rules",
-            {
-                "fields": [
-                    ("hourly_cap", "timezone"),
-                    ("window_start", "window_end", "weekdays_only"),
-                    "skip_dates",
-                    "sending_paused",
-                ],
-                "description": "Mail systems stop accepting a sender at about 3,600 messages an hour "
-                "and then drop its mail for a day: keep the cap well below that.",
-            },
-        ),
-    ]
+    fieldsets = [(None, {"fields": [*TARGET_FIELDS, "names_per_language"]}), SENDING_RULES]
+    readonly_fields = ["names_per_language"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("names")
+
+    @admin.display(description=_("name in other languages"))
+    def names_per_language(self, target: Target) -> str:
+        """Inlines do not nest: the names per language are edited on the target's own page."""
+        if not target.pk:
+            return _("Save the campaign first; then give the name in other languages on the target's page.")
+        languages = ", ".join(row.language for row in target.names.all()) or _("none yet")
+        url = reverse("admin:campaigns_target_change", args=[target.pk])
+        return format_html('<a href="{}">{}</a> ({})', url, _("Names and titles per language"), languages)
+
+
+class TargetNameInline(ScopedInlineMixin, admin.TabularInline):
+    model = TargetName
+    tenant_path = "target__campaign__organisation"
+    extra = 1
+    fields = ["language", "name", "title"]
+    verbose_name = _("name in another language")
+    verbose_name_plural = _("names in other languages")
+
+
+@admin.register(Target)
+class TargetAdmin(ScopedModelAdmin):
+    """A target's own page, for what does not fit inline in the campaign: its names per language.
+    Targets are added and removed in the campaign."""
+
+    tenant_path = "campaign__organisation"
+    organiser_permissions = frozenset({"view", "change"})
+    list_display = ["name", "title", "campaign", "email", "language", "is_active"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign"]
+    search_fields = ["name", "title", "email"]
+    fieldsets = [(None, {"fields": ["campaign", *TARGET_FIELDS]}), SENDING_RULES]
+    inlines = [TargetNameInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["campaign"] if obj else []
 
 
 class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):

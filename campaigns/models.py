@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod
@@ -235,7 +236,27 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.title})" if self.title else self.name
+        # "Name, Title": a title with brackets of its own ("Ministry (Justice)") must not nest them.
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+    @cached_property
+    def names_by_language(self) -> dict[str, "TargetName"]:
+        """The target's TargetName rows by language (prefetched with the target where pages need them)."""
+        return {row.language: row for row in self.names.all()}
+
+    def name_in(self, language: str) -> str:
+        """The name as letters and pages in `language` give it; the target's own name if none is given."""
+        row = self.names_by_language.get(language)
+        return row.name if row and row.name else self.name
+
+    def title_in(self, language: str) -> str:
+        row = self.names_by_language.get(language)
+        return row.title if row and row.title else self.title
+
+    def label_in(self, language: str) -> str:
+        """ "Name, Title" in `language`, for the lists of targets on public pages."""
+        name, title = self.name_in(language), self.title_in(language)
+        return f"{name}, {title}" if title else name
 
     def clean(self) -> None:
         if (self.window_start is None) != (self.window_end is None):
@@ -251,6 +272,26 @@ class Target(models.Model):
                 raise ValidationError(
                     {"skip_dates": _("%(value)s is not a date like 2026-12-31.") % {"value": value}}
                 ) from None
+
+
+class TargetName(models.Model):
+    """A target's name and title in one language: a Russian letter greets the target in Russian.
+
+    Letters and pages in a language without a row use the target's own name and title."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="names")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["target", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "language"], name="one_target_name_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title} [{self.language}]" if self.title else f"{self.name} [{self.language}]"
 
 
 class MessageTemplate(models.Model):

@@ -9,9 +9,10 @@ local-memory cache cost more than the rest of a thank-you page.
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import translation
 
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate, Target
+from campaigns.models import Campaign, MessageTemplate, Target, TargetName
 from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
 from outcry.memo import ProcessCache
 
@@ -19,6 +20,18 @@ CAMPAIGN_CACHE_SECONDS = 5
 
 _pages: ProcessCache["CampaignPage | None"] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
 _templates: ProcessCache[dict[str, MessageTemplate]] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
+_target_names: ProcessCache[dict[int, dict[str, TargetName]]] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
+PAGE_PREFETCH = ("templates", "targets__names", "partners")
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    """A target as a public page lists it: "Name, Title" in the page's language, and the language of
+    the letter it receives (which may not be the page's)."""
+
+    label: str
+    letter_language: str
+    letter_language_name: str  # in the page's language
 
 
 @dataclass(frozen=True)
@@ -27,16 +40,21 @@ class CampaignPage:
 
     campaign: Campaign
     template: MessageTemplate | None
-    target_names: tuple[str, ...]
+    targets: tuple[PageTarget, ...]
     letter_subject: str = ""
     letter_body: str = ""
 
+    @property
+    def target_names(self) -> tuple[str, ...]:
+        return tuple(target.label for target in self.targets)
+
 
 def letter_preview(template: MessageTemplate, target: Target | None) -> tuple[str, str]:
-    """(subject, body) as the page shows them: the first target filled in, the signer's parts as hints."""
+    """(subject, body) as the page shows them: the first target filled in (named in the letter's
+    language), the signer's parts as hints."""
     values = {name: str(hint) for name, hint in PREVIEW_HINTS.items()} | {
-        "target_name": target.name if target else "",
-        "target_title": target.title if target else "",
+        "target_name": target.name_in(template.language) if target else "",
+        "target_title": target.title_in(template.language) if target else "",
         "campaign_title": template.page_title,
     }
     return fill_placeholders(template.letter_subject, values), fill_placeholders(template.letter_body, values)
@@ -59,6 +77,21 @@ def letter_template(campaign: Campaign, language: str) -> MessageTemplate | None
     return _pick(_templates.get(campaign.pk, lambda: _by_language(campaign)), language, campaign.default_language)
 
 
+def with_letter_names(target: Target) -> Target:
+    """`target` with its names per language from a per-process cache: every letter names its target,
+    and the sender must not pay a query per letter for rows that change a few times a campaign."""
+    names = _target_names.get(target.campaign_id, lambda: _names_of_campaign(target.campaign_id))
+    target.names_by_language = names.get(target.pk, {})
+    return target
+
+
+def _names_of_campaign(campaign_id: int) -> dict[int, dict[str, TargetName]]:
+    names: dict[int, dict[str, TargetName]] = {}
+    for row in TargetName.objects.filter(target__campaign_id=campaign_id):
+        names.setdefault(row.target_id, {})[row.language] = row
+    return names
+
+
 def _by_language(campaign: Campaign) -> dict[str, MessageTemplate]:
     return {template.language: template for template in campaign.templates.all()}
 
@@ -73,16 +106,17 @@ def campaign_page(slug: str, language: str) -> CampaignPage | None:
 
 
 def forget_campaign_pages() -> None:
-    """Drop this process's cached pages and templates (tests; a process that must see an edit at once)."""
+    """Drop this process's cached pages, templates and target names (tests; a process that must see an edit at once)."""
     _pages.clear()
     _templates.clear()
+    _target_names.clear()
 
 
 def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:
     campaign = (
         Campaign.objects.exclude(status=CampaignStatus.DRAFT)
         .select_related("organisation")
-        .prefetch_related("templates", "targets", "partners")
+        .prefetch_related(*PAGE_PREFETCH)
         .filter(slug=slug)
         .first()
     )
@@ -92,10 +126,7 @@ def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:
 def preview_campaign_page(campaign_id: int, language: str) -> CampaignPage | None:
     """The public view of any campaign, drafts included, straight from the database (admin preview)."""
     campaign = (
-        Campaign.objects.select_related("organisation")
-        .prefetch_related("templates", "targets", "partners")
-        .filter(pk=campaign_id)
-        .first()
+        Campaign.objects.select_related("organisation").prefetch_related(*PAGE_PREFETCH).filter(pk=campaign_id).first()
     )
     return None if campaign is None else _page_of(campaign, language)
 
@@ -107,7 +138,20 @@ def _page_of(campaign: Campaign, language: str) -> CampaignPage:
     return CampaignPage(
         campaign=campaign,
         template=template,
-        target_names=tuple(str(target) for target in targets),
+        targets=tuple(_page_target(campaign, target, language) for target in targets),
         letter_subject=subject,
         letter_body=body,
+    )
+
+
+def _page_target(campaign: Campaign, target: Target, language: str) -> PageTarget:
+    """The target in the page's language; its letter's language is that of the template the sender
+    will use (the target's language, else the campaign's default, else any)."""
+    wanted = target.language or campaign.default_language
+    letter = template_for(campaign, wanted)
+    letter_language = letter.language if letter else wanted
+    with translation.override(language):
+        language_name = str(translation.get_language_info(letter_language)["name_translated"])
+    return PageTarget(
+        label=target.label_in(language), letter_language=letter_language, letter_language_name=language_name
     )

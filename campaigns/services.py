@@ -65,10 +65,12 @@ def close_ended_campaigns(*, now: datetime | None = None) -> list[int]:
 
 
 def duplicate_campaign(*, campaign: Campaign) -> Campaign:
-    """A draft copy with the same letters, targets, partners and settings, no dates and no signatures."""
+    """A draft copy with the same letters, targets (and their names per language), partners and
+    settings, no dates and no signatures."""
     with transaction.atomic():
         copy = Campaign.objects.get(pk=campaign.pk)
         templates, targets, partners = list(copy.templates.all()), list(copy.targets.all()), list(copy.partners.all())
+        names = [list(target.names.all()) for target in targets]
         copy.pk = None
         copy._state.adding = True
         copy.name = _("Copy of %(name)s") % {"name": campaign.name}
@@ -88,6 +90,10 @@ def duplicate_campaign(*, campaign: Campaign) -> Campaign:
             target.bounce_reason = ""
         for rows in (templates, targets, partners):
             for row in rows:
+                row.save()
+        for target, rows in zip(targets, names, strict=True):
+            for row in rows:
+                row.pk, row._state.adding, row.target = None, True, target
                 row.save()
     return copy
 

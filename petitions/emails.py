@@ -6,18 +6,18 @@ Delivery, and rebuilt from those stored strings on every attempt, so a retry sen
 
 import hmac
 import re
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from campaigns.enums import DeliveryMode
 from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
-from campaigns.selectors import letter_template
+from campaigns.selectors import letter_template, with_letter_names
 from petitions.models import Delivery, Signature
+from petitions.outgoing import OutgoingEmail, message_id, sending_domain
 
 # CR, LF and the Unicode line and paragraph separators would each end a header early.
 _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
@@ -51,14 +51,15 @@ def signer_values(signature: Signature, language: str) -> dict[str, str]:
 
 
 def render_letter(delivery: Delivery) -> tuple[str, str]:
-    """(subject, body) in the target's language where a template exists, else the default's."""
-    campaign, target = delivery.campaign, delivery.target
+    """(subject, body) in the target's language where a template exists, else the default's; the
+    target is named as the organiser gave its name in that language."""
+    campaign, target = delivery.campaign, with_letter_names(delivery.target)
     template = letter_template(campaign, target.language or campaign.default_language)
     if template is None:
         raise LetterNotConfigured("The campaign has no message template to write the letter with.")
     values = signer_values(delivery.signature, template.language) | {
-        "target_name": target.name,
-        "target_title": target.title,
+        "target_name": target.name_in(template.language),
+        "target_title": target.title_in(template.language),
         "campaign_title": template.page_title,
     }
     subject = one_line(fill_placeholders(template.letter_subject, values))[:250]
@@ -71,6 +72,7 @@ def render_digest(
 ) -> tuple[str, str]:
     """(subject, body) of a digest: the campaign's letter, signed by the list of the period's signers,
     then their personal messages. Single-signer placeholders read "the undersigned" or nothing."""
+    target = with_letter_names(target)
     template = letter_template(campaign, target.language or campaign.default_language)
     if template is None:
         raise LetterNotConfigured("The campaign has no message template to write the digest with.")
@@ -84,8 +86,8 @@ def render_digest(
         values = dict.fromkeys((name for name in PLACEHOLDERS if name.startswith("signer_")), "") | {
             "signer_name": gettext("the undersigned"),
             "signer_signoff": roll,
-            "target_name": target.name,
-            "target_title": target.title,
+            "target_name": target.name_in(template.language),
+            "target_title": target.title_in(template.language),
             "campaign_title": template.page_title,
         }
         body = fill_placeholders(template.letter_body, values)
@@ -108,18 +110,24 @@ def render_digest(
 
 def letter_message_id(delivery_id: int) -> str:
     """The same Message-ID on every attempt, so receiving servers can fold a duplicate away."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "outcry.invalid"
     tag = hmac.new(settings.SECRET_KEY.encode(), f"letter:{delivery_id}".encode(), "sha256").hexdigest()[:12]
-    return f"<letter.{delivery_id}.{tag}@{domain}>"
+    return f"<letter.{delivery_id}.{tag}@{sending_domain()}>"
 
 
-def build_letter(delivery: Delivery) -> EmailMultiAlternatives:
+def letter_language(campaign, target) -> str:
+    """The language `target`'s letters are written in: that of the template render_letter picks."""
+    wanted = target.language or campaign.default_language
+    template = letter_template(campaign, wanted)
+    return template.language if template else wanted
+
+
+def build_letter(delivery: Delivery) -> OutgoingEmail:
     """The letter as stored on the delivery: from "<signer> via <site>" (a digest: "<organisation> via
     <site>"), to the target, and a blind copy to the organisation if the campaign asks for one. No
     signer's address is in it."""
     # A digest speaks for many signers: it comes from the organisation that runs the campaign.
     author = delivery.campaign.organisation.name if delivery.is_digest else delivery.signature.full_name
-    message = EmailMultiAlternatives(
+    message = OutgoingEmail(
         subject=one_line(delivery.subject),
         body=delivery.body,
         from_email=formataddr((f"{one_line(author)} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
@@ -127,7 +135,10 @@ def build_letter(delivery: Delivery) -> EmailMultiAlternatives:
         bcc=[delivery.campaign.bcc_email] if delivery.campaign.bcc_email else [],
         headers={"Message-ID": letter_message_id(delivery.pk)},
     )
-    message.attach_alternative(render_to_string("emails/letter_body.html", {"body": delivery.body}), "text/html")
+    language = letter_language(delivery.campaign, delivery.target)
+    # The HTML part says its language (and so its direction) for screen readers and mail clients.
+    html = render_to_string("emails/letter_body.html", {"body": delivery.body, "language": language})
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -151,7 +162,7 @@ SECOND_SAMPLE_SIGNER = {
 }
 
 
-def build_sample_letter(*, campaign, target) -> EmailMultiAlternatives:
+def build_sample_letter(*, campaign, target) -> OutgoingEmail:
     """The letter exactly as `target` would receive it, signed by the sample signer; in digest mode,
     this period's digest naming two sample signers. Nothing is stored."""
     if campaign.delivery_mode == DeliveryMode.DIGEST:
@@ -162,7 +173,7 @@ def build_sample_letter(*, campaign, target) -> EmailMultiAlternatives:
     return build_letter(delivery)
 
 
-def _build_sample_digest(*, campaign, target) -> EmailMultiAlternatives:
+def _build_sample_digest(*, campaign, target) -> OutgoingEmail:
     from petitions.digests import period_of  # digests.py builds its letters here
 
     signers = [
@@ -177,16 +188,16 @@ def _build_sample_digest(*, campaign, target) -> EmailMultiAlternatives:
     return build_letter(digest)
 
 
-def build_test_letter(*, campaign, target, to_email: str) -> EmailMultiAlternatives:
+def build_test_letter(*, campaign, target, to_email: str) -> OutgoingEmail:
     """The sample letter sent to an organiser's own address with "[TEST]" in front of the subject."""
     message = build_sample_letter(campaign=campaign, target=target)
     message.subject = f"[TEST] {message.subject}"
     message.to, message.bcc = [to_email], []
-    message.extra_headers = {"Message-ID": make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2])}
+    message.extra_headers = {"Message-ID": message_id()}
     return message
 
 
-def build_signer_copy(delivery: Delivery) -> EmailMultiAlternatives:
+def build_signer_copy(delivery: Delivery) -> OutgoingEmail:
     """A copy of a sent letter for the signer who asked for one, from the platform itself."""
     context = {
         "signer_first_name": delivery.signature.first_name,
@@ -196,37 +207,40 @@ def build_signer_copy(delivery: Delivery) -> EmailMultiAlternatives:
         "sent_at": delivery.sent_at,
         "site_name": settings.SITE_NAME,
     }
-    with translation.override(delivery.signature.language or delivery.campaign.default_language):
+    language = delivery.signature.language or delivery.campaign.default_language
+    with translation.override(language):
         subject = one_line(render_to_string("emails/signer_copy_subject.txt", context))
-        message = EmailMultiAlternatives(
+        message = OutgoingEmail(
             subject=subject,
             body=render_to_string("emails/signer_copy_body.txt", context),
             from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
             to=[delivery.signature.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
+        # The copy speaks the signer's language; the letter it quotes keeps its own.
+        context |= {"language": language, "letter_language": letter_language(delivery.campaign, delivery.target)}
         message.attach_alternative(render_to_string("emails/signer_copy_body.html", context), "text/html")
     return message
 
 
-def build_receipt(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+def build_receipt(*, signature: Signature, url: str) -> OutgoingEmail:
     """The signer's private link to follow their letters."""
     return _signer_link_email("receipt", signature=signature, url=url)
 
 
-def build_confirmation(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+def build_confirmation(*, signature: Signature, url: str) -> OutgoingEmail:
     """The link a signer follows to confirm their signature (double opt-in)."""
     return _signer_link_email(
         "confirmation", signature=signature, url=url, expiry_days=settings.CONFIRMATION_EXPIRY_DAYS
     )
 
 
-def build_data_link(*, signature: Signature, url: str) -> EmailMultiAlternatives:
+def build_data_link(*, signature: Signature, url: str) -> OutgoingEmail:
     """The link to see, download or erase every signature of the address."""
     return _signer_link_email("data_link", signature=signature, url=url, hours=settings.DATA_LINK_MAX_AGE_HOURS)
 
 
-def _signer_link_email(name: str, *, signature: Signature, url: str, **extra) -> EmailMultiAlternatives:
+def _signer_link_email(name: str, *, signature: Signature, url: str, **extra) -> OutgoingEmail:
     """An email from the platform to a signer with one private link, in the language they signed in
     (templates emails/<name>_subject.txt, _body.txt and _body.html)."""
     campaign = signature.campaign
@@ -241,12 +255,14 @@ def _signer_link_email(name: str, *, signature: Signature, url: str, **extra) ->
         **extra,
     }
     with translation.override(language):
-        message = EmailMultiAlternatives(
+        message = OutgoingEmail(
             subject=one_line(render_to_string(f"emails/{name}_subject.txt", context)),
             body=render_to_string(f"emails/{name}_body.txt", context),
             from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
             to=[signature.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+        message.attach_alternative(
+            render_to_string(f"emails/{name}_body.html", context | {"language": language}), "text/html"
+        )
     return message

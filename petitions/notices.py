@@ -5,7 +5,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from campaigns.models import Campaign
 from petitions.emails import one_line
 from petitions.enums import SENT_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.models import CounterShard, Delivery, Signature
+from petitions.outgoing import OutgoingEmail
 from petitions.tracking import organiser_addresses
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def send_daily_summaries(*, now: datetime | None = None) -> int:
     return sent
 
 
-def build_notice(campaign: Campaign, name: str, figures: dict) -> EmailMessage | None:
+def build_notice(campaign: Campaign, name: str, figures: dict) -> OutgoingEmail | None:
     recipients = organiser_addresses(campaign.organisation)
     if not recipients:
         return None
@@ -97,7 +97,7 @@ def build_notice(campaign: Campaign, name: str, figures: dict) -> EmailMessage |
         "goal": campaign.goal,
         "dashboard_url": settings.SITE_URL + reverse("admin:petitions_signature_dashboard", args=[campaign.pk]),
     }
-    return EmailMessage(
+    return OutgoingEmail(
         subject=one_line(render_to_string(f"emails/{name}_subject.txt", context)),
         body=render_to_string(f"emails/{name}_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

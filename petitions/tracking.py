@@ -73,7 +73,6 @@ from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, track
 from anymail.utils import get_anymail_setting
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.dispatch import receiver
@@ -86,6 +85,7 @@ from petitions.counters import add_to_counters
 from petitions.emails import one_line
 from petitions.enums import PENDING_STATUSES, SENT_STATUSES, DeliveryStatus
 from petitions.models import Delivery, TrackingEvent
+from petitions.outgoing import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ def send_bounce_alert(*, target_id: int, provider: str) -> None:
     message.send()
 
 
-def build_bounce_alert(target: Target, *, provider: str) -> EmailMessage | None:
+def build_bounce_alert(target: Target, *, provider: str) -> OutgoingEmail | None:
     """The organisers' email about a target whose address bounced; None if there is nobody to tell."""
     campaign = target.campaign
     recipients = organiser_addresses(campaign.organisation)
@@ -266,7 +266,7 @@ def build_bounce_alert(target: Target, *, provider: str) -> EmailMessage | None:
         "waiting": Delivery.objects.filter(target=target, status__in=PENDING_STATUSES).count(),
         "admin_url": settings.SITE_URL + reverse("admin:campaigns_campaign_change", args=[campaign.pk]),
     }
-    return EmailMessage(
+    return OutgoingEmail(
         subject=one_line(render_to_string("emails/bounce_alert_subject.txt", context)),
         body=render_to_string("emails/bounce_alert_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate, Organisation, Target
+from campaigns.models import Campaign, MessageTemplate, Organisation, Target, TargetName
 
 SLUG = "workers-table-four"
 
@@ -71,6 +71,14 @@ Hörmətlə,
 {signer_signoff}"""
 
 
+# The target as letters and pages in each language name it (English is the target's own name).
+TARGET_NAMES = {
+    "az": ("Prezident Administrasiyası", "Azərbaycan Respublikası (demo ünvanı)"),
+    "ru": ("Администрация Президента", "Азербайджанская Республика (демонстрационный адрес)"),
+    "tr": ("Cumhurbaşkanlığı İdaresi", "Azerbaycan Cumhuriyeti (demo adresi)"),
+}
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -113,13 +121,17 @@ class Command(BaseCommand):
                 letter_subject='"İşçi Masası" üzvlərini azad edin',
                 letter_body=LETTER_AZ,
             )
-            Target.objects.create(
+            target = Target.objects.create(
                 campaign=campaign,
                 name="Presidential Administration",
                 title="Republic of Azerbaijan (demo address)",
                 email="office@president.example.org",
                 language="en",
                 timezone="Asia/Baku",
+            )
+            TargetName.objects.bulk_create(
+                TargetName(target=target, language=language, name=name, title=title)
+                for language, (name, title) in TARGET_NAMES.items()
             )
         self.stdout.write(f"Demo campaign: {settings.SITE_URL}/c/{campaign.slug}/")
         self._organiser_login(organisation)

@@ -1,0 +1,41 @@
+"""The one message class every email Outcry sends is built with, for two headers Django gets wrong.
+
+- Message-ID: Django names the machine (DNS_NAME, often "localhost"); spam filters count a
+  Message-ID on another domain than the sender's against the message. Ours is on the domain of
+  DEFAULT_FROM_EMAIL.
+- Subject: Django encodes a non-ASCII subject without room for "Subject: ", so the generator folds
+  before the first encoded word and the header starts with an empty line; readers then show the
+  subject with a leading space. Encoded with the header's name in mind, the first word fits.
+"""
+
+from email.header import Header
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+
+def sending_domain() -> str:
+    """The domain Outcry sends from: DEFAULT_FROM_EMAIL's, with or without a display name."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "outcry.invalid"
+
+
+def message_id() -> str:
+    """A new, unique Message-ID on the sending domain."""
+    return make_msgid(domain=sending_domain())
+
+
+class OutgoingEmail(EmailMultiAlternatives):
+    """An email with a Message-ID on the sending domain (unless `headers` names one) and a subject
+    that decodes to exactly what was given. Without alternatives it is a plain text message."""
+
+    def __init__(self, *args, headers: dict | None = None, **kwargs):
+        super().__init__(*args, headers={"Message-ID": message_id(), **(headers or {})}, **kwargs)
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)  # refuses line breaks in headers, as always
+        subject = str(self.subject)
+        if not subject.isascii():
+            charset = self.encoding or settings.DEFAULT_CHARSET
+            message.replace_header("Subject", Header(subject, charset, header_name="Subject"))
+        return message

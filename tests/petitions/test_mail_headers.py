@@ -1,0 +1,138 @@
+"""What a mail client makes of Outcry's emails: the message as sent, parsed back from its bytes."""
+
+import email
+import email.policy
+from html.parser import HTMLParser
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from campaigns.models import TargetName
+from petitions import emails
+from petitions.models import Delivery
+from petitions.notices import build_notice
+from petitions.tracking import build_bounce_alert
+from tests.factories import MessageTemplateFactory, SignatureFactory
+
+pytestmark = pytest.mark.django_db
+
+RU_TITLE = "Освободите четверых профсоюзных активистов из тюрьмы в Азербайджане"
+RU_SUBJECT = "Освободите заключённых членов профсоюза «Рабочий стол» немедленно и без условий"
+AR_SUBJECT = "أطلقوا سراح النقابيين الأربعة"
+
+
+def as_received(message) -> email.message.EmailMessage:
+    return email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+
+
+class _HtmlTag(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.attributes: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.attributes = dict(attrs)
+
+
+def html_attributes(message) -> dict[str, str]:
+    """The attributes of <html> in the message's HTML part, as a mail client reads them."""
+    parser = _HtmlTag()
+    parser.feed(as_received(message).get_body(preferencelist=("html",)).get_content())
+    return parser.attributes
+
+
+@pytest.fixture
+def russian(campaign):
+    """The campaign also in Russian and Arabic, with a Russian signer and a target that reads Russian."""
+    MessageTemplateFactory(campaign=campaign, language="ru", page_title=RU_TITLE, letter_subject=RU_SUBJECT)
+    MessageTemplateFactory(campaign=campaign, language="ar", page_title="الحرية", letter_subject=AR_SUBJECT)
+    target = campaign.targets.get()
+    target.language = "ru"
+    target.save()
+    TargetName.objects.create(target=target, language="ru", name="Администрация Президента")
+    return SignatureFactory(campaign=campaign, language="ru", first_name="Иван", last_name="Петров")
+
+
+def sent_letter(signature) -> Delivery:
+    delivery = Delivery(campaign=signature.campaign, target=signature.campaign.targets.get(), signature=signature)
+    delivery.subject, delivery.body = emails.render_letter(delivery)
+    delivery.sent_at = timezone.now()
+    delivery.save()
+    return delivery
+
+
+def every_email(signature) -> dict:
+    """Each kind of email Outcry sends, built for the Russian signer's campaign."""
+    campaign, target = signature.campaign, signature.campaign.targets.get()
+    campaign.organisation.notify_email = "alerts@union.example.org"
+    campaign.organisation.save()
+    letter = sent_letter(signature)
+    return {
+        "receipt": emails.build_receipt(signature=signature, url="https://outcry.example.org/r/1/"),
+        "confirmation": emails.build_confirmation(signature=signature, url="https://outcry.example.org/c/1/"),
+        "data link": emails.build_data_link(signature=signature, url="https://outcry.example.org/d/1/"),
+        "signer copy": emails.build_signer_copy(letter),
+        "letter": emails.build_letter(letter),
+        "test letter": emails.build_test_letter(campaign=campaign, target=target, to_email="alice@union.example.org"),
+        "milestone": build_notice(campaign, "milestone", {"percent": 50, "signatures": 50}),
+        "daily summary": build_notice(
+            campaign, "daily_summary", {"signatures": 1, "total": 1, "sent": 1, "waiting": 0, "failed": 0}
+        ),
+        "bounce alert": build_bounce_alert(target, provider="Postmark"),
+    }
+
+
+def test_every_email_has_a_message_id_on_the_sending_domain(russian, settings):
+    settings.DEFAULT_FROM_EMAIL = "Outcry <letters@petitions.example.net>"
+
+    ids = {kind: as_received(message)["Message-ID"] for kind, message in every_email(russian).items()}
+
+    assert {kind for kind, value in ids.items() if not value.endswith("@petitions.example.net>")} == set()
+    assert len(set(ids.values())) == len(ids)
+
+
+def test_russian_subjects_decode_exactly_without_a_leading_space(russian):
+    messages = every_email(russian)
+
+    with translation.override("ru"):
+        receipt_subject = gettext("Follow your letters: %(title)s") % {"title": RU_TITLE}
+    assert receipt_subject.startswith("Следите")  # the Russian catalogue is compiled: a Russian subject
+    assert as_received(messages["receipt"])["Subject"] == receipt_subject
+    assert as_received(messages["letter"])["Subject"] == RU_SUBJECT
+    assert as_received(messages["test letter"])["Subject"] == f"[TEST] {RU_SUBJECT}"
+    with translation.override("ru"):
+        copy_subject = gettext("Your letter: %(subject)s") % {"subject": RU_SUBJECT}
+    assert as_received(messages["signer copy"])["Subject"] == copy_subject
+
+
+def test_html_letters_say_their_language_and_direction(russian):
+    russian_letter = emails.build_letter(sent_letter(russian))
+    target = russian.campaign.targets.get()
+    target.language = "ar"
+    target.save()
+    arabic_letter = emails.build_letter(sent_letter(SignatureFactory(campaign=russian.campaign)))
+
+    assert html_attributes(russian_letter) == {"lang": "ru", "dir": "ltr"}
+    assert html_attributes(arabic_letter) == {"lang": "ar", "dir": "rtl"}
+    assert as_received(arabic_letter)["Subject"] == AR_SUBJECT
+
+
+def test_html_emails_to_signers_say_the_signers_language_and_direction(russian):
+    arabic = SignatureFactory(campaign=russian.campaign, language="ar")
+    copy = emails.build_signer_copy(sent_letter(arabic))
+
+    assert html_attributes(emails.build_receipt(signature=russian, url="https://x.example/")) == {
+        "lang": "ru",
+        "dir": "ltr",
+    }
+    assert html_attributes(emails.build_confirmation(signature=arabic, url="https://x.example/")) == {
+        "lang": "ar",
+        "dir": "rtl",
+    }
+    assert html_attributes(emails.build_data_link(signature=arabic, url="https://x.example/"))["dir"] == "rtl"
+    assert html_attributes(copy) == {"lang": "ar", "dir": "rtl"}
+    # The Arabic signer's copy quotes the letter in the target's language, Russian.
+    quoted = as_received(copy).get_body(preferencelist=("html",)).get_content()
+    assert '<blockquote lang="ru" dir="ltr"' in quoted
