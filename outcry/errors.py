@@ -7,6 +7,7 @@ the page itself cannot render, a plain one in the same words is sent.
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -38,11 +39,7 @@ def _texts(status: int) -> tuple[str, str]:
 
 def error_page(request: HttpRequest, status: int, text: str = "") -> HttpResponse:
     heading, default_text = _texts(status)
-    try:
-        campaigns = listed_campaigns(get_language(), limit=LISTED)
-    except Exception:  # noqa: BLE001 - the database may be what failed; the page goes out without the list
-        logger.warning("Error page %s rendered without the campaign list", status)
-        campaigns = []
+    campaigns = _campaigns_to_offer(request, status)
     context = {"status": status, "heading": heading, "text": text or default_text, "campaigns": campaigns}
     try:
         body = render_to_string("errors/error.html", context, request=request)
@@ -50,6 +47,18 @@ def error_page(request: HttpRequest, status: int, text: str = "") -> HttpRespons
         logger.exception("Error page %s could not render", status)
         body = f"<!doctype html><title>{heading}</title><h1>{heading}</h1><p>{context['text']}</p>"
     return HttpResponse(body, status=status)
+
+
+def _campaigns_to_offer(request: HttpRequest, status: int) -> list:
+    """Live campaigns for a signer who got lost; none in the admin, whose organisers are not lost
+    but refused or mistaken, and none on a refusal."""
+    if status == 403 or request.path.startswith(settings.ADMIN_URL_PREFIX):
+        return []
+    try:
+        return listed_campaigns(get_language(), limit=LISTED)
+    except Exception:  # noqa: BLE001 - the database may be what failed; the page goes out without the list
+        logger.warning("Error page %s rendered without the campaign list", status)
+        return []
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -57,7 +57,7 @@ def test_organiser_names_the_target_in_russian_and_the_russian_page_shows_it(cli
     assert 'name="names-0-language"' in form
     assert response.status_code == 302, response.content.decode()
     page = client.get(f"/ru/c/{alpha.campaign.slug}/").content.decode()
-    assert "<li>Альфа министр, Министр (юстиции)" in page
+    assert "<li><bdi>Альфа министр, Министр (юстиции)</bdi>" in page
 
 
 def test_a_second_name_in_the_same_language_is_refused(alice_client, alpha):

@@ -20,7 +20,7 @@ def form(**overrides) -> dict:
 def test_signer_text_is_put_in_the_letter_verbatim_never_interpreted(client, campaign, trick):
     client.post(
         reverse("petitions:campaign", args=[campaign.slug]),
-        form(first_name=trick[:100], organisation=trick, message=f"Before {trick} after"),
+        form(city=trick[:100], organisation=trick, message=f"Before {trick} after"),
     )
     delivery = Delivery.objects.get()
 
@@ -28,7 +28,7 @@ def test_signer_text_is_put_in_the_letter_verbatim_never_interpreted(client, cam
 
     delivery.refresh_from_db()
     assert f"Before {trick} after" in delivery.body
-    assert delivery.body.count(trick) >= 3  # message, and name and organisation in the sign-off
+    assert delivery.body.count(trick) >= 3  # message, and organisation and city in the sign-off
     assert settings.SECRET_KEY not in delivery.body
     assert "Presidential Administration" not in delivery.body.split("Before")[1].split("after")[0]
 
@@ -60,7 +60,7 @@ def test_message_over_its_length_is_a_form_error_and_no_row(client, campaign):
     response = client.post(reverse("petitions:campaign", args=[campaign.slug]), form(message="x" * 2001))
 
     assert response.status_code == 200
-    assert "at most 2000 characters" in response.content.decode()
+    assert "Your message is 2001 characters long; the limit is 2000." in response.content.decode()
     assert Signature.objects.count() == 0
 
 

@@ -76,9 +76,10 @@ def signer_pages(client, signature) -> dict[str, str]:
 
 
 def signer_form(payload: str, email: str = "mallory@example.net") -> dict:
+    """The payload in every free-text field; names must be names (tested below), so they are plain."""
     return {
-        "first_name": payload[:100],
-        "last_name": payload[:100],
+        "first_name": "Mallory",
+        "last_name": "Payload",
         "email": email,
         "country": "GB",
         "city": payload[:100],
@@ -159,3 +160,16 @@ def test_checker_sees_the_payloads_when_they_are_not_escaped():
     caught = [p for p in XSS if executable_marks(f"<div>{p}</div>") or executable_marks(f'<a href="{p}">x</a>')]
 
     assert sorted(set(XSS) - set(caught)) == sorted(TEXT_ONLY)
+
+
+@pytest.mark.parametrize("payload", XSS, ids=range(len(XSS)))
+def test_payload_as_a_name_is_refused_with_a_form_error_and_no_row(client, payload):
+    campaign = live_campaign(slug="names")
+    form = signer_form(payload) | {"first_name": payload[:100], "last_name": payload[:100]}
+
+    response = client.post(reverse("petitions:campaign", args=[campaign.slug]), form)
+
+    assert response.status_code == 200
+    assert "Please write your name in letters" in response.content.decode()
+    assert not executable_marks(response.content.decode())
+    assert Signature.objects.count() == 0

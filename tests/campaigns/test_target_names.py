@@ -42,7 +42,7 @@ def to_list(page: str) -> list[str]:
 def test_russian_page_names_the_target_in_russian_and_says_the_letter_goes_in_azerbaijani(client, prosecutor):
     page = client.get("/ru/c/prosecutor/").content.decode()
 
-    assert to_list(page) == ["Камран Алиев, Генеральный прокурор receives the letter in Азербайджанский"]
+    assert to_list(page) == ["Камран Алиев, Генеральный прокурор (язык письма: Азербайджанский)"]
     assert "Уважаемый Камран Алиев, Генеральный прокурор!" in page  # the letter as the page shows it
 
 
@@ -55,7 +55,7 @@ def test_page_in_the_targets_own_letter_language_adds_no_note(client, prosecutor
 def test_page_in_a_language_without_a_name_uses_the_targets_own_without_nested_brackets(client, prosecutor):
     page = client.get("/en/c/prosecutor/").content.decode()
 
-    assert to_list(page) == ["Kamran Aliyev, Prosecutor General (Republic) receives the letter in Azerbaijani"]
+    assert to_list(page) == ["Kamran Aliyev, Prosecutor General (Republic) (language of the letter: Azerbaijani)"]
     assert "Dear Kamran Aliyev, Prosecutor General (Republic)!" in page
 
 

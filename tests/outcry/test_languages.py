@@ -211,5 +211,5 @@ def test_cached_thanks_page_is_cached_per_language(client, campaign):
     russian = client.get(f"/c/{campaign.slug}/thanks/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     azerbaijani = client.get(f"/c/{campaign.slug}/thanks/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
 
-    assert "Спасибо: ваше письмо уже в пути" in russian
-    assert "Təşəkkür edirik: məktubunuz yoldadır" in azerbaijani
+    assert "Спасибо: ваша подпись у нас" in russian
+    assert "Təşəkkür edirik: imzanız bizdədir" in azerbaijani

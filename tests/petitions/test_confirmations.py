@@ -156,4 +156,4 @@ def test_unconfirmed_signatures_are_deleted_after_the_expiry(pending):
 def test_thanks_page_of_an_opt_in_campaign_asks_to_confirm(client, opt_in_campaign, bob_form):
     response = client.post(f"/c/{opt_in_campaign.slug}/", bob_form, follow=True)
 
-    assert "please confirm by email" in response.content.decode()
+    assert "One more step: once your signature has passed our checks, we email you a link" in response.content.decode()

@@ -78,6 +78,7 @@ def test_data_links_to_one_address_are_capped(aysel):
 
 def test_my_data_page_lists_every_campaign_signed_and_nobody_else(client, aysel, organisation):
     second = live_campaign(organisation=organisation, name="Second campaign")
+    second.templates.update(page_title="The second campaign's public title")
     sign_petition(campaign=second, data=AYSEL, language="en", client_ip=None)
     sign_petition(campaign=second, data=OTHER, language="en", client_ip=None)
 
@@ -86,7 +87,8 @@ def test_my_data_page_lists_every_campaign_signed_and_nobody_else(client, aysel,
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count("Signed on") == 2
-    assert "Second campaign" in page
+    assert "The second campaign&#x27;s public title" in page
+    assert "Second campaign" not in page  # the internal name stays in the admin
     assert "Rustam" not in page
     assert "no-store" in response["Cache-Control"]
 

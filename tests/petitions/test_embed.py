@@ -166,5 +166,5 @@ def test_embed_thanks_asks_to_confirm_when_the_campaign_requires_it(client, camp
 
     page = client.get(f"/c/{campaign.slug}/embed/thanks/").content.decode()
 
-    assert "Thank you: please confirm by email" in page
-    assert "your letter is on its way" not in page
+    assert "Thank you: we have your signature" in page
+    assert "letters go only after you confirm" in page
