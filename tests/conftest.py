@@ -56,6 +56,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request or a test that activates a language leaves it on the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Public reads are cached per process; each test starts from the database."""
     cache.clear()
