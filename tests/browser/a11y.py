@@ -1,6 +1,6 @@
 """The automated accessibility check: axe-core (from the npm registry, see package.json) run inside
 the page, with every WCAG 2.x A/AA rule and axe's best practices. Each audit is written to
-test-artifacts/a11y-<name>.json for a human to read."""
+test-artifacts/a11y-<name>.json (or to another directory) for a human to read."""
 
 import json
 from pathlib import Path
@@ -11,13 +11,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 BLOCKING = {"serious", "critical"}
 
 
-def audit(page, name: str) -> list[str]:
-    """Serious and critical violations on the page as it is now, one line each (rule: targets)."""
+def violations(page) -> tuple[list[dict], str]:
+    """Every violation axe finds on the page as it is now (rule, impact, help, elements), and axe's version."""
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: `make test` installs it (npm ci)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    violations = [
+    found = [
         {
             "rule": violation["id"],
             "impact": violation["impact"],
@@ -26,8 +26,19 @@ def audit(page, name: str) -> list[str]:
         }
         for violation in result["violations"]
     ]
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"a11y-{name}.json").write_text(
-        json.dumps({"url": page.url, "axe": result["testEngine"]["version"], "violations": violations}, indent=2)
+    return found, result["testEngine"]["version"]
+
+
+def blocking(found: list[dict]) -> list[str]:
+    """The serious and critical ones, one line each (rule: targets)."""
+    return [f"{v['rule']} ({v['impact']}): {v['targets']}" for v in found if v["impact"] in BLOCKING]
+
+
+def audit(page, name: str, directory: Path = ARTIFACTS) -> list[str]:
+    """Serious and critical violations on the page as it is now, one line each (rule: targets)."""
+    found, version = violations(page)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"a11y-{name}.json").write_text(
+        json.dumps({"url": page.url, "axe": version, "violations": found}, indent=2)
     )
-    return [f"{v['rule']} ({v['impact']}): {v['targets']}" for v in violations if v["impact"] in BLOCKING]
+    return blocking(found)

@@ -1,7 +1,8 @@
 """Browser tests: Playwright driving the system's Chromium (never a downloaded browser).
 
-Each test gets a fresh browser context at phone or desktop width; screenshots of what the signer
-saw are saved under test-artifacts/ for a human to look at.
+Each test gets a fresh browser context at phone (390 x 844, touch) or desktop (1366 x 900) size;
+screenshots of what the signer saw are saved under test-artifacts/ for a human to look at. Tests press
+buttons and links through tests/browser/person.py, which first checks that nothing covers them.
 """
 
 import os
@@ -9,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.browser.person import write_figures
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -34,6 +37,13 @@ def playwright():
         yield playwright
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tap_figures():
+    """How many presses and fields were checked for being uncovered, written when the run ends."""
+    yield
+    write_figures()
+
+
 @pytest.fixture(scope="session")
 def browser(playwright):
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
@@ -52,7 +62,8 @@ def strict_browser(playwright):
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# A laptop: a mouse, no touch screen (spelled out, since new_page() starts from PHONE's options).
+DESKTOP = {"viewport": {"width": 1366, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
 @pytest.fixture

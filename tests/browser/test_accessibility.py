@@ -4,6 +4,7 @@ import pytest
 
 from tests.browser.a11y import audit
 from tests.browser.conftest import DESKTOP
+from tests.browser.person import tap
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +19,7 @@ def test_campaign_page_has_no_serious_accessibility_violations(new_page, live_se
 
 def test_campaign_page_with_field_errors_has_no_serious_accessibility_violations(phone, live_server, campaign):
     phone.goto(f"{live_server.url}/en/c/{campaign.slug}/")
-    phone.get_by_role("button", name="Send my letter").click()
+    tap(phone.get_by_role("button", name="Send my letter"))
     phone.wait_for_load_state()
 
     assert audit(phone, "campaign-errors") == []

@@ -4,6 +4,7 @@ import pytest
 
 from petitions.enums import SignatureStatus
 from petitions.models import Signature
+from tests.browser.person import choose, tap, type_into
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,12 +20,12 @@ def test_signer_with_captcha_on_is_confirmed_without_doing_anything(phone, live_
     phone.on("response", lambda response: missing.append(response.url) if response.status >= 400 else None)
     phone.goto(f"{live_server.url}/c/{campaign.slug}/")
 
-    phone.get_by_label("First name", exact=False).first.fill("Bob")
-    phone.get_by_label("Last name", exact=False).first.fill("Builder")
-    phone.get_by_role("textbox", name="Email").fill("bob@example.net")
-    phone.get_by_role("combobox", name="Country").select_option("GB")
+    type_into(phone.get_by_label("First name", exact=False).first, "Bob")
+    type_into(phone.get_by_label("Last name", exact=False).first, "Builder")
+    type_into(phone.get_by_role("textbox", name="Email"), "bob@example.net")
+    choose(phone.get_by_role("combobox", name="Country"), "GB")
     phone.wait_for_timeout(1100)  # the campaign's minimum fill time
-    phone.get_by_role("button", name="Send my letter").click()
+    tap(phone.get_by_role("button", name="Send my letter"))
 
     phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
     signature = Signature.objects.get()

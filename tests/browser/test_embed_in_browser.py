@@ -9,6 +9,7 @@ import pytest
 from petitions.models import Signature
 from tests.browser.a11y import audit
 from tests.browser.conftest import PHONE
+from tests.browser.person import choose, tap, type_into
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,15 +65,15 @@ def test_embed_signs_from_a_partner_site_with_third_party_cookies_blocked(
 
     page.goto(f"{partner}/")
     frame = page.frame_locator("iframe[title='Free the four: sign the letter']")
-    frame.get_by_label("First name", exact=False).first.fill("Bob")
-    frame.get_by_label("Last name", exact=False).fill("Builder")
-    frame.get_by_role("textbox", name="Email").fill("bob@example.net")
-    frame.get_by_role("combobox", name="Country").select_option("GB")
+    type_into(frame.get_by_label("First name", exact=False).first, "Bob")
+    type_into(frame.get_by_label("Last name", exact=False), "Builder")
+    type_into(frame.get_by_role("textbox", name="Email"), "bob@example.net")
+    choose(frame.get_by_role("combobox", name="Country"), "GB")
     assert page.locator("iframe").evaluate("f => f.getBoundingClientRect().height") > 600  # fitted to the form
     screenshot(page, "embed-on-partner-site-phone")
-    frame.get_by_role("button", name="Send my letter").click()
+    tap(frame.get_by_role("button", name="Send my letter"))
 
-    frame.get_by_role("heading", name="Thank you: your letter is on its way").wait_for(timeout=10_000)
+    frame.get_by_role("heading", name="Thank you: we have your signature").wait_for(timeout=10_000)
     frame.locator('[data-counter="signatures"]').filter(has_text="1").wait_for(timeout=10_000)
     screenshot(page, "embed-thanks-on-partner-site-phone")
     assert Signature.objects.get().source == "partner-union"

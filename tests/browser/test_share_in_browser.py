@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.a11y import audit
+from tests.browser.person import choose, tap, type_into
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,11 +13,11 @@ def test_pages_load_only_from_their_own_site_and_set_only_the_csrf_cookie(phone,
     phone.on("request", lambda request: requested.append(request.url))
 
     phone.goto(f"{live_server.url}/c/{campaign.slug}/")
-    phone.get_by_label("First name", exact=False).first.fill("Bob")
-    phone.get_by_label("Last name", exact=False).fill("Builder")
-    phone.get_by_role("textbox", name="Email").fill("bob@example.net")
-    phone.get_by_role("combobox", name="Country").select_option("GB")
-    phone.get_by_role("button", name="Send my letter").click()
+    type_into(phone.get_by_label("First name", exact=False).first, "Bob")
+    type_into(phone.get_by_label("Last name", exact=False), "Builder")
+    type_into(phone.get_by_role("textbox", name="Email"), "bob@example.net")
+    choose(phone.get_by_role("combobox", name="Country"), "GB")
+    tap(phone.get_by_role("button", name="Send my letter"))
     phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
     phone.wait_for_load_state("networkidle")
 
@@ -29,7 +30,7 @@ def test_copy_link_button_copies_the_share_link(phone, live_server, campaign):
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
     phone.goto(f"{live_server.url}/en/c/{campaign.slug}/thanks/")
 
-    phone.get_by_role("button", name="Copy link").click()
+    tap(phone.get_by_role("button", name="Copy link"))
 
     phone.get_by_role("status").filter(has_text="Link copied").wait_for(timeout=5_000)
     assert phone.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/c/{campaign.slug}/"
