@@ -14,7 +14,7 @@ help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
 	@echo "make test   - the whole suite against PostgreSQL, Redis, a Celery worker and an SMTP server"
 	@echo "make faults - the fault suite: worker kills, Redis outages, SMTP 4xx/5xx/hangs (about 5 minutes)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, import contracts (layers, no cycles)"
 	@echo "make check  - Django system checks and missing-migration check"
 	@echo "make check-deploy - manage.py check --deploy with production settings"
 	@echo "make bench  - load benchmark against a bare Django reference (bench/README.md)"
@@ -95,6 +95,7 @@ faults: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -67,8 +67,8 @@ POOL = 1000
 
 
 def fill_values() -> dict:
-    from petitions.encryption import encrypt
-    from petitions.privacy import name_token
+    from petitions.core.encryption import encrypt
+    from petitions.core.hashing import name_token
 
     last = [f"Signer{k}" for k in range(POOL)]
     return {
@@ -118,9 +118,9 @@ def build(count: int) -> None:
 
     from campaigns.enums import CampaignStatus
     from campaigns.models import Campaign, Organisation, Partner
-    from petitions.counters import recount_campaign
+    from petitions.core.hashing import email_hash, name_index
     from petitions.models import Signature
-    from petitions.privacy import email_hash, name_index
+    from petitions.reporting.counters import recount_campaign
 
     call_command("migrate", verbosity=0)
     alice = get_user_model().objects.create_user("alice", "alice@union.example.org", "bench", is_staff=True)

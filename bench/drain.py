@@ -235,10 +235,10 @@ def queue_backlog(campaign, letters: int, run: int) -> tuple[list[int], dict[int
     from django.db import transaction
     from django.utils import timezone
 
-    from petitions.counters import add_to_counters
+    from petitions.core.hashing import email_hash
     from petitions.enums import SignatureStatus
     from petitions.models import Delivery, Signature
-    from petitions.privacy import email_hash
+    from petitions.reporting.counters import add_to_counters
 
     targets = list(campaign.targets.all())
     signatures = -(-letters // len(targets))
@@ -280,10 +280,9 @@ def queue_backlog(campaign, letters: int, run: int) -> tuple[list[int], dict[int
 
 def ring_doorbell(ids: list[int]) -> None:
     """Publish the ids as signing does after commit: the app's own doorbell, one connection."""
-    from petitions.doorbell import publish_ids
-    from petitions.tasks import send_delivery_task
+    from petitions.core.doorbell import publish_ids
 
-    publish_ids(send_delivery_task, ids)
+    publish_ids("petitions.send_delivery", ids)
 
 
 def read_sink(path: Path) -> list[tuple[float, str]]:
@@ -403,10 +402,10 @@ class DrainBenchmark:
         }
 
     def drain(self, concurrency: int, run: int) -> tuple[Drain, Worker]:
-        from petitions.counters import recount_campaign
-        from petitions.emails import letter_message_id
         from petitions.enums import DeliveryStatus
+        from petitions.mail.letters import letter_message_id
         from petitions.models import Delivery
+        from petitions.reporting.counters import recount_campaign
 
         result = Drain(concurrency=concurrency, letters=self.args.letters, busy_before=machine.busy_percent(0.5))
         campaign = make_campaign(f"drain-{run}-{secrets.token_hex(3)}", self.args.targets)
@@ -478,9 +477,9 @@ class DrainBenchmark:
 
     def probe_idle(self) -> None:
         """Single signatures, one at a time, through sign_petition: nothing else is queued."""
-        from petitions.emails import letter_message_id
+        from petitions.mail.letters import letter_message_id
         from petitions.models import Delivery
-        from petitions.services import sign_petition
+        from petitions.signing.service import sign_petition
 
         campaign = make_campaign(f"probe-{secrets.token_hex(3)}", 1)
         campaign = type(campaign).objects.prefetch_related("targets").get(pk=campaign.pk)

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     """Beat's schedule from the one table (outcry/beat.py); every entry runs on the "beat" queue."""
-    from django.conf import settings
+    from django.conf import settings  # read when the app is finalised, after Django is set up
 
     for entry in BEAT:
         sender.add_periodic_task(
@@ -29,6 +29,6 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
 def retire_old_database_connections(**kwargs) -> None:
     """With connections reused across tasks, drop the ones past CONN_MAX_AGE or broken, as Django
     does at the end of each web request."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections  # Django is set up by the time a task has run
 
     close_old_connections()

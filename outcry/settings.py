@@ -334,7 +334,7 @@ AXES_FAILURE_LIMIT = read(env.int, "AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=read(env.float, "AXES_COOLOFF_MINUTES", 15.0))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "petitions.privacy.client_ip"  # trusted proxies only, as everywhere
+AXES_CLIENT_IP_CALLABLE = "petitions.core.hashing.client_ip"  # trusted proxies only, as everywhere
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 

@@ -19,7 +19,7 @@ urlpatterns = [
     # The public pages unprefixed, in the visitor's language (outcry/languages.py): the addresses
     # partner sites, shared and emailed links use; reverse("petitions:campaign") gives these.
     path("", include("campaigns.urls")),
-    path("", include("petitions.urls")),
+    path("", include("petitions.web.urls")),
     # Uploaded campaign images: a handful of files, so Django serves them itself unless a proxy
     # in front does it first.
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
@@ -29,7 +29,7 @@ urlpatterns = [
 # outcry.languages.same_family() to stay in the family of the current request.
 urlpatterns += i18n_patterns(
     path("", include(("campaigns.urls", "campaigns"), namespace=PREFIXED["campaigns"])),
-    path("", include(("petitions.urls", "petitions"), namespace=PREFIXED["petitions"])),
+    path("", include(("petitions.web.urls", "petitions"), namespace=PREFIXED["petitions"])),
     prefix_default_language=True,
 )
 

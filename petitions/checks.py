@@ -29,7 +29,7 @@ def lease_outlasts_a_send(app_configs, **kwargs) -> list[checks.CheckMessage]:
 def signer_data_can_be_encrypted(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Without a key nothing can be signed or read; a key derived from SECRET_KEY would be lost
     with the next SECRET_KEY rotation, and the data with it."""
-    from petitions.encryption import key_problem
+    from petitions.core.encryption import key_problem  # at check time: settings are read when checks run
 
     problem = key_problem(settings.SIGNER_DATA_KEYS)
     return [checks.Error(problem, id="outcry.E002")] if problem else []

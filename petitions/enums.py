@@ -29,3 +29,11 @@ SENT_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.C
 PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.BATCHED)
 # Letters that may still be cancelled: not yet handed to a worker.
 CANCELLABLE_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.BATCHED)
+
+
+class BlockRuleKind(models.TextChoices):
+    """What a block rule matches (petitions/abuse/lists.py)."""
+
+    EMAIL = "email", _("Email address")
+    DOMAIN = "domain", _("Email domain")
+    NETWORK = "network", _("IP address or network")

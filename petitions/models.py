@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.models import Campaign, Target
-from petitions.encryption import EncryptedCharField, EncryptedEmailField, EncryptedTextField
-from petitions.enums import DeliveryStatus, SignatureStatus
-from petitions.privacy import email_hash, name_token, name_words
+from petitions.core.encryption import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from petitions.core.hashing import email_hash, name_token, name_words
+from petitions.core.text import normalise_rule_value
+from petitions.enums import BlockRuleKind, DeliveryStatus, SignatureStatus
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -95,10 +96,7 @@ class Signature(models.Model):
 class BlockRule(models.Model):
     """An address, a whole email domain or a network whose signatures are held (petitions/abuse/lists.py)."""
 
-    class Kind(models.TextChoices):
-        EMAIL = "email", _("Email address")
-        DOMAIN = "domain", _("Email domain")
-        NETWORK = "network", _("IP address or network")
+    Kind = BlockRuleKind
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # Stored normalised: an email as normalise_email() spells it, a domain in IDNA lower case, a network
@@ -115,8 +113,6 @@ class BlockRule(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def clean(self) -> None:
-        from petitions.abuse.lists import normalise_rule_value
-
         try:
             self.value = normalise_rule_value(self.kind, self.value)
         except ValueError as exc:

@@ -7,18 +7,11 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions import (
-    confirmations,
-    counters,
-    data_requests,
-    digests,
-    mailcaps,
-    mailer,
-    notices,
-    receipts,
-    retention,
-    services,
-)
+from petitions.delivery import digests, queueing, sending, sweep
+from petitions.mail import caps, transport
+from petitions.privacy import retention, signer_requests
+from petitions.reporting import counters, notices
+from petitions.signing import confirmations, receipts
 
 
 def signer_mail_task(name: str):
@@ -29,13 +22,13 @@ def signer_mail_task(name: str):
 
 @shared_task(name="petitions.send_delivery")
 def send_delivery_task(delivery_id: int) -> str:
-    return services.send_delivery(delivery_id=delivery_id).status
+    return sending.send_delivery(delivery_id=delivery_id).status
 
 
 @signer_mail_task("petitions.send_signer_copy")
 def send_signer_copy_task(delivery_id: int) -> None:
     """A courtesy copy for the signer; the letter itself is safe whatever happens to it."""
-    services.send_signer_copy(delivery_id=delivery_id)
+    sending.send_signer_copy(delivery_id=delivery_id)
 
 
 @signer_mail_task("petitions.send_receipt")
@@ -55,18 +48,18 @@ def forget_unconfirmed_task() -> int:
 
 @shared_task(name="petitions.forget_mail_counts")
 def forget_mail_counts_task() -> int:
-    return mailcaps.forget_old_counts()
+    return caps.forget_old_counts()
 
 
 @shared_task(name="petitions.sweep_deliveries")
 def sweep_deliveries_task() -> dict:
-    report = services.sweep_deliveries()
+    report = sweep.sweep_deliveries()
     return {"released": report.released, "enqueued": report.enqueued}
 
 
 @shared_task(name="petitions.dispatch_paced_letters")
 def dispatch_paced_letters_task() -> int:
-    return services.dispatch_paced_letters()
+    return queueing.dispatch_paced_letters()
 
 
 @shared_task(name="petitions.compose_digests")
@@ -95,15 +88,15 @@ def send_daily_summaries_task() -> int:
 @worker_process_shutdown.connect
 def close_mail_connection(**kwargs) -> None:
     """Say goodbye to the mail server (SMTP QUIT) when a worker process stops."""
-    mailer.reset()
+    transport.reset()
 
 
 @shared_task(name="petitions.anonymise_closed_campaigns")
 def anonymise_closed_campaigns_task() -> int:
     """Retention, and erasures a signer asked for that could not finish at once."""
-    return retention.anonymise_due_campaigns() + data_requests.finish_erasures()
+    return retention.anonymise_due_campaigns() + signer_requests.finish_erasures()
 
 
 @signer_mail_task("petitions.send_data_link")
 def send_data_link_task(signature_id: int) -> bool:
-    return data_requests.send_data_link(signature_id=signature_id)
+    return signer_requests.send_data_link(signature_id=signature_id)

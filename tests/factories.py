@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Target
+from petitions.core.hashing import email_hash, name_index
 from petitions.enums import SignatureStatus
 from petitions.models import Signature
-from petitions.privacy import email_hash, name_index
 
 LETTER_BODY = "Dear {target_name},\n\nRelease the four trade unionists.\n\n{signer_message}\n\nYours,\n{signer_signoff}"
 

@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from petitions.abuse import captcha, store
 from petitions.abuse.formguard import CAPTCHA_FIELD, HONEYPOT_FIELD, STAMP_FIELD, seconds_since_render
 from petitions.abuse.lists import SHARED_MAIL_PROVIDERS, email_domain, is_blocked, is_disposable
-from petitions.privacy import ip_hash, keyed_hash
+from petitions.core.hashing import ip_hash, keyed_hash
 
 HOUR = 3600
 DAY = 24 * HOUR

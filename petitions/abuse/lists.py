@@ -10,10 +10,8 @@ import ipaddress
 import time
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from django.utils.translation import gettext as _
 
 from petitions.models import BlockRule
-from petitions.privacy import normalise_email
 
 # The big shared providers: many honest signers of one campaign use them, so the per-domain limit
 # would only hold people. Bots that use them meet the other defences.
@@ -41,6 +39,8 @@ SHARED_MAIL_PROVIDERS = frozenset(
         "free.fr",
     }
 )
+
+
 RULES_CACHE_SECONDS = 10
 
 
@@ -89,25 +89,3 @@ def _rules(_period: int) -> tuple[frozenset[str], frozenset[str], tuple]:
 
 def forget_block_rules() -> None:
     _rules.cache_clear()
-
-
-def normalise_rule_value(kind: str, value: str) -> str:
-    """The spelling a rule is stored and matched in; ValueError with a message for the admin form."""
-    value = value.strip()
-    if kind == BlockRule.Kind.EMAIL:
-        if "@" not in value:
-            raise ValueError(_("Write a whole email address, e.g. name@example.org."))
-        return normalise_email(value)
-    if kind == BlockRule.Kind.DOMAIN:
-        domain = value.removeprefix("@").lower()
-        with contextlib.suppress(UnicodeError):
-            domain = domain.encode("idna").decode("ascii")
-        if "." not in domain or "@" in domain or " " in domain:
-            raise ValueError(_("Write a domain, e.g. example.org."))
-        return domain
-    if kind == BlockRule.Kind.NETWORK:
-        try:
-            return str(ipaddress.ip_network(value, strict=False))
-        except ValueError:
-            raise ValueError(_("Write an IP address or a network, e.g. 203.0.113.0/24.")) from None
-    raise ValueError(_("Unknown kind of rule."))

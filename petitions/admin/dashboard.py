@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.tenancy import get_scoped_or_404
-from petitions.dashboard import bar_chart, campaign_dashboard
 from petitions.models import Signature
+from petitions.reporting.dashboard import bar_chart, campaign_dashboard
 
 REFRESH_SECONDS = 60
 

@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 
 from campaigns.models import Campaign
 from campaigns.tenancy import get_scoped_or_404, scoped
-from petitions import letters, services
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.previews import letter_preview_view
+from petitions.delivery import sending, transitions
 from petitions.models import Delivery, TrackingEvent
 
 
@@ -69,14 +69,14 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Retry the selected failed letters"), permissions=["retry"])
     def retry_failed(self, request, queryset):
-        count = letters.retry_failed_letters(deliveries=queryset)
+        count = transitions.retry_failed_letters(deliveries=queryset)
         self.message_user(
             request, ngettext("%d failed letter is queued again.", "%d failed letters are queued again.", count) % count
         )
 
     @admin.action(description=_("Cancel the selected pending letters"), permissions=["retry"])
     def cancel_pending(self, request, queryset):
-        count = letters.cancel_pending_deliveries(deliveries=queryset)
+        count = transitions.cancel_pending_deliveries(deliveries=queryset)
         self.message_user(request, ngettext("%d letter cancelled.", "%d letters cancelled.", count) % count)
 
     def get_urls(self):
@@ -95,7 +95,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         form.fields["target"].queryset = scoped(campaign.targets.all(), request.user)
         if request.method == "POST" and form.is_valid():
             try:
-                subject = services.send_test_letter(
+                subject = sending.send_test_letter(
                     campaign=campaign, target=form.cleaned_data["target"], to_email=form.cleaned_data["to_email"]
                 )
             except Exception as exc:  # noqa: BLE001 - the organiser sees what went wrong, nothing is stored

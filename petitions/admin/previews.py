@@ -10,8 +10,9 @@ from campaigns.enums import DeliveryMode
 from campaigns.models import Campaign
 from campaigns.selectors import preview_campaign_page
 from campaigns.tenancy import get_scoped_or_404
-from petitions import emails, views
-from petitions.selectors import recent_signers
+from petitions.mail import letters
+from petitions.reporting.public import recent_signers
+from petitions.web import views
 
 PREVIEW_ADDRESS = "organiser-preview@outcry.invalid"
 
@@ -22,7 +23,7 @@ def letter_previews(campaign: Campaign) -> list[dict]:
     previews = []
     for target in campaign.targets.all():
         try:
-            message = emails.build_sample_letter(campaign=campaign, target=target)
+            message = letters.build_sample_letter(campaign=campaign, target=target)
         except Exception as exc:  # noqa: BLE001 - shown to the organiser, who can fix the letter
             previews.append({"target": target, "error": str(exc)})
             continue
@@ -50,7 +51,7 @@ def letter_preview_view(model_admin, request, campaign_id: int):
         "title": _("Letter preview: %(campaign)s") % {"campaign": campaign},
         "campaign": campaign,
         "previews": letter_previews(campaign),
-        "sample": emails.SAMPLE_SIGNER,
+        "sample": letters.SAMPLE_SIGNER,
         "digest_mode": campaign.delivery_mode == DeliveryMode.DIGEST,
         "opts": Campaign._meta,
     }
@@ -66,10 +67,10 @@ def page_preview_view(model_admin, request, campaign_id: int):
     if page is None or page.template is None:
         raise Http404(_("Give the campaign a page title and story (a message template) first."))
     # The public view's own context, shown as if the campaign were open: the page as signers will see it.
-    context = views._page_context(
+    context = views.page_context(
         request,
         page,
-        form=views._sign_form(page),
+        form=views.sign_form(page),
         recent_signers=recent_signers(page.campaign),
         open=True,
         preview=True,

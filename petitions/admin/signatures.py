@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Partner
 from campaigns.tenancy import get_scoped_or_404, is_organiser, scoped
-from petitions import exports
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
+from petitions.admin.moderation import ModerationActionsMixin
 from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
-from petitions.moderation_admin import ModerationActionsMixin
-from petitions.selectors import campaign_counters
+from petitions.privacy import exports
+from petitions.reporting.public import campaign_counters
 
 
 class PartnerFilter(admin.SimpleListFilter):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from petitions.abuse.formguard import issue_stamp
 from petitions.enums import SignatureStatus
 from petitions.models import BlockRule, Delivery, Signature
-from petitions.selectors import campaign_counters
+from petitions.reporting.public import campaign_counters
 from tests.abuse.helpers import sign, solved_captcha, stamped
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,12 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 HUMAN_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "mail.ru", "unite.example", "teachers-union.example"]
 
 
+FIRST_NAMES = ["Aysel", "Leyla", "Elvin", "Rəşad", "Nigar", "Orxan", "Ayşe", "Mehmet", "Ирина", "Sara"]
+
+
 def person(n: int, domain: str) -> dict:
     return {
-        "first_name": f"Person{n}",
+        "first_name": FIRST_NAMES[n % len(FIRST_NAMES)],
         "last_name": "Example",
         "email": f"person{n}@{domain}",
         "country": "AZ",

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions.counters import recount_campaign
-from petitions.dashboard import bar_chart, campaign_dashboard
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery
+from petitions.reporting.counters import recount_campaign
+from petitions.reporting.dashboard import bar_chart, campaign_dashboard
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from petitions import exports
 from petitions.models import SignatureExport
+from petitions.privacy import exports
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db

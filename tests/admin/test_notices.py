@@ -7,10 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from petitions.counters import recount_campaign
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery
-from petitions.notices import milestone_reached, notify_milestones, send_daily_summaries
+from petitions.reporting.counters import recount_campaign
+from petitions.reporting.notices import milestone_reached, notify_milestones, send_daily_summaries
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db

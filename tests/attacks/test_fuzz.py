@@ -13,8 +13,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from campaigns.selectors import campaign_page
-from petitions import services, views
 from petitions.models import Signature
+from petitions.signing import service
+from petitions.web import views
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +76,12 @@ def test_random_forms_never_store_invalid_input(campaign, data):
     """The view's own steps (views.campaign_detail: its form, then sign_petition), without rendering
     the page again, so that thousands of cases run in seconds."""
     before = Signature.objects.count()
-    form = views._sign_form(campaign_page(campaign.slug, "en"), QueryDict(urlencode(data)))
+    form = views.sign_form(campaign_page(campaign.slug, "en"), QueryDict(urlencode(data)))
 
     if form.is_valid():
         try:
-            services.sign_petition(campaign=campaign, data=form.cleaned_data, language="en", client_ip="203.0.113.5")
-        except services.AlreadySigned:
+            service.sign_petition(campaign=campaign, data=form.cleaned_data, language="en", client_ip="203.0.113.5")
+        except service.AlreadySigned:
             return
         assert Signature.objects.count() == before + 1
         assert_storable(Signature.objects.order_by("-pk").first())

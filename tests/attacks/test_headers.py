@@ -8,9 +8,11 @@ from django.core import mail
 from django.urls import reverse
 
 from campaigns.models import MessageTemplate, Target
-from petitions import services
+from petitions.delivery import sending
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import HEADER_INJECTIONS, LINE_BREAKS
+
+pass  # import removed
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,7 @@ def test_message_in_the_subject_is_folded_to_one_line(client, campaign, value):
     client.post(reverse("petitions:campaign", args=[campaign.slug]), form(message=value, wants_copy="on"))
     delivery = Delivery.objects.get()
 
-    services.send_delivery(delivery_id=delivery.pk)
+    sending.send_delivery(delivery_id=delivery.pk)
 
     [letter] = mail.outbox
     headers = headers_of(letter)
@@ -73,7 +75,7 @@ def test_organiser_text_with_line_breaks_cannot_add_headers_either(client, campa
     templates.update(letter_subject=f"Free them{brk}Bcc: victim@mallory.example")
     client.post(reverse("petitions:campaign", args=[campaign.slug]), form())
 
-    services.send_delivery(delivery_id=Delivery.objects.get().pk)
+    sending.send_delivery(delivery_id=Delivery.objects.get().pk)
 
     [letter] = mail.outbox
     headers = headers_of(letter)

@@ -4,9 +4,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from petitions import services
+from petitions.delivery import sending
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import PLACEHOLDER_TRICKS
+
+pass  # import removed
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +26,7 @@ def test_signer_text_is_put_in_the_letter_verbatim_never_interpreted(client, cam
     )
     delivery = Delivery.objects.get()
 
-    services.send_delivery(delivery_id=delivery.pk)
+    sending.send_delivery(delivery_id=delivery.pk)
 
     delivery.refresh_from_db()
     assert f"Before {trick} after" in delivery.body

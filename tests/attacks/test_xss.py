@@ -9,9 +9,12 @@ from django.core import mail
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import MessageTemplate, Target
-from petitions import confirmations, data_requests, emails, receipts, services
+from petitions.delivery import sending
 from petitions.enums import SignatureStatus
+from petitions.mail import signer_mail
 from petitions.models import Delivery, Signature
+from petitions.privacy import signer_requests
+from petitions.signing import confirmations, receipts
 from tests.attacks.payloads import XSS, executable_marks
 from tests.factories import CampaignFactory, TargetFactory, live_campaign
 
@@ -66,7 +69,7 @@ def signer_pages(client, signature) -> dict[str, str]:
     Signature.objects.filter(pk=signature.pk).update(status=SignatureStatus.PENDING)
     pages["confirm"] = client.get(urlsplit(confirmations.confirmation_url(signature)).path)
     Signature.objects.filter(pk=signature.pk).update(status=SignatureStatus.CONFIRMED)
-    data_path = urlsplit(data_requests.data_link(signature.email_hash)).path
+    data_path = urlsplit(signer_requests.data_link(signature.email_hash)).path
     pages["my data"] = client.get(data_path)
     pages["my data request"] = client.get(reverse("petitions:my_data_request"))
     export = client.get(f"{data_path}export.json")
@@ -93,7 +96,7 @@ def sign_and_send(client, campaign, form) -> None:
     signed = client.post(reverse("petitions:campaign", args=[campaign.slug]), form)
     assert signed.status_code == 302, signed.content.decode()[:500]
     for delivery in Delivery.objects.filter(signature__in=Signature.objects.with_email(form["email"])):
-        services.send_delivery(delivery_id=delivery.pk)
+        sending.send_delivery(delivery_id=delivery.pk)
 
 
 @pytest.mark.parametrize("payload", XSS, ids=range(len(XSS)))
@@ -102,13 +105,17 @@ def test_payload_never_becomes_markup_on_public_pages_or_in_letters(client, payl
     TargetFactory(campaign=campaign, name="Second office")
     form = signer_form(payload)
     sign_and_send(client, campaign, form)
-    services.send_signer_copy(delivery_id=Delivery.objects.first().pk)
+    sending.send_signer_copy(delivery_id=Delivery.objects.first().pk)
 
     signature = Signature.objects.get()
     rendered = public_pages(client, campaign, form) | signer_pages(client, signature)
     for message in mail.outbox:
         rendered[f"mail to {message.to}"] = message.alternatives[0][0]
-    for build, url in ((emails.build_receipt, "/r"), (emails.build_confirmation, "/c"), (emails.build_data_link, "/d")):
+    for build, url in (
+        (signer_mail.build_receipt, "/r"),
+        (signer_mail.build_confirmation, "/c"),
+        (signer_mail.build_data_link, "/d"),
+    ):
         rendered[build.__name__] = build(signature=signature, url=url).alternatives[0][0]
 
     assert len(mail.outbox) == 3  # two letters and the signer's copy

@@ -56,7 +56,7 @@ def partner_site():
 def test_embed_signs_from_a_partner_site_with_third_party_cookies_blocked(
     strict_browser, partner_site, live_server, campaign, screenshot
 ):
-    from petitions.embedding import embed_form_token
+    from petitions.web.embedding import embed_form_token
 
     pages, partner = partner_site
     pages["/"] = PARTNER_PAGE.format(outcry=live_server.url, slug=campaign.slug, token=embed_form_token(campaign.pk))
@@ -82,7 +82,7 @@ def test_embed_signs_from_a_partner_site_with_third_party_cookies_blocked(
 
 
 def test_post_forged_by_another_site_is_refused(strict_browser, partner_site, live_server, campaign):
-    from petitions.embedding import embed_form_token
+    from petitions.web.embedding import embed_form_token
 
     pages, partner = partner_site
     pages["/"] = PARTNER_PAGE.format(outcry=live_server.url, slug=campaign.slug, token=embed_form_token(campaign.pk))

@@ -23,11 +23,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
-from petitions import data_requests, receipts, services, signer_links
-from petitions.confirmations import PURPOSE as CONFIRM_PURPOSE
+from petitions.core.hashing import email_hash
+from petitions.delivery import queueing
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery
-from petitions.privacy import email_hash
+from petitions.privacy import signer_requests
+from petitions.signing import links, receipts
+from petitions.signing.confirmations import PURPOSE as CONFIRM_PURPOSE
 from tests.browser import a11y
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.person import choose, tap, tappable_at, type_into
@@ -173,7 +175,7 @@ def site(organisation) -> Site:
     # A signer with letters, one sent and one still queued: the receipt page and the data page show them.
     TargetFactory(campaign=campaign, name="Prosecutor General's Office", title="Prosecutor General")
     nigar = SignatureFactory(campaign=campaign, first_name="Nigar", email="nigar@example.net", language="az")
-    services.queue_deliveries(signature=nigar)
+    queueing.queue_deliveries(signature=nigar)
     first = Delivery.objects.filter(signature=nigar).order_by("pk").first()
     Delivery.objects.filter(pk=first.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
 
@@ -188,13 +190,13 @@ def site(organisation) -> Site:
         starts_at=timezone.now() + timedelta(days=10),
         ends_at=timezone.now() + timedelta(days=60),
     )
-    data_link = data_requests.data_link(email_hash("nigar@example.net"))
+    data_link = signer_requests.data_link(email_hash("nigar@example.net"))
     return Site(
         campaign=campaign,
         confirming=confirming,
         closed=closed,
         not_yet_open=not_yet_open,
-        confirm_token=signer_links.make_token(pending, purpose=CONFIRM_PURPOSE),
+        confirm_token=links.make_token(pending, purpose=CONFIRM_PURPOSE),
         receipt_token=receipts.receipt_token(nigar),
         data_token=data_link.rstrip("/").rsplit("/", 1)[1],
     )

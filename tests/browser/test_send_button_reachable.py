@@ -7,9 +7,9 @@ would land on."""
 
 import pytest
 
+from petitions.core.hashing import email_hash
 from petitions.enums import SignatureStatus
 from petitions.models import Signature
-from petitions.privacy import email_hash
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.person import choose, tap, type_into
 from tests.factories import SignatureFactory

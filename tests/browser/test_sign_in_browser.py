@@ -52,7 +52,7 @@ def test_campaign_page_has_no_horizontal_scroll_on_a_phone(phone, live_server, c
 def test_counter_refreshes_without_a_reload(phone, live_server, campaign):
     from django.core.cache import cache
 
-    from petitions.counters import add_to_counters
+    from petitions.reporting.counters import add_to_counters
 
     phone.goto(f"{live_server.url}/c/{campaign.slug}/")
     add_to_counters(campaign_id=campaign.pk, signatures=41)

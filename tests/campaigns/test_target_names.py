@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import Campaign, Target, TargetName
-from petitions.emails import render_digest, render_letter
+from petitions.mail.letters import render_digest, render_letter
 from petitions.management.commands.seed_demo import SLUG
 from petitions.models import Delivery
 from tests.factories import CampaignFactory, MessageTemplateFactory, SignatureFactory, TargetFactory

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from petitions.counters import recount_campaign
-from petitions.emails import letter_message_id
 from petitions.enums import PENDING_STATUSES, SENT_STATUSES, DeliveryStatus
+from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery
+from petitions.reporting.counters import recount_campaign
 from tests.integration.processes import REPO_DIR
 from tests.integration.smtp import RecordingHandler
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from outcry.celery import app as outcry_app
-from petitions.counters import add_to_counters
+from petitions.core.hashing import email_hash
 from petitions.enums import SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.privacy import email_hash
+from petitions.reporting.counters import add_to_counters
 from tests.factories import TargetFactory, live_campaign
 
 SEND_TASK = "petitions.send_delivery"

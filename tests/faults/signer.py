@@ -17,7 +17,7 @@ def main(argv: list[str]) -> int:
 
     django.setup()
     from campaigns.models import Campaign
-    from petitions.services import sign_petition
+    from petitions.signing.service import sign_petition
 
     campaign_id, first, count, rate, report = int(argv[0]), int(argv[1]), int(argv[2]), float(argv[3]), argv[4]
     campaign = Campaign.objects.prefetch_related("targets").get(pk=campaign_id)

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import pytest
 
-from petitions.emails import letter_message_id
+from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery
 from tests.faults.audit import FAILED_STATUSES, audit, wait_until_settled
 from tests.faults.conftest import WORKER_SETTINGS, knob

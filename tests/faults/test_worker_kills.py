@@ -17,8 +17,8 @@ import time
 
 import pytest
 
-from petitions.emails import letter_message_id
 from petitions.enums import DeliveryStatus
+from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery
 from tests.faults.audit import audit, message_ids, wait_until_settled
 from tests.faults.conftest import knob

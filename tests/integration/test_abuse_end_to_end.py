@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from petitions import moderation
+from petitions.abuse import moderation
 from petitions.enums import SignatureStatus
 from petitions.models import Signature
 from tests.integration.processes import wait_until

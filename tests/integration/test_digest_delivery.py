@@ -7,7 +7,7 @@ import pytest
 from campaigns.enums import DeliveryMode, DigestPeriod
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery
-from petitions.services import sign_petition
+from petitions.signing.service import sign_petition
 from tests.integration.processes import wait_until
 
 pytestmark = pytest.mark.integration

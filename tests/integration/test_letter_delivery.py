@@ -5,8 +5,8 @@ import time
 import pytest
 from django.conf import settings
 
-from petitions.emails import letter_message_id
 from petitions.enums import DeliveryStatus
+from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery, Signature
 from tests.factories import LETTER_BODY
 from tests.integration.processes import wait_until

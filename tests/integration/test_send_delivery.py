@@ -2,21 +2,24 @@
 
 import pytest
 
-from petitions import services
-from petitions.emails import letter_message_id
+from petitions.delivery import queueing
 from petitions.enums import DeliveryStatus
+from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery
+from petitions.signing import service
 from petitions.tasks import send_delivery_task
 from tests.factories import SignatureFactory
 from tests.integration.processes import wait_until
 from tests.integration.smtp import TRY_AGAIN_LATER
+
+pass  # import removed
 
 pytestmark = pytest.mark.integration
 
 
 def sign_as_bob(campaign, bob_form: dict) -> Delivery:
     """bob signs through the service, which enqueues his letter after commit, as the view does."""
-    signature = services.sign_petition(
+    signature = service.sign_petition(
         campaign=campaign,
         data=bob_form | {"consent_to_contact": True},
         language="en",
@@ -35,7 +38,7 @@ def wait_for_status(delivery_id: int, status: str, *, timeout: float = 15.0) -> 
 
 def test_send_delivery_enqueued_five_times_sends_one_letter(letter_campaign, smtp_server, celery_worker):
     signature = SignatureFactory(campaign=letter_campaign)
-    (delivery_id,) = services.queue_deliveries(signature=signature)
+    (delivery_id,) = queueing.queue_deliveries(signature=signature)
 
     for _ in range(5):
         send_delivery_task.delay(delivery_id)

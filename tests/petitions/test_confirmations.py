@@ -9,11 +9,11 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from petitions import confirmations, services
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.selectors import campaign_counters
-from petitions.services import sign_petition
+from petitions.reporting.public import campaign_counters
+from petitions.signing import confirmations, service
+from petitions.signing.service import sign_petition
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def opt_in_campaign(campaign):
 def mailed(monkeypatch):
     """The signer emails sign_petition asks for, as (kind, signature id)."""
     asked = []
-    monkeypatch.setattr(services, "enqueue_signer_mail", lambda kind, pk: asked.append((kind, pk)))
+    monkeypatch.setattr(service, "enqueue_signer_mail", lambda kind, pk: asked.append((kind, pk)))
     return asked
 
 
@@ -108,7 +108,7 @@ def test_confirmation_link_expires(client, pending, monkeypatch):
 
 
 def test_a_receipt_link_cannot_confirm(client, pending):
-    from petitions.receipts import receipt_token
+    from petitions.signing.receipts import receipt_token
 
     response = client.post(f"/c/{pending.campaign.slug}/confirm/{receipt_token(pending)}/")
 
@@ -131,7 +131,7 @@ def test_signing_again_while_pending_mails_the_link_again_within_the_cap(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         signature = sign_petition(campaign=opt_in_campaign, data=BOB, language="en", client_ip=None)
-        with pytest.raises(services.AlreadySigned):
+        with pytest.raises(service.AlreadySigned):
             sign_petition(campaign=opt_in_campaign, data=BOB, language="en", client_ip=None)
 
     assert mailed == [("confirmation", signature.pk), ("confirmation", signature.pk)]

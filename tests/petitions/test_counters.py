@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from petitions.counters import add_to_counters, recount_campaign
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import CounterShard, Delivery
-from petitions.selectors import campaign_counters
-from petitions.services import sign_petition
+from petitions.reporting.counters import add_to_counters, recount_campaign
+from petitions.reporting.public import campaign_counters
+from petitions.signing.service import sign_petition
 from tests.factories import SignatureFactory
 
 

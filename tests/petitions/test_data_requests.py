@@ -11,13 +11,15 @@ from django.test import override_settings
 from django.utils import timezone
 
 from campaigns.enums import DeliveryMode
-from petitions import data_requests
-from petitions.digests import compose_digests
+from petitions.core.hashing import email_hash
+from petitions.delivery.digests import compose_digests
+from petitions.delivery.sending import send_delivery
 from petitions.enums import DeliveryStatus
+from petitions.mail import signer_mail
 from petitions.models import Delivery, Signature
-from petitions.privacy import email_hash
-from petitions.selectors import campaign_counters
-from petitions.services import send_delivery, sign_petition
+from petitions.privacy import signer_requests
+from petitions.reporting.public import campaign_counters
+from petitions.signing.service import sign_petition
 from tests.factories import live_campaign
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ OTHER = AYSEL | {"first_name": "Rustam", "last_name": "Aliyev", "email": "rustam
 @pytest.fixture
 def published(monkeypatch):
     ids = []
-    monkeypatch.setattr(data_requests, "publish_ids", lambda task, batch: ids.extend(batch))
+    monkeypatch.setattr(signer_mail, "publish_ids", lambda task, batch: ids.extend(batch))
     return ids
 
 
@@ -46,7 +48,7 @@ def aysel(campaign) -> Signature:
 
 
 def link_path(token_key: str) -> str:
-    return re.search(r"http://[^/\s]+(/my-data/\S+/)", data_requests.data_link(token_key)).group(1)
+    return re.search(r"http://[^/\s]+(/my-data/\S+/)", signer_requests.data_link(token_key)).group(1)
 
 
 def test_request_form_answers_every_address_the_same(client, aysel, published):
@@ -55,12 +57,12 @@ def test_request_form_answers_every_address_the_same(client, aysel, published):
 
     assert known.redirect_chain == unknown.redirect_chain == [("/my-data/?sent=1", 302)]
     assert known.content == unknown.content
-    assert published == [aysel.pk, data_requests.NOBODY]
+    assert published == [aysel.pk, signer_requests.NOBODY]
 
 
 def test_data_link_goes_only_to_an_address_that_signed(aysel):
-    sent = data_requests.send_data_link(signature_id=aysel.pk)
-    nobody = data_requests.send_data_link(signature_id=data_requests.NOBODY)
+    sent = signer_requests.send_data_link(signature_id=aysel.pk)
+    nobody = signer_requests.send_data_link(signature_id=signer_requests.NOBODY)
 
     [message] = mail.outbox
     assert (sent, nobody) == (True, False)
@@ -71,7 +73,7 @@ def test_data_link_goes_only_to_an_address_that_signed(aysel):
 
 @override_settings(SIGNER_MAIL_DAILY_CAP=2)
 def test_data_links_to_one_address_are_capped(aysel):
-    sent = [data_requests.send_data_link(signature_id=aysel.pk) for _ in range(4)]
+    sent = [signer_requests.send_data_link(signature_id=aysel.pk) for _ in range(4)]
 
     assert sent == [True, True, False, False]
 
@@ -132,7 +134,7 @@ def test_erasing_clears_the_signer_and_their_letters_and_keeps_the_count(client,
 
 
 def test_erasing_cancels_a_letter_still_waiting(aysel):
-    data_requests.erase_signatures(key=aysel.email_hash)
+    signer_requests.erase_signatures(key=aysel.email_hash)
 
     assert Delivery.objects.get().status == DeliveryStatus.CANCELLED
 
@@ -144,7 +146,7 @@ def test_erasing_removes_the_name_from_a_digest_and_leaves_the_others(campaign):
     sign_petition(campaign=campaign, data=OTHER, language="en", client_ip=None)
     compose_digests(now=timezone.now() + timedelta(days=1))
 
-    data_requests.erase_signatures(key=aysel.email_hash)
+    signer_requests.erase_signatures(key=aysel.email_hash)
 
     digest = Delivery.objects.get(signature__isnull=True)
     assert "Aysel" not in digest.body
@@ -154,9 +156,9 @@ def test_erasing_removes_the_name_from_a_digest_and_leaves_the_others(campaign):
 def test_erasure_of_a_letter_being_sent_finishes_on_the_next_run(aysel):
     Delivery.objects.update(status=DeliveryStatus.SENDING)
 
-    now_erased = data_requests.erase_signatures(key=aysel.email_hash)
+    now_erased = signer_requests.erase_signatures(key=aysel.email_hash)
     Delivery.objects.update(status=DeliveryStatus.SENT)
-    later_erased = data_requests.finish_erasures()
+    later_erased = signer_requests.finish_erasures()
 
     assert (now_erased, later_erased) == (0, 1)
     assert Signature.objects.get().email == ""
@@ -171,4 +173,4 @@ def test_data_link_expires(client, aysel, monkeypatch):
 
 
 def test_data_link_key_is_the_address_hash(aysel):
-    assert data_requests.key_for_token(link_path(aysel.email_hash).split("/")[2]) == email_hash("aysel@example.net")
+    assert signer_requests.key_for_token(link_path(aysel.email_hash).split("/")[2]) == email_hash("aysel@example.net")

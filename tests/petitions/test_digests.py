@@ -8,12 +8,15 @@ from django.test import override_settings
 from django.utils import timezone
 
 from campaigns.enums import DeliveryMode, DigestPeriod
-from petitions.digests import compose_digests, period_of
+from petitions.abuse.moderation import mark_signatures_as_spam, release_signatures
+from petitions.core.periods import period_of
+from petitions.delivery.digests import compose_digests
+from petitions.delivery.sending import send_delivery
+from petitions.delivery.sweep import sweep_deliveries
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.moderation import mark_signatures_as_spam, release_signatures
-from petitions.selectors import campaign_counters
-from petitions.services import send_delivery, sign_petition, sweep_deliveries
+from petitions.reporting.public import campaign_counters
+from petitions.signing.service import sign_petition
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +217,7 @@ def test_releasing_a_spam_mark_in_digest_mode_waits_for_the_next_digest(digest_c
 
 
 def test_test_letter_of_a_digest_campaign_is_a_sample_digest(digest_campaign):
-    from petitions.emails import build_test_letter
+    from petitions.mail.letters import build_test_letter
 
     letter = build_test_letter(
         campaign=digest_campaign, target=digest_campaign.targets.get(), to_email="alice@union.example.org"

@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 
 from campaigns.enums import CampaignStatus
-from petitions import embedding
-from petitions.embedding import embed_form_token
 from petitions.models import Signature
+from petitions.web import embedding
+from petitions.web.embedding import embed_form_token
 
 pytestmark = pytest.mark.django_db
 

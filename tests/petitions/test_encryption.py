@@ -10,9 +10,10 @@ from django.db import connection
 from django.test import override_settings
 
 from petitions.checks import signer_data_can_be_encrypted
+from petitions.delivery.sending import send_delivery
 from petitions.models import Delivery, Signature
-from petitions.services import send_delivery, sign_petition
-from petitions.signing_sql import store_with_orm
+from petitions.signing.service import sign_petition
+from petitions.signing.storage import store_with_orm
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import smtplib
 import pytest
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
-from petitions.mailerrors import Verdict, classify
+from petitions.mail.errors import Verdict, classify
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from petitions import moderation
-from petitions.counters import recount_campaign
+from petitions.abuse import moderation
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.selectors import campaign_counters
+from petitions.reporting.counters import recount_campaign
+from petitions.reporting.public import campaign_counters
 from tests.factories import SignatureFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +203,7 @@ def test_release_on_a_confirmation_campaign_asks_the_address_first(campaign, dja
 
 
 def test_released_signature_confirmed_by_its_signer_is_counted_once(campaign):
-    from petitions import confirmations
+    from petitions.signing import confirmations
 
     campaign.require_confirmation = True
     campaign.save()

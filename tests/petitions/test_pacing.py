@@ -8,11 +8,13 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.core import mail
 
+from petitions.core.hashing import email_hash
+from petitions.delivery.pacing import dispatch_paced, window_opening
+from petitions.delivery.sending import send_delivery
+from petitions.delivery.transitions import cancel_pending_letters
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
-from petitions.pacing import dispatch_paced, window_opening
-from petitions.privacy import email_hash
-from petitions.services import cancel_pending_letters, send_delivery, sign_petition
+from petitions.signing.service import sign_petition
 from tests.factories import TargetFactory
 
 BAKU = zoneinfo.ZoneInfo("Asia/Baku")  # UTC+4

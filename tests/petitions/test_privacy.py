@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from outcry.logscrub import ScrubPersonalData
-from petitions.privacy import client_ip, email_hash, normalise_email
+from petitions.core.hashing import client_ip, email_hash, normalise_email
 
 
 @pytest.mark.parametrize(

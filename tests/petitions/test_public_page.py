@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
-from petitions.counters import add_to_counters
-from petitions.goals import current_goal, next_goal
-from petitions.selectors import campaign_counters, recent_signers
+from petitions.reporting.counters import add_to_counters
+from petitions.reporting.goals import current_goal, next_goal
+from petitions.reporting.public import campaign_counters, recent_signers
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from campaigns.enums import DeliveryMode
-from petitions import receipts, services
-from petitions.digests import compose_digests
-from petitions.mailcaps import take_mail_slot
+from petitions.delivery.digests import compose_digests
+from petitions.delivery.sending import send_delivery
+from petitions.mail.caps import take_mail_slot
 from petitions.models import Delivery, Signature
-from petitions.services import send_delivery, sign_petition
+from petitions.signing import receipts, service
+from petitions.signing.service import sign_petition
 from tests.factories import live_campaign
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +97,9 @@ def test_repeat_signer_asking_for_a_receipt_gets_it_for_the_stored_signature(
     bob, django_capture_on_commit_callbacks, monkeypatch
 ):
     enqueued = []
-    monkeypatch.setattr(services, "enqueue_receipt", enqueued.append)
+    monkeypatch.setattr(service, "enqueue_receipt", enqueued.append)
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.AlreadySigned):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(service.AlreadySigned):
         sign_petition(campaign=bob.campaign, data=BOB | {"email": " BOB@Example.NET"}, language="en", client_ip=None)
 
     assert enqueued == [bob.pk]
@@ -106,7 +107,7 @@ def test_repeat_signer_asking_for_a_receipt_gets_it_for_the_stored_signature(
 
 def test_signer_who_did_not_ask_gets_no_receipt(campaign, django_capture_on_commit_callbacks, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(services, "enqueue_receipt", enqueued.append)
+    monkeypatch.setattr(service, "enqueue_receipt", enqueued.append)
 
     with django_capture_on_commit_callbacks(execute=True):
         sign_petition(campaign=campaign, data=BOB | {"wants_receipt": False}, language="en", client_ip=None)
@@ -149,7 +150,7 @@ def test_thanks_page_names_the_targets_and_is_the_same_for_everyone(client, camp
 
 def test_held_signature_gets_no_receipt(campaign, django_capture_on_commit_callbacks, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(services, "enqueue_receipt", enqueued.append)
+    monkeypatch.setattr(service, "enqueue_receipt", enqueued.append)
     bot = BOB | {"homepage": "http://spam.example"}  # the honeypot field a person never sees
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
-from petitions import retention, services
-from petitions.counters import recount_campaign
+from petitions.delivery import sending
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
+from petitions.privacy import retention
+from petitions.reporting.counters import recount_campaign
 from tests.factories import live_campaign
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def sign(client, campaign, **overrides):
 
 def send_all(campaign) -> None:
     for pk in Delivery.objects.filter(campaign=campaign).values_list("pk", flat=True):
-        services.send_delivery(delivery_id=pk)
+        sending.send_delivery(delivery_id=pk)
 
 
 def close(campaign, days_ago: int) -> None:
@@ -106,7 +107,7 @@ def test_letters_still_waiting_are_cancelled_not_sent_unsigned(client, campaign)
 
     letter = Delivery.objects.get()
     assert letter.status == DeliveryStatus.CANCELLED
-    assert services.send_delivery(delivery_id=letter.pk).status == "skipped"
+    assert sending.send_delivery(delivery_id=letter.pk).status == "skipped"
 
 
 def test_anonymising_twice_is_harmless_and_live_campaigns_are_untouched(client, campaign):

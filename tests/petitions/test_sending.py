@@ -9,11 +9,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.utils import timezone
 
-from petitions.emails import letter_message_id
+from petitions.delivery.sending import send_delivery
+from petitions.delivery.sweep import sweep_deliveries
 from petitions.enums import DeliveryStatus, SignatureStatus
+from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery
-from petitions.selectors import campaign_counters
-from petitions.services import send_delivery, sign_petition, sweep_deliveries
+from petitions.reporting.public import campaign_counters
+from petitions.signing.service import sign_petition
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +252,7 @@ def test_letter_goes_in_blind_copy_to_the_organisation_when_asked(delivery):
 
 
 def test_signer_who_asked_gets_a_copy_of_the_sent_letter(campaign):
-    from petitions.services import send_signer_copy
+    from petitions.delivery.sending import send_signer_copy
 
     campaign.offer_signer_copy = True
     campaign.save()
@@ -269,7 +271,7 @@ def test_signer_who_asked_gets_a_copy_of_the_sent_letter(campaign):
 
 
 def test_no_copy_unless_the_signer_asked(delivery):
-    from petitions.services import send_signer_copy
+    from petitions.delivery.sending import send_signer_copy
 
     send_delivery(delivery_id=delivery.pk)
     send_signer_copy(delivery_id=delivery.pk)

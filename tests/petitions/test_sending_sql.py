@@ -5,17 +5,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from petitions.counters import recount_campaign
-from petitions.enums import DeliveryStatus
-from petitions.models import Delivery
-from petitions.selectors import campaign_counters
-from petitions.sending_sql import (
+from petitions.delivery.sending_sql import (
     claim_and_load_in_one_statement,
     claim_and_load_with_orm,
     record_sent_in_one_statement,
     record_sent_with_orm,
 )
-from petitions.services import sign_petition
+from petitions.enums import DeliveryStatus
+from petitions.models import Delivery
+from petitions.reporting.counters import recount_campaign
+from petitions.reporting.public import campaign_counters
+from petitions.signing.service import sign_petition
 from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone, translation
 
 from campaigns.enums import CampaignStatus
-from petitions.email_typos import suggested_address
 from petitions.enums import SignatureStatus
-from petitions.forms import SignForm
 from petitions.models import Signature
+from petitions.signing.email_typos import suggested_address
+from petitions.signing.forms import SignForm
 from tests.factories import MessageTemplateFactory, SignatureFactory, live_campaign
 
 pytestmark = pytest.mark.django_db
@@ -260,11 +260,11 @@ def test_not_yet_open_campaign_still_offers_sharing(client, campaign):
 
 
 def test_my_data_shows_the_public_title_in_the_visitors_language(client, campaign):
-    from petitions import data_requests
+    from petitions.privacy import signer_requests
 
     _az_template(campaign)
     signature = SignatureFactory(campaign=campaign, email="bob@example.net")
-    token = data_requests.data_link(signature.email_hash).rstrip("/").rsplit("/", 1)[1]
+    token = signer_requests.data_link(signature.email_hash).rstrip("/").rsplit("/", 1)[1]
 
     page = client.get(f"/az/my-data/{token}/").content.decode()
 

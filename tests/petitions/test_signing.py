@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.selectors import forget_campaign_pages
+from petitions.core.hashing import ip_hash
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
-from petitions.privacy import ip_hash
-from petitions.selectors import campaign_counters
+from petitions.reporting.public import campaign_counters
 from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db

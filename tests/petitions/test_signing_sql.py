@@ -3,11 +3,11 @@
 import pytest
 from django.utils import timezone
 
+from petitions.core.hashing import email_hash
+from petitions.delivery.queueing import letters_for
 from petitions.enums import DeliveryStatus
 from petitions.models import CounterShard, Delivery, Signature
-from petitions.privacy import email_hash
-from petitions.services import letters_for
-from petitions.signing_sql import store_in_one_statement, store_with_orm
+from petitions.signing.storage import store_in_one_statement, store_with_orm
 from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db

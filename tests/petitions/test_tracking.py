@@ -18,11 +18,11 @@ from django.db.models import Sum
 from django.test import Client
 
 from campaigns.models import Campaign, Target
-from petitions.counters import recount_campaign
+from petitions.delivery.sending import mark_sent
 from petitions.enums import DeliveryStatus
 from petitions.models import CounterShard, Delivery, TrackingEvent
-from petitions.services import mark_sent
-from petitions.tracking import Kind, next_status
+from petitions.reporting.counters import recount_campaign
+from petitions.tracking.events import Kind, next_status
 from tests.factories import SignatureFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign
-from petitions import exports
+from petitions.privacy import exports
 
 
 class ProgressBar:

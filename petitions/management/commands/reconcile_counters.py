@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions.counters import recount_campaign
+from petitions.reporting.counters import recount_campaign
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ and again if it was interrupted.
 
 from django.core.management.base import BaseCommand
 
-from petitions.encryption import reencrypt_signer_data
+from petitions.core.encryption import reencrypt_signer_data
 
 
 class Command(BaseCommand):

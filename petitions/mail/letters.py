@@ -1,0 +1,216 @@
+"""Builds the messages Outcry sends; never sends them (services.py does).
+
+A letter is rendered once from the organiser's template and the signer's data, stored on the
+Delivery, and rebuilt from those stored strings on every attempt, so a retry sends the same text.
+"""
+
+import hmac
+import re
+from email.utils import formataddr
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from campaigns.enums import DeliveryMode
+from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
+from campaigns.selectors import letter_template, with_letter_names
+from petitions.core.periods import period_of
+from petitions.core.text import one_line
+from petitions.mail.outgoing import OutgoingEmail, message_id, sending_domain
+from petitions.models import Delivery, Signature
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+class LetterNotConfigured(Exception):
+    """The organiser has not given the campaign a letter yet; retried until they do."""
+
+
+def signer_values(signature: Signature, language: str) -> dict[str, str]:
+    """Placeholder values for one signer, with the country named in the letter's language."""
+    with translation.override(language):
+        country = str(signature.country.name)
+    place = ", ".join(part for part in (signature.organisation, signature.city, country) if part)
+    return {
+        "signer_name": signature.full_name,
+        "signer_first_name": signature.first_name,
+        "signer_last_name": signature.last_name,
+        "signer_country": country,
+        "signer_city": signature.city,
+        "signer_organisation": signature.organisation,
+        "signer_message": signature.message.strip(),
+        "signer_signoff": f"{signature.full_name}\n{place}",
+    }
+
+
+def render_letter(delivery: Delivery) -> tuple[str, str]:
+    """(subject, body) in the target's language where a template exists, else the default's; the
+    target is named as the organiser gave its name in that language."""
+    campaign, target = delivery.campaign, with_letter_names(delivery.target)
+    template = letter_template(campaign, target.language or campaign.default_language)
+    if template is None:
+        raise LetterNotConfigured("The campaign has no message template to write the letter with.")
+    values = signer_values(delivery.signature, template.language) | {
+        "target_name": target.name_in(template.language),
+        "target_title": target.title_in(template.language),
+        "campaign_title": template.page_title,
+    }
+    subject = one_line(fill_placeholders(template.letter_subject, values))[:250]
+    body = _BLANK_RUNS.sub("\n\n", fill_placeholders(template.letter_body, values)).strip() + "\n"
+    return subject, body
+
+
+def render_digest(
+    *, campaign, target, signatures: list[Signature], period_label: str, part: tuple[int, int]
+) -> tuple[str, str]:
+    """(subject, body) of a digest: the campaign's letter, signed by the list of the period's signers,
+    then their personal messages. Single-signer placeholders read "the undersigned" or nothing."""
+    target = with_letter_names(target)
+    template = letter_template(campaign, target.language or campaign.default_language)
+    if template is None:
+        raise LetterNotConfigured("The campaign has no message template to write the digest with.")
+    with translation.override(template.language):
+        signers = [(signature, signer_values(signature, template.language)) for signature in signatures]
+        count = len(signers)
+        roll = ngettext(
+            "Signed by %(count)d person (%(period)s):", "Signed by %(count)d people (%(period)s):", count
+        ) % {"count": count, "period": period_label}
+        roll += "\n\n" + "\n".join(one_line(values["signer_signoff"].replace("\n", " - ")) for _, values in signers)
+        values = dict.fromkeys((name for name in PLACEHOLDERS if name.startswith("signer_")), "") | {
+            "signer_name": gettext("the undersigned"),
+            "signer_signoff": roll,
+            "target_name": target.name_in(template.language),
+            "target_title": target.title_in(template.language),
+            "campaign_title": template.page_title,
+        }
+        body = fill_placeholders(template.letter_body, values)
+        if "{signer_signoff}" not in template.letter_body:
+            body += "\n\n" + roll
+        messages = [
+            f"{one_line(values['signer_name'])} ({values['signer_country']}):\n{signature.message.strip()}"
+            for signature, values in signers
+            if signature.message.strip()
+        ]
+        if messages:
+            body += "\n\n" + gettext("Personal messages from the signers:") + "\n\n" + "\n\n".join(messages)
+        subject = fill_placeholders(template.letter_subject, values)
+        suffix = ngettext("%(count)d signer", "%(count)d signers", count) % {"count": count}
+        if part[1] > 1:
+            suffix += ", " + gettext("part %(number)d of %(total)d") % {"number": part[0], "total": part[1]}
+    subject = one_line(f"{one_line(subject)} ({suffix}, {period_label})")[:250]
+    return subject, _BLANK_RUNS.sub("\n\n", body).strip() + "\n"
+
+
+def letter_message_id(delivery_id: int) -> str:
+    """The same Message-ID on every attempt, so receiving servers can fold a duplicate away."""
+    tag = hmac.new(settings.SECRET_KEY.encode(), f"letter:{delivery_id}".encode(), "sha256").hexdigest()[:12]
+    return f"<letter.{delivery_id}.{tag}@{sending_domain()}>"
+
+
+def letter_language(campaign, target) -> str:
+    """The language `target`'s letters are written in: that of the template render_letter picks."""
+    wanted = target.language or campaign.default_language
+    template = letter_template(campaign, wanted)
+    return template.language if template else wanted
+
+
+def build_letter(delivery: Delivery) -> OutgoingEmail:
+    """The letter as stored on the delivery: from "<signer> via <site>" (a digest: "<organisation> via
+    <site>"), to the target, and a blind copy to the organisation if the campaign asks for one. No
+    signer's address is in it."""
+    # A digest speaks for many signers: it comes from the organisation that runs the campaign.
+    author = delivery.campaign.organisation.name if delivery.is_digest else delivery.signature.full_name
+    message = OutgoingEmail(
+        subject=one_line(delivery.subject),
+        body=delivery.body,
+        from_email=formataddr((f"{one_line(author)} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
+        to=[formataddr((one_line(delivery.target.name), delivery.target.email))],
+        bcc=[delivery.campaign.bcc_email] if delivery.campaign.bcc_email else [],
+        headers={"Message-ID": letter_message_id(delivery.pk)},
+    )
+    language = letter_language(delivery.campaign, delivery.target)
+    # The HTML part says its language (and so its direction) for screen readers and mail clients.
+    html = render_to_string("emails/letter_body.html", {"body": delivery.body, "language": language})
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+SAMPLE_SIGNER = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "country": "GB",
+    "city": "Leeds",
+    "organisation": "Unite the Union",
+    "message": "Freedom of association is not a crime.",
+}
+
+
+SECOND_SAMPLE_SIGNER = {
+    "first_name": "Ali",
+    "last_name": "Yilmaz",
+    "country": "TR",
+    "city": "Izmir",
+    "organisation": "",
+    "message": "",
+}
+
+
+def build_sample_letter(*, campaign, target) -> OutgoingEmail:
+    """The letter exactly as `target` would receive it, signed by the sample signer; in digest mode,
+    this period's digest naming two sample signers. Nothing is stored."""
+    if campaign.delivery_mode == DeliveryMode.DIGEST:
+        return _build_sample_digest(campaign=campaign, target=target)
+    signature = Signature(campaign=campaign, language=campaign.default_language, **SAMPLE_SIGNER)
+    delivery = Delivery(campaign=campaign, target=target, signature=signature)
+    delivery.subject, delivery.body = render_letter(delivery)
+    return build_letter(delivery)
+
+
+def _build_sample_digest(*, campaign, target) -> OutgoingEmail:
+    signers = [
+        Signature(campaign=campaign, language=campaign.default_language, **sample)
+        for sample in (SAMPLE_SIGNER, SECOND_SAMPLE_SIGNER)
+    ]
+    period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
+    digest = Delivery(campaign=campaign, target=target, signature=None)
+    digest.subject, digest.body = render_digest(
+        campaign=campaign, target=target, signatures=signers, period_label=period.label(), part=(1, 1)
+    )
+    return build_letter(digest)
+
+
+def build_test_letter(*, campaign, target, to_email: str) -> OutgoingEmail:
+    """The sample letter sent to an organiser's own address with "[TEST]" in front of the subject."""
+    message = build_sample_letter(campaign=campaign, target=target)
+    message.subject = f"[TEST] {message.subject}"
+    message.to, message.bcc = [to_email], []
+    message.extra_headers = {"Message-ID": message_id()}
+    return message
+
+
+def build_signer_copy(delivery: Delivery) -> OutgoingEmail:
+    """A copy of a sent letter for the signer who asked for one, from the platform itself."""
+    context = {
+        "signer_first_name": delivery.signature.first_name,
+        "target": delivery.target,
+        "subject": delivery.subject,
+        "body": delivery.body,
+        "sent_at": delivery.sent_at,
+        "site_name": settings.SITE_NAME,
+    }
+    language = delivery.signature.language or delivery.campaign.default_language
+    with translation.override(language):
+        subject = one_line(render_to_string("emails/signer_copy_subject.txt", context))
+        message = OutgoingEmail(
+            subject=subject,
+            body=render_to_string("emails/signer_copy_body.txt", context),
+            from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
+            to=[delivery.signature.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        # The copy speaks the signer's language; the letter it quotes keeps its own.
+        context |= {"language": language, "letter_language": letter_language(delivery.campaign, delivery.target)}
+        message.attach_alternative(render_to_string("emails/signer_copy_body.html", context), "text/html")
+    return message

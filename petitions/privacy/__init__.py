@@ -1,0 +1,1 @@
+"""Signers' data over time: retention, their own requests (see, download, erase) and organisers' exports."""

@@ -1,0 +1,138 @@
+"""A signer's own data: ask by email for a private link to see, download or erase one's signatures.
+
+The request form answers every address the same way, at the same speed (a message goes on the
+broker either way), so it never tells anyone whether an address has signed. Only the owner of the
+address gets the link, within the address's daily cap (mailcaps.py). The link carries a signed
+token of the address's keyed hash, valid for DATA_LINK_MAX_AGE_HOURS, and covers the signatures of
+every campaign.
+
+Erasure is the retention clean-up for these signatures now: names, address, city, organisation,
+message and IP hash cleared, their traces removed from stored letters (digests included), letters
+still waiting cancelled. The count stays (someone did sign) and so do delivery records. A signature
+whose letter is being sent at that moment is erased by the next hourly run.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from petitions.core.hashing import email_hash
+from petitions.enums import DeliveryStatus
+from petitions.mail import signer_mail
+from petitions.models import Signature
+from petitions.privacy.retention import anonymise_signatures
+
+pass  # import removed
+
+logger = logging.getLogger(__name__)
+
+SALT = "outcry.petitions.my-data"
+NOBODY = 0  # published when the address has not signed: the request looks the same either way
+
+
+def signatures_of(key: str):
+    """Every campaign's signatures of one address. Filtering on all campaign ids lets PostgreSQL use
+    the (campaign, email_hash) unique index instead of scanning every signature."""
+    campaign_ids = list(Campaign.objects.values_list("pk", flat=True))
+    return Signature.objects.filter(campaign_id__in=campaign_ids, email_hash=key, anonymised_at__isnull=True)
+
+
+def request_data_link(*, email: str) -> None:
+    """Ask for the link to be mailed to `email` if it has signed anything; silent either way."""
+    signature_id = signatures_of(email_hash(email)).values_list("pk", flat=True).first() or NOBODY
+    signer_mail.enqueue_signer_mail("data_link", signature_id)
+
+
+def send_data_link(*, signature_id: int) -> bool:
+    return signer_mail.send_link_email(
+        signature_id=signature_id,
+        build=signer_mail.build_data_link,
+        url_for=lambda signature: data_link(signature.email_hash),
+    )
+
+
+def data_link(key: str) -> str:
+    token = signing.dumps(key, salt=SALT, compress=True)
+    return settings.SITE_URL.rstrip("/") + reverse("petitions:my_data", kwargs={"token": token})
+
+
+def key_for_token(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=SALT, max_age=settings.DATA_LINK_MAX_AGE_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+
+
+def export_data(key: str) -> dict:
+    """Everything stored about one address's signatures, as the signer may download it."""
+    signatures = signatures_of(key).select_related("campaign").prefetch_related("deliveries__target")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "signatures": [
+            {
+                "campaign": signature.campaign.name,
+                "campaign_address": reverse("petitions:campaign", args=[signature.campaign.slug]),
+                "signed_at": signature.created_at.isoformat(),
+                "status": signature.status,
+                **{field: str(getattr(signature, field)) for field in EXPORTED_FIELDS},
+                "letters": [
+                    {
+                        "to": letter.target.name,
+                        "status": letter.status,
+                        "sent_at": letter.sent_at.isoformat() if letter.sent_at else None,
+                        "subject": letter.subject,
+                        "text": letter.body,
+                    }
+                    for letter in signature.deliveries.all()
+                ],
+            }
+            for signature in signatures
+        ],
+    }
+
+
+EXPORTED_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "country",
+    "city",
+    "organisation",
+    "message",
+    "language",
+    "consent_to_contact",
+    "consent_text",
+    "show_name_publicly",
+    "wants_copy",
+    "wants_receipt",
+    "source",
+)
+
+
+def erase_signatures(*, key: str, now: datetime | None = None) -> int:
+    """Mark one address's signatures for erasure and erase every one not being sent right now."""
+    now = now or timezone.now()
+    signatures_of(key).filter(erasure_requested_at__isnull=True).update(erasure_requested_at=now)
+    return finish_erasures(now=now)
+
+
+def finish_erasures(*, now: datetime | None = None) -> int:
+    """Erase the signatures whose erasure was asked for and is not done yet (hourly by beat, too)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signatures = list(
+            Signature.objects.select_for_update(skip_locked=True)
+            .filter(erasure_requested_at__isnull=False, anonymised_at__isnull=True)
+            .exclude(deliveries__status=DeliveryStatus.SENDING)
+            .exclude(deliveries__digest__status=DeliveryStatus.SENDING)
+        )
+        anonymise_signatures(signatures, now=now)
+    if signatures:
+        logger.info("Erased %d signature(s) at their signers' request", len(signatures))
+    return len(signatures)

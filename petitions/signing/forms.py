@@ -1,0 +1,209 @@
+"""The signing form: what a signer types, not what the campaign decides (that is in services)."""
+
+import functools
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row
+from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from petitions.models import Signature
+from petitions.signing.email_typos import COMMON_MAIL_DOMAINS, suggested_address
+
+DEFAULT_CONSENT_TEXT = _("Keep me informed about this campaign and related ones by email.")
+
+
+def _model_field(name: str, **kwargs) -> forms.Field:
+    """The form field the Signature model defines: one source for labels and lengths."""
+    return Signature._meta.get_field(name).formfield(**kwargs)
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """Called when the select renders, so names come in the active language, sorted for it."""
+    return [("", _("Choose your country")), *countries]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """Lazy choices (copying ~250 of them costs more than the rest of the form) and a set lookup
+    for the check (Django's walks every translated name)."""
+
+    def valid_value(self, value) -> bool:
+        return value in _country_codes()
+
+
+class MessageField(forms.CharField):
+    """Line breaks counted as the signer sees them: browsers send each as CR LF."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class SignForm(forms.Form):
+    """A plain Form, not a ModelForm: the service builds the row, the database enforces uniqueness,
+    and the signing request skips a second, model-level validation pass."""
+
+    first_name = _model_field("first_name")
+    last_name = _model_field("last_name")
+    email = _model_field("email")
+    country = CountryChoiceField(label=_("Country"), choices=_country_choices)
+    city = _model_field("city")
+    organisation = _model_field("organisation")
+    message = _model_field(
+        "message",
+        form_class=MessageField,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _(
+                "Your message is %(show_value)s characters long; the limit is %(limit_value)s. "
+                "Please shorten it: nothing has been sent yet."
+            )
+        },
+    )
+    # The address the signer was asked about ("did you mean ...?") and sent again as it was.
+    email_checked = forms.CharField(required=False, widget=forms.HiddenInput)
+    consent_to_contact = _model_field("consent_to_contact")
+    show_name_publicly = _model_field("show_name_publicly")
+    wants_copy = _model_field("wants_copy")
+    wants_receipt = _model_field("wants_receipt")
+    # The abuse defences' inputs (petitions/abuse/): rendered outside the cached form by the
+    # {% sign_form_guard %} tag, never shown as errors whatever they contain.
+    homepage = forms.CharField(required=False, strip=False)
+    form_stamp = forms.CharField(required=False)
+    altcha = forms.CharField(required=False)
+
+    def __init__(self, *args, allow_message: bool = True, consent_text: str = "", offer_copy: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_message:
+            del self.fields["message"]
+        if not offer_copy:
+            del self.fields["wants_copy"]
+        self.fields["email"].help_text = _("Never shown publicly and never given to the target.")
+        self.fields["email"].widget.attrs["data-common-domains"] = " ".join(sorted(COMMON_MAIL_DOMAINS))
+        self.fields["email"].widget.attrs["data-typo-hint"] = _("Did you mean %(address)s?")
+        self.fields["email"].widget.attrs["data-typo-button"] = _("Yes, use it")
+        if allow_message:
+            # No maxlength attribute: the browser would cut a pasted message silently. A counter
+            # (static/js/form.js) shows the length, and the form refuses an over-long one, kept as typed.
+            limit = self.fields["message"].max_length
+            self.fields["message"].widget.attrs.pop("maxlength", None)
+            self.fields["message"].widget.attrs["data-limit"] = limit
+            self.fields["message"].widget.attrs["data-counter"] = _("%(count)s of %(limit)s characters")
+            limit_label = number_format(limit, force_grouping=True)
+            self.fields["message"].widget.attrs["data-limit-label"] = limit_label
+            self.fields["message"].help_text = _("Up to %(limit)s characters.") % {"limit": limit_label}
+        self.fields["consent_to_contact"].label = consent_text or DEFAULT_CONSENT_TEXT
+        self.fields["wants_receipt"].help_text = _(
+            "Shows whether each letter was queued, sent or delivered. Leave it unticked if others read your mail."
+        )
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
+            "email",
+            Row(Column("country", css_class="col-sm-6"), Column("city", css_class="col-sm-6")),
+            "organisation",
+            *(["message"] if allow_message else []),
+            Div(
+                Field("consent_to_contact"),
+                Field("show_name_publicly"),
+                *([Field("wants_copy")] if offer_copy else []),
+                Field("wants_receipt"),
+                css_class="mb-2",
+            ),
+        )
+
+    def clean_first_name(self) -> str:
+        return person_name(single_line(self.cleaned_data["first_name"]))
+
+    def clean_last_name(self) -> str:
+        return person_name(single_line(self.cleaned_data["last_name"]))
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        suggestion = suggested_address(email)
+        if suggestion and self.data.get(self.add_prefix("email_checked")) != email:
+            self.typo_checked = email  # sent again unchanged, it is taken as meant
+            raise forms.ValidationError(
+                _("Did you mean %(suggestion)s? If %(email)s is right, send the form again as it is."),
+                params={"suggestion": suggestion, "email": email},
+                code="typo",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_name"), cleaned.get("last_name")
+        if first and last and sum(char.isalpha() for char in first + last) < NAME_MIN_LETTERS:
+            self.add_error("last_name", _("Please write your full name as it should appear on the letter."))
+        return cleaned
+
+    def clean_city(self) -> str:
+        return single_line(self.cleaned_data["city"])
+
+    def clean_organisation(self) -> str:
+        return single_line(self.cleaned_data["organisation"])
+
+
+NAME_MIN_LETTERS = 2
+# Besides letters, combining marks and spaces, names may hold these: O'Brien, Jean-Luc, J. Smith.
+NAME_PUNCTUATION = frozenset("-'’ʼ.")
+NAME_JOINERS = frozenset("\u200c")  # the zero-width non-joiner of Persian and Kurdish spelling
+
+
+def person_name(value: str) -> str:
+    """A name a government official would read as one: letters (any script), with the few marks
+    names use; no emoji, digits or symbols, and at least one letter."""
+    allowed = all(
+        char.isalpha()
+        or unicodedata.category(char).startswith("M")
+        or char.isspace()
+        or char in NAME_PUNCTUATION
+        or char in NAME_JOINERS
+        for char in value
+    )
+    if not allowed or not any(char.isalpha() for char in value):
+        raise forms.ValidationError(
+            _("Please write your name in letters (hyphens, apostrophes and full stops are fine)."), code="name"
+        )
+    return value
+
+
+def single_line(value: str) -> str:
+    """Names end up in email headers and sign-offs: one line of printable text, or a clear error."""
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
+        raise forms.ValidationError(_("Please write this on one line, without special characters."))
+    return value.strip()
+
+
+class DataRequestForm(forms.Form):
+    """The one field of "see, download or erase my signatures"."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, erase my name, address and messages from every campaign I signed."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

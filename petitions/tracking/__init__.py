@@ -1,0 +1,1 @@
+"""What email providers report about letters after they left: delivered, bounced, complained."""

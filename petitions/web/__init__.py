@@ -1,0 +1,1 @@
+"""The public pages: views, URLs, the embed's cookie-free form protection."""

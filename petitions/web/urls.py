@@ -1,0 +1,21 @@
+from django.urls import path
+
+from petitions.web import views
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("c/<slug:slug>/", views.campaign_detail, name="campaign"),
+    path("c/<slug:slug>/sign/", views.campaign_detail, name="sign"),
+    path("c/<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
+    path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
+    path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("my-data/", views.my_data_request, name="my_data_request"),
+    path("my-data/<str:token>/", views.my_data, name="my_data"),
+    path("my-data/<str:token>/export.json", views.my_data_export, name="my_data_export"),
+    # For partner sites: the only views that may be framed (outcry/framing.py).
+    path("c/<slug:slug>/embed/", views.embed, name="embed"),
+    path("c/<slug:slug>/embed/thanks/", views.embed_thanks, name="embed_thanks"),
+    path("embed.js", views.embed_script, name="embed_script"),
+]

@@ -1,0 +1,266 @@
+"""Public petition views. Thin: parse, call one service or selector, redirect or render."""
+
+import functools
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from campaigns.enums import CampaignPhase, DeliveryMode
+from campaigns.selectors import CampaignPage, campaign_page, template_for
+from outcry.framing import allow_framing
+from outcry.languages import same_family
+from outcry.security import personal_page
+from petitions.core.hashing import client_ip
+from petitions.enums import SignatureStatus
+from petitions.privacy import signer_requests
+from petitions.reporting.public import campaign_counters, public_counters, recent_signers
+from petitions.signing import confirmations, receipts, service
+from petitions.signing.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
+from petitions.web.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
+
+COUNTER_MAX_AGE = 5
+THANKS_CACHE_SECONDS = 2
+REF_MAX_LENGTH = 64
+EMBED_SCRIPT_MAX_AGE = 3600
+
+
+def _page_or_404(slug: str) -> CampaignPage:
+    page = campaign_page(slug, get_language())
+    if page is None or page.template is None:
+        raise Http404("No such campaign")
+    return page
+
+
+def sign_form(page: CampaignPage, data=None) -> SignForm:
+    """The campaign's signing form (bound to `data` if given); the admin's page preview shows it too."""
+    campaign = page.campaign
+    return SignForm(
+        data,
+        allow_message=campaign.allow_personal_message,
+        consent_text=campaign.consent_text,
+        offer_copy=campaign.offer_signer_copy,
+    )
+
+
+def _partner_code(request: HttpRequest) -> str:
+    """?ref=<code> of a partner's link, recorded as the signature's source."""
+    return request.GET.get("ref", "").strip()[:REF_MAX_LENGTH]
+
+
+def _sign(request: HttpRequest, page: CampaignPage, form: SignForm) -> bool:
+    """Sign with a valid form; False (with the reason on the form) when it could not be recorded."""
+    if not form.is_valid():
+        return False
+    campaign = page.campaign
+    try:
+        service.sign_petition(
+            campaign=campaign,
+            data=form.cleaned_data,
+            language=get_language(),
+            client_ip=client_ip(request),
+            consent_text=str(campaign.consent_text or DEFAULT_CONSENT_TEXT),
+            source=_partner_code(request),
+        )
+    except service.AlreadySigned:
+        pass  # the same page as a new signature: the response never tells who has signed
+    except service.CampaignNotOpen:
+        form.add_error(None, _("This campaign is not accepting signatures right now."))
+        return False
+    return True
+
+
+def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
+    """What every view of a campaign page renders with; the admin's page preview uses it as well."""
+    campaign = page.campaign
+    phase = campaign.phase()
+    return {
+        "page": page,
+        "campaign": campaign,
+        "template": page.template,
+        "phase": phase,
+        "open": phase == CampaignPhase.OPEN,
+        "counters": campaign_counters(campaign),
+        # One address in every language: browsers and proxies cache a single copy.
+        "counter_url": reverse("petitions:counter", args=[campaign.slug]),
+        # Unprefixed: whoever opens a shared link gets the page in their own language.
+        "share_url": request.build_absolute_uri(reverse("petitions:campaign", args=[campaign.slug])),
+        "image_url": request.build_absolute_uri(campaign.image.url) if campaign.image else "",
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
+    page = _page_or_404(slug)
+    form = sign_form(page, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _sign(request, page, form):
+        return redirect(same_family(request, "petitions:thanks", slug=page.campaign.slug))
+    context = page_context(request, page, form=form, recent_signers=recent_signers(page.campaign))
+    return render(request, "petitions/campaign_detail.html", context)
+
+
+@require_GET
+@cache_page(THANKS_CACHE_SECONDS)
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same for every signer (nothing personal on it), so it is cached whole for a moment; its
+    script refreshes the counters a few seconds after loading, to count the signer who just signed."""
+    page = _page_or_404(slug)
+    digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
+    context = page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
+    return render(request, "petitions/thanks.html", context)
+
+
+@csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/embedding.py
+@allow_framing
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The counter, and with ?form=1 the signing form, for partner sites to frame."""
+    page = _page_or_404(slug)
+    with_form = request.GET.get("form") == "1"
+    form = sign_form(page, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not same_origin_post(request):
+            return HttpResponse(_("This form can only be sent from the page that shows it."), status=403)
+        if not valid_embed_token(request.POST.get(TOKEN_FIELD, ""), page.campaign.pk):
+            form.add_error(None, _("This form was open too long. Please check your details and send it again."))
+        elif _sign(request, page, form):
+            return redirect(same_family(request, "petitions:embed_thanks", slug=page.campaign.slug))
+    context = page_context(
+        request, page, form=form if with_form else None, embed_token=embed_form_token(page.campaign.pk)
+    )
+    return render(request, "petitions/embed.html", context)
+
+
+@require_GET
+@allow_framing
+def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    page = _page_or_404(slug)
+    return render(request, "petitions/embed_thanks.html", page_context(request, page, refresh_counters_after_ms=3000))
+
+
+@require_GET
+def embed_script(request: HttpRequest) -> HttpResponse:
+    """/embed.js at a stable address for partners' script tags (static files are fingerprinted)."""
+    response = HttpResponse(_embed_script_source(), content_type="text/javascript; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=EMBED_SCRIPT_MAX_AGE)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@functools.cache
+def _embed_script_source() -> bytes:
+    return Path(finders.find("js/embed.js")).read_bytes()
+
+
+@require_GET
+def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """Public counters for the page and for partner sites: CORS open, cached briefly."""
+    body = public_counters(slug, get_language())
+    if body is None:
+        raise Http404("No such campaign")
+    response = JsonResponse(body)
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
+    return response
+
+
+@require_GET
+@personal_page
+def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A signer's private page: how each of their letters is doing."""
+    signature = receipts.signature_for_token(token, slug=slug)
+    if signature is None:
+        raise Http404("This link is not valid any more")
+    page = _page_or_404(slug)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "signed_at": signature.created_at,
+        "letters": receipts.letter_progress(signature),
+    }
+    return render(request, "petitions/receipt.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@personal_page
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The page behind the confirmation link: GET shows a button, only its POST confirms (mail
+    scanners fetch links, they do not press buttons). Never cached, never indexed."""
+    signature = confirmations.signature_for_token(token, slug=slug)
+    if signature is None:
+        raise Http404("This confirmation link is not valid any more")
+    page = _page_or_404(slug)
+    if request.method == "POST":
+        confirmations.confirm_signature(signature=signature)
+        return redirect("petitions:confirm", slug=slug, token=token)
+    context = {
+        "page": page,
+        "campaign": page.campaign,
+        "template": page.template,
+        "confirmed": signature.status == SignatureStatus.CONFIRMED,
+        "counters": campaign_counters(page.campaign),
+        "share_url": request.build_absolute_uri(f"/c/{page.campaign.slug}/"),
+    }
+    return render(request, "petitions/confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
+def my_data_request(request: HttpRequest) -> HttpResponse:
+    """Ask for the link to one's signatures. Every address gets the same answer."""
+    form = DataRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signer_requests.request_data_link(email=form.cleaned_data["email"])
+        return redirect(f"{reverse('petitions:my_data_request')}?sent=1")
+    return render(request, "petitions/my_data_request.html", {"form": form, "sent": "sent" in request.GET})
+
+
+@require_http_methods(["GET", "POST"])
+@personal_page
+def my_data(request: HttpRequest, token: str) -> HttpResponse:
+    """One address's signatures behind its private link: see them, download them, erase them."""
+    key = signer_requests.key_for_token(token)
+    if key is None:
+        raise Http404("This link is not valid any more")
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signer_requests.erase_signatures(key=key)
+        return redirect(f"{reverse('petitions:my_data', args=[token])}?erased=1")
+    signatures = signer_requests.signatures_of(key).select_related("campaign").prefetch_related("campaign__templates")
+    language = get_language()
+    context = {
+        # Each campaign under its public title in the visitor's language, never its internal name.
+        "signatures": [
+            (signature, template_for(signature.campaign, language), receipts.letter_progress(signature))
+            for signature in signatures.order_by("-created_at")
+        ],
+        "form": form,
+        "token": token,
+        "erased": "erased" in request.GET,
+    }
+    return render(request, "petitions/my_data.html", context)
+
+
+@require_GET
+@personal_page
+def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
+    key = signer_requests.key_for_token(token)
+    if key is None:
+        raise Http404("This link is not valid any more")
+    response = JsonResponse(signer_requests.export_data(key), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-signatures.json"'
+    return response
