@@ -1,13 +1,15 @@
-"""Writes of campaign configuration that are more than a form save: the lifecycle and duplication."""
+"""Writes of campaign configuration that are more than a form save: the lifecycle, duplication, and
+the few fields the letters' side moves on (bounces, pacing, milestones, retention)."""
 
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Target
 
 # draft -> live -> paused <-> live -> closed; a closed campaign's figures are final.
 TRANSITIONS = {
@@ -105,3 +107,47 @@ def _free_slug(slug: str) -> str:
         if not Campaign.objects.filter(slug=candidate).exists():
             return candidate
     raise ValueError(f"No free slug for {slug!r}")
+
+
+# Writes the letters' side asks for: campaigns owns these rows, petitions never updates them itself.
+
+
+def deactivate_bounced_target(*, target: Target, reason: str, at: datetime) -> bool:
+    """Switch off an address that bounced for good; True if this bounce is the one that did it.
+
+    A target that bounced before and is still off is left alone, so organisers hear of a bad address
+    once; one they made active again (or switched off by hand) can bounce, and be reported, anew.
+    """
+    return bool(
+        Target.objects.filter(Q(is_active=True) | Q(bounced_at__isnull=True), pk=target.pk).update(
+            is_active=False, bounced_at=at, bounce_reason=reason
+        )
+    )
+
+
+def clear_target_bounce(*, target: Target) -> None:
+    """An organiser fixed the address: the bounce is forgotten."""
+    Target.objects.filter(pk=target.pk).update(bounced_at=None, bounce_reason="")
+    target.bounced_at, target.bounce_reason = None, ""
+
+
+def set_next_send_at(*, target: Target, at: datetime) -> None:
+    """The earliest moment the target's next paced letter may go (petitions' dispatcher)."""
+    Target.objects.filter(pk=target.pk).update(next_send_at=at)
+    target.next_send_at = at
+
+
+def claim_milestone(*, campaign: Campaign, reached: int) -> bool:
+    """Move the campaign's notified milestone on to `reached`, once: True for the one caller that
+    did it (two beats racing send one email)."""
+    claimed = Campaign.objects.filter(pk=campaign.pk, milestone_notified=campaign.milestone_notified).update(
+        milestone_notified=reached
+    )
+    if claimed:
+        campaign.milestone_notified = reached
+    return bool(claimed)
+
+
+def mark_signer_data_anonymised(*, campaign: Campaign, at: datetime) -> None:
+    """Every signer of the closed campaign is anonymised: retention is done with it."""
+    Campaign.objects.filter(pk=campaign.pk).update(signer_data_anonymised_at=at)

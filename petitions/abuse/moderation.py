@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from campaigns.enums import DeliveryMode
 from petitions.delivery.queueing import enqueue_deliveries, letters_for
+from petitions.delivery.transitions import cancel_letters
 from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus, SignatureStatus
 from petitions.mail.signer_mail import enqueue_signer_mail
 from petitions.models import Delivery, Signature
@@ -179,9 +180,7 @@ def mark_signatures_as_spam(*, signature_ids: Iterable[int]) -> ModerationResult
         )
         ids = [s.pk for s in signatures]
         Signature.objects.filter(pk__in=ids).update(status=SignatureStatus.REJECTED, hold_reasons=SPAM_MARK)
-        cancelled = Delivery.objects.filter(signature_id__in=ids, status__in=CANCELLABLE_STATUSES).update(
-            status=DeliveryStatus.CANCELLED, last_error=SPAM_REASON, enqueued_at=None
-        )
+        cancelled = cancel_letters(Delivery.objects.filter(signature_id__in=ids), reason=SPAM_REASON)
         _count(signatures, -1)
     return ModerationResult(signatures=len(signatures), letters_cancelled=cancelled)
 

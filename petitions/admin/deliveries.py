@@ -76,7 +76,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Cancel the selected pending letters"), permissions=["retry"])
     def cancel_pending(self, request, queryset):
-        count = transitions.cancel_pending_deliveries(deliveries=queryset)
+        count = transitions.cancel_letters(queryset, reason="Cancelled by an organiser.")
         self.message_user(request, ngettext("%d letter cancelled.", "%d letters cancelled.", count) % count)
 
     def get_urls(self):

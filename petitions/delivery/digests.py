@@ -24,6 +24,7 @@ from campaigns.enums import CampaignStatus, DeliveryMode
 from campaigns.models import Target
 from petitions.core.periods import Period, period_of
 from petitions.delivery.queueing import enqueue_deliveries
+from petitions.delivery.transitions import cancel_letters
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.mail import letters
 from petitions.models import Delivery
@@ -95,8 +96,9 @@ def compose_target_digests(*, target: Target, now: datetime) -> int:
                 if digest.enqueued_at:
                     queued_now.append(digest.pk)
             # Signatures rejected since signing are named in no digest.
-            Delivery.objects.filter(pk__in=[row.pk for row in period_rows if row not in signers]).update(
-                status=DeliveryStatus.CANCELLED, last_error=NOT_CONFIRMED
+            cancel_letters(
+                Delivery.objects.filter(pk__in=[row.pk for row in period_rows if row not in signers]),
+                reason=NOT_CONFIRMED,
             )
         if queued_now:
             transaction.on_commit(partial(enqueue_deliveries, queued_now))

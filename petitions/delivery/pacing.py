@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from campaigns import services as campaign_services
 from campaigns.models import Campaign, Target
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery
@@ -103,7 +104,7 @@ def dispatch_paced(*, now: datetime | None = None, horizon: timedelta | None = N
             taken = _take_slots(target, waiting_letters(target_id, now, stale), now, now + horizon)
             if taken:
                 Delivery.objects.filter(pk__in=[slot.delivery_id for slot in taken]).update(enqueued_at=now)
-                Target.objects.filter(pk=target.pk).update(next_send_at=target.next_send_at)
+                campaign_services.set_next_send_at(target=target, at=target.next_send_at)
             slots.extend(taken)
     return slots
 

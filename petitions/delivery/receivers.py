@@ -19,6 +19,6 @@ def apply_target_activity(sender, instance: Target, **kwargs) -> None:
     An organiser ticked it again after a hard bounce (having fixed the address): the held letters
     go out, paced as usual."""
     if not instance.is_active and instance.bounced_at is None:
-        transitions.cancel_pending_letters(target=instance)
+        transitions.cancel_letters(instance.deliveries.all(), reason="The target was deactivated.")
     elif instance.is_active and instance.bounced_at is not None:
         transitions.release_held_letters(target=instance)

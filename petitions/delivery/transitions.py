@@ -1,4 +1,5 @@
-"""Organisers' actions on letters from the admin: retry the failed ones, cancel the pending ones."""
+"""A letter's status changes outside the send itself, one function each: cancel the waiting ones,
+retry the failed ones, release the ones a bounce held (the claim, send and record are in sending.py)."""
 
 from functools import partial
 
@@ -6,6 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from campaigns import services as campaign_services
 from campaigns.models import Target
 from petitions.delivery.queueing import enqueue_deliveries
 from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus
@@ -34,11 +36,17 @@ def retry_failed_letters(*, deliveries: QuerySet[Delivery]) -> int:
     return len(rows)
 
 
-def cancel_pending_deliveries(*, deliveries: QuerySet[Delivery], reason: str = "Cancelled by an organiser.") -> int:
-    """Cancel queued letters; a letter a worker is sending right now finishes. Returns how many."""
+def cancel_letters(letters: QuerySet[Delivery], *, reason: str) -> int:
+    """Cancel the waiting letters among `letters`; returns how many. The one cancel, for every cause:
+    an organiser's action, a deactivated target, a spam mark, erasure and retention, a digest's
+    rejected signer.
+
+    Waiting means queued or batched: a letter waiting for its digest is cancelled like a queued one,
+    so a cancelled signer is named in no digest. A letter a worker is sending right now finishes.
+    """
     # The status is checked on the row being updated too: a worker may claim a letter meanwhile.
-    pending = deliveries.filter(status=DeliveryStatus.QUEUED).values("pk")
-    return Delivery.objects.filter(pk__in=pending, status=DeliveryStatus.QUEUED).update(
+    waiting = letters.filter(status__in=CANCELLABLE_STATUSES).values("pk")
+    return Delivery.objects.filter(pk__in=waiting, status__in=CANCELLABLE_STATUSES).update(
         status=DeliveryStatus.CANCELLED, last_error=reason, enqueued_at=None
     )
 
@@ -46,16 +54,7 @@ def cancel_pending_deliveries(*, deliveries: QuerySet[Delivery], reason: str = "
 def release_held_letters(*, target: Target) -> int:
     """After a bounce is fixed: clear the bounce and make the target's held letters due now."""
     with transaction.atomic():
-        Target.objects.filter(pk=target.pk).update(bounced_at=None, bounce_reason="")
-        target.bounced_at, target.bounce_reason = None, ""
+        campaign_services.clear_target_bounce(target=target)
         return Delivery.objects.filter(target=target, status=DeliveryStatus.QUEUED).update(
             next_attempt_at=timezone.now(), enqueued_at=None
         )
-
-
-def cancel_pending_letters(*, target: Target, reason: str = "The target was deactivated.") -> int:
-    """Cancel the queued letters of a target, and those waiting for a digest (letters being sent
-    right now finish)."""
-    return Delivery.objects.filter(target=target, status__in=CANCELLABLE_STATUSES).update(
-        status=DeliveryStatus.CANCELLED, last_error=reason, enqueued_at=None
-    )

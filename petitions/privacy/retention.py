@@ -17,9 +17,11 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from campaigns import services as campaign_services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus
+from petitions.delivery.transitions import cancel_letters
+from petitions.enums import DeliveryStatus
 from petitions.mail.letters import signer_values
 from petitions.models import Delivery, Signature
 
@@ -61,7 +63,7 @@ def anonymise_campaign(*, campaign: Campaign, now: datetime | None = None, batch
         subject=REDACTED, body=WHOLE_LETTER_REMOVED
     )
     if not Signature.objects.filter(campaign=campaign, anonymised_at__isnull=True).exists():
-        Campaign.objects.filter(pk=campaign.pk).update(signer_data_anonymised_at=now)
+        campaign_services.mark_signer_data_anonymised(campaign=campaign, at=now)
     logger.info("Anonymised %d signature(s) of campaign %s", cleared, campaign.pk)
     return cleared
 
@@ -86,9 +88,7 @@ def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
     if not signatures:
         return
     ids = [signature.pk for signature in signatures]
-    Delivery.objects.filter(signature_id__in=ids, status__in=CANCELLABLE_STATUSES).update(
-        status=DeliveryStatus.CANCELLED, last_error=CANCELLED_REASON, enqueued_at=None
-    )
+    cancel_letters(Delivery.objects.filter(signature_id__in=ids), reason=CANCELLED_REASON)
     by_signature = {signature.pk: signature for signature in signatures}
     letters = list(Delivery.objects.filter(signature_id__in=ids).exclude(body="", subject=""))
     for letter in letters:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
+from campaigns import services as campaign_services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from petitions.enums import SENT_STATUSES, DeliveryStatus, SignatureStatus
@@ -46,10 +47,9 @@ def notify_milestones() -> int:
         reached = milestone_reached(signatures, campaign.goal)
         if reached <= campaign.milestone_notified:
             continue
-        claimed = Campaign.objects.filter(pk=campaign.pk, milestone_notified=campaign.milestone_notified).update(
-            milestone_notified=reached
-        )
-        if claimed and _send(campaign, "milestone", {"percent": reached, "signatures": signatures}):
+        if campaign_services.claim_milestone(campaign=campaign, reached=reached) and _send(
+            campaign, "milestone", {"percent": reached, "signatures": signatures}
+        ):
             sent += 1
     return sent
 

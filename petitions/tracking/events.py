@@ -77,6 +77,7 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
+from campaigns import services as campaign_services
 from campaigns.models import Target
 from petitions.core.text import one_line
 from petitions.enums import SENT_STATUSES, DeliveryStatus
@@ -224,21 +225,15 @@ def _apply(delivery: Delivery, *, event: AnymailTrackingEvent, provider: str, no
 
 
 def _deactivate_target(target: Target, *, reason: str, provider: str, now: datetime) -> bool:
-    """Switch the address off and, if this bounce is the one that did it, tell the organisers.
-
-    A target that bounced before and is still off is left alone, so the organisers hear of a bad
-    address once, not once per letter; one they made active again (or switched off by hand) can
-    bounce, and be reported, anew.
-    """
-    deactivated = Target.objects.filter(Q(is_active=True) | Q(bounced_at__isnull=True), pk=target.pk).update(
-        is_active=False, bounced_at=now, bounce_reason=reason
-    )
+    """Switch the address off (campaigns' service) and, if this bounce is the one that did it, tell
+    the organisers."""
+    deactivated = campaign_services.deactivate_bounced_target(target=target, reason=reason, at=now)
     if deactivated:
         logger.warning("Target %s deactivated after a hard bounce reported by %s", target.pk, provider)
         # robust: the bounce is recorded whatever happens to the alert, and the webhook must not
         # fail (and be retried for nothing) because the organisers' mail server is down.
         transaction.on_commit(partial(send_bounce_alert, target_id=target.pk, provider=provider), robust=True)
-    return bool(deactivated)
+    return deactivated
 
 
 def send_bounce_alert(*, target_id: int, provider: str) -> None:

@@ -11,7 +11,7 @@ from django.core import mail
 from petitions.core.hashing import email_hash
 from petitions.delivery.pacing import dispatch_paced, window_opening
 from petitions.delivery.sending import send_delivery
-from petitions.delivery.transitions import cancel_pending_letters
+from petitions.delivery.transitions import cancel_letters
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
 from petitions.signing.service import sign_petition
@@ -199,7 +199,7 @@ def test_deactivating_a_target_cancels_its_pending_letters(campaign):
     target = office_hours_target(campaign)
     queue_letters(campaign, target, 4, baku(2026, 12, 1, 10))
 
-    cancelled = cancel_pending_letters(target=target)
+    cancelled = cancel_letters(target.deliveries.all(), reason="The target was deactivated.")
 
     assert cancelled == 4
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.CANCELLED}
