@@ -10,15 +10,12 @@ from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
 
-_all: list["ProcessCache"] = []
-
 
 class ProcessCache(Generic[Value]):
     def __init__(self, seconds: float, max_entries: int = 1000):
         self.seconds = seconds
         self.max_entries = max_entries  # past this the cache starts over (unknown keys count too)
         self._entries: dict[Hashable, tuple[float, Value]] = {}
-        _all.append(self)
 
     def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
         now = time.monotonic()
@@ -33,9 +30,3 @@ class ProcessCache(Generic[Value]):
 
     def clear(self) -> None:
         self._entries.clear()
-
-
-def clear_all() -> None:
-    """Forget every process cache (tests; a process that must see an edit at once)."""
-    for cache in _all:
-        cache.clear()

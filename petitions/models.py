@@ -1,7 +1,7 @@
 """What the public produces: signatures, the letters sent for them, and the counters.
 
-Write-heavy tables holding personal data. Database constraints decide duplicates; services.py owns
-every write.
+Write-heavy tables holding personal data. Database constraints decide duplicates; the services of
+signing/, delivery/, abuse/ and privacy/ make the writes, each its own kind.
 """
 
 from django.conf import settings

@@ -8,8 +8,10 @@ from django.utils import timezone
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Target
 from petitions.core.hashing import email_hash, name_index
+from petitions.delivery.queueing import letters_for
 from petitions.enums import SignatureStatus
-from petitions.models import Signature
+from petitions.models import Delivery, Signature
+from petitions.signing import links, receipts
 
 LETTER_BODY = "Dear {target_name},\n\nRelease the four trade unionists.\n\n{signer_message}\n\nYours,\n{signer_signoff}"
 
@@ -87,3 +89,14 @@ def live_campaign(**kwargs) -> Campaign:
     MessageTemplateFactory(campaign=campaign)
     TargetFactory(campaign=campaign)
     return campaign
+
+
+def queue_letters(*, signature: Signature) -> list[int]:
+    """The queued letters of a stored signature, as confirming it makes them; the ids to enqueue now."""
+    deliveries = Delivery.objects.bulk_create(letters_for(signature, now=timezone.now()))
+    return [delivery.pk for delivery in deliveries if delivery.enqueued_at]
+
+
+def receipt_token(signature: Signature) -> str:
+    """The token of the signer's receipt link, as the receipt email carries it."""
+    return links.make_token(signature, purpose=receipts.PURPOSE)

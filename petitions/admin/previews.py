@@ -14,8 +14,6 @@ from petitions.mail import letters
 from petitions.reporting.public import recent_signers
 from petitions.web import views
 
-PREVIEW_ADDRESS = "organiser-preview@outcry.invalid"
-
 
 def letter_previews(campaign: Campaign) -> list[dict]:
     """Per target: the message that would be sent (sample signer, or a sample digest in digest mode),

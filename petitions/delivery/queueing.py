@@ -8,8 +8,6 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.utils import timezone
-
 from campaigns.enums import DeliveryMode
 from petitions.core.doorbell import publish_ids
 from petitions.delivery import pacing
@@ -43,15 +41,6 @@ def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
         for target in signature.campaign.targets.all()
         if target.is_active or target.bounced_at is not None
     ]
-
-
-def queue_deliveries(*, signature: Signature, now: datetime | None = None) -> list[int]:
-    """Create the queued letters of a stored signature (e.g. once it is confirmed).
-
-    Returns the ids to enqueue now (letters to unpaced targets; the dispatcher takes the others).
-    """
-    deliveries = Delivery.objects.bulk_create(letters_for(signature, now=now or timezone.now()))
-    return [delivery.pk for delivery in deliveries if delivery.enqueued_at]
 
 
 def enqueue_deliveries(delivery_ids: Iterable[int], *, etas: Iterable[datetime] | None = None) -> None:

@@ -23,10 +23,6 @@ from petitions.signing import links
 PURPOSE = "receipt"
 
 
-def receipt_token(signature: Signature) -> str:
-    return links.make_token(signature, purpose=PURPOSE)
-
-
 def signature_for_token(token: str, *, slug: str) -> Signature | None:
     """The signature a receipt link names, or None if the link is forged, expired or not this campaign's."""
     max_age = settings.RECEIPT_LINK_MAX_AGE_DAYS * 86400

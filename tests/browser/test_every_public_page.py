@@ -24,16 +24,22 @@ from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from petitions.core.hashing import email_hash
-from petitions.delivery import queueing
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery
 from petitions.privacy import signer_requests
-from petitions.signing import links, receipts
+from petitions.signing import links
 from petitions.signing.confirmations import PURPOSE as CONFIRM_PURPOSE
 from tests.browser import a11y
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.person import choose, tap, tappable_at, type_into
-from tests.factories import CampaignFactory, MessageTemplateFactory, SignatureFactory, TargetFactory
+from tests.factories import (
+    CampaignFactory,
+    MessageTemplateFactory,
+    SignatureFactory,
+    TargetFactory,
+    queue_letters,
+    receipt_token,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -175,7 +181,7 @@ def site(organisation) -> Site:
     # A signer with letters, one sent and one still queued: the receipt page and the data page show them.
     TargetFactory(campaign=campaign, name="Prosecutor General's Office", title="Prosecutor General")
     nigar = SignatureFactory(campaign=campaign, first_name="Nigar", email="nigar@example.net", language="az")
-    queueing.queue_deliveries(signature=nigar)
+    queue_letters(signature=nigar)
     first = Delivery.objects.filter(signature=nigar).order_by("pk").first()
     Delivery.objects.filter(pk=first.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
 
@@ -197,7 +203,7 @@ def site(organisation) -> Site:
         closed=closed,
         not_yet_open=not_yet_open,
         confirm_token=links.make_token(pending, purpose=CONFIRM_PURPOSE),
-        receipt_token=receipts.receipt_token(nigar),
+        receipt_token=receipt_token(nigar),
         data_token=data_link.rstrip("/").rsplit("/", 1)[1],
     )
 

@@ -2,13 +2,12 @@
 
 import pytest
 
-from petitions.delivery import queueing
 from petitions.enums import DeliveryStatus
 from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery
 from petitions.signing import service
 from petitions.tasks import send_delivery_task
-from tests.factories import SignatureFactory
+from tests.factories import SignatureFactory, queue_letters
 from tests.integration.processes import wait_until
 from tests.integration.smtp import TRY_AGAIN_LATER
 
@@ -38,7 +37,7 @@ def wait_for_status(delivery_id: int, status: str, *, timeout: float = 15.0) -> 
 
 def test_send_delivery_enqueued_five_times_sends_one_letter(letter_campaign, smtp_server, celery_worker):
     signature = SignatureFactory(campaign=letter_campaign)
-    (delivery_id,) = queueing.queue_deliveries(signature=signature)
+    (delivery_id,) = queue_letters(signature=signature)
 
     for _ in range(5):
         send_delivery_task.delay(delivery_id)

@@ -14,6 +14,7 @@ from petitions.models import Delivery, Signature
 from petitions.reporting.public import campaign_counters
 from petitions.signing import confirmations, service
 from petitions.signing.service import sign_petition
+from tests.factories import receipt_token
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +109,6 @@ def test_confirmation_link_expires(client, pending, monkeypatch):
 
 
 def test_a_receipt_link_cannot_confirm(client, pending):
-    from petitions.signing.receipts import receipt_token
-
     response = client.post(f"/c/{pending.campaign.slug}/confirm/{receipt_token(pending)}/")
 
     assert response.status_code == 404
