@@ -8,11 +8,12 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test faults lint format check check-deploy bench clean help messages country-names
+.PHONY: run test test-unit faults lint format check check-deploy bench clean help messages country-names
 
 help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
 	@echo "make test   - the whole suite against PostgreSQL, Redis, a Celery worker and an SMTP server"
+	@echo "make test-unit - the pure tests alone, without PostgreSQL or Redis (seconds)"
 	@echo "make faults - the fault suite: worker kills, Redis outages, SMTP 4xx/5xx/hangs (about 5 minutes)"
 	@echo "make lint   - ruff check and format check, import contracts (layers, no cycles)"
 	@echo "make check  - Django system checks and missing-migration check"
@@ -87,6 +88,10 @@ $(AXE): package.json package-lock.json
 test: $(VENV)/.dev $(CHROMIUM) $(MO_FILES) $(AXE)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# The pure tests alone: no PostgreSQL, no Redis, no browser; seconds. `make test` runs them too.
+test-unit: $(VENV)/.dev
+	env -u DATABASE_URL -u REDIS_URL DEBUG=true OUTCRY_VAR_DIR="$$(mktemp -d)" $(BIN)/pytest -m unit $(PYTEST_ARGS)
 
 faults: $(VENV)/.dev
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \

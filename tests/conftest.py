@@ -44,7 +44,13 @@ def _preflight_problems() -> list[str]:
     return problems
 
 
+def _unit_only(config: pytest.Config) -> bool:
+    return config.getoption("markexpr", "") == "unit"
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if _unit_only(session.config):
+        return  # `make test-unit`: pure tests, no services asked for
     problems = _preflight_problems()
     if problems:
         pytest.exit(
@@ -66,8 +72,11 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(request):
     """Public reads are cached per process; each test starts from the database."""
+    if request.node.get_closest_marker("unit"):
+        yield  # a pure test touches no cache, no Redis
+        return
     cache.clear()
     forget_campaign_pages()
     forget_block_rules()

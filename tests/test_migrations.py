@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["campaigns", "petitions"]
 NAME = re.compile(r"^(\d{4})_\w+\.py$")

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 
 from campaigns.placeholders import PLACEHOLDERS, fill_placeholders, validate_placeholders
 
+pytestmark = pytest.mark.unit
+
 
 def test_fill_placeholders_substitutes_allowed_names():
     text = "Dear {target_name}, from {signer_name} ({signer_country})."

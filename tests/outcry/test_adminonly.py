@@ -1,9 +1,12 @@
 """Admin-only middleware: the organisers' admin gets it, the public pages skip it."""
 
+import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from outcry.adminonly import admin_only
+
+pytestmark = pytest.mark.unit
 
 
 class Marking:

@@ -1,10 +1,13 @@
 """Beat's one table: what is scheduled is what is routed to the beat queue, and each task exists."""
 
+import pytest
 from celery import Celery
 from django.conf import settings
 
 from outcry.beat import BEAT, BEAT_QUEUE
 from outcry.celery import app, schedule_periodic_tasks
+
+pytestmark = pytest.mark.unit
 
 
 def test_every_scheduled_task_is_routed_to_the_beat_queue_and_nothing_else_is():

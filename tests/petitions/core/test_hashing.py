@@ -6,6 +6,8 @@ from django.test import RequestFactory, override_settings
 from outcry.logscrub import ScrubPersonalData
 from petitions.core.hashing import client_ip, email_hash, normalise_email
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("typed", "normalised"),

@@ -14,12 +14,12 @@ import pytest
 
 from petitions.enums import SignatureStatus
 from petitions.models import Signature
-from tests.abuse.helpers import sign, solved_captcha, stamped
 from tests.factories import live_campaign
+from tests.petitions.abuse.helpers import sign, solved_captcha, stamped
 
 pytestmark = pytest.mark.django_db
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 HUMAN_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "mail.ru", "unite.example", "teachers-union.example"]
 
 

@@ -165,6 +165,7 @@ def test_a_misspelt_mail_domain_is_questioned_before_anything_is_stored(client, 
     assert Signature.objects.count() == 1
 
 
+@pytest.mark.unit
 def test_correct_common_addresses_are_not_questioned():
     for address in ["a@gmail.com", "a@mail.ru", "a@yandex.com.tr", "a@uni-baku.az", "a@example.org", "a@mail.com"]:
         assert suggested_address(address) is None, address
@@ -199,6 +200,7 @@ def test_line_breaks_count_as_one_character(client, campaign, bob_form):
     assert response.status_code == 302
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("first", "last"),
     [("🙂", "🙂"), ("...", "!!!"), ("Bob", "🙂"), ("B", ""), ("A", "."), ("Bob", "1234"), ("Bob", "<b@x.org>")],
@@ -212,6 +214,7 @@ def test_names_must_be_names(first, last):
     assert "first_name" in form.errors or "last_name" in form.errors
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("first", "last"),
     [
@@ -272,6 +275,7 @@ def test_my_data_shows_the_public_title_in_the_visitors_language(client, campaig
     assert campaign.name not in page
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("title", "language", "shown"),
     [

@@ -5,6 +5,8 @@ from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
 from petitions.mail.errors import Verdict, classify
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("error", "verdict"),

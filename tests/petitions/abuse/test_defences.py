@@ -9,7 +9,7 @@ from petitions.abuse.formguard import issue_stamp
 from petitions.enums import SignatureStatus
 from petitions.models import BlockRule, Delivery, Signature
 from petitions.reporting.public import campaign_counters
-from tests.abuse.helpers import sign, solved_captcha, stamped
+from tests.petitions.abuse.helpers import sign, solved_captcha, stamped
 
 pytestmark = pytest.mark.django_db
 
