@@ -126,7 +126,7 @@ def test_send_delivery_uses_the_target_language_template(campaign):
     assert mail.outbox[0].body == "Великобритания\n"
 
 
-@override_settings(EMAIL_BACKEND="tests.petitions.test_sending.FailingBackend")
+@override_settings(EMAIL_BACKEND="tests.petitions.delivery.test_sending.FailingBackend")
 def test_transient_smtp_error_requeues_with_backoff(delivery):
     FailingBackend.error = smtplib.SMTPDataError(451, b"4.7.1 Try again later")
     before = timezone.now()
@@ -143,7 +143,7 @@ def test_transient_smtp_error_requeues_with_backoff(delivery):
     assert send_delivery(delivery_id=delivery.pk).status == "skipped"  # not due yet
 
 
-@override_settings(EMAIL_BACKEND="tests.petitions.test_sending.FailingBackend")
+@override_settings(EMAIL_BACKEND="tests.petitions.delivery.test_sending.FailingBackend")
 def test_refused_recipient_fails_at_once(delivery):
     FailingBackend.error = smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"5.1.1 No such mailbox")})
 
@@ -155,7 +155,7 @@ def test_refused_recipient_fails_at_once(delivery):
     assert campaign_counters(delivery.campaign).emails_sent == 0
 
 
-@override_settings(EMAIL_BACKEND="tests.petitions.test_sending.FailingBackend", DELIVERY_MAX_ATTEMPTS=1)
+@override_settings(EMAIL_BACKEND="tests.petitions.delivery.test_sending.FailingBackend", DELIVERY_MAX_ATTEMPTS=1)
 def test_transient_error_fails_after_the_last_attempt(delivery):
     FailingBackend.error = ConnectionRefusedError("Connection refused")
 
@@ -293,7 +293,7 @@ class CountingBackend(BaseEmailBackend):
         return len(messages)
 
 
-@override_settings(EMAIL_BACKEND="tests.petitions.test_sending.CountingBackend")
+@override_settings(EMAIL_BACKEND="tests.petitions.delivery.test_sending.CountingBackend")
 def test_letters_share_one_mail_session_per_worker_process(campaign):
     CountingBackend.opened = 0
     for n in range(3):
