@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-unit faults lint format check check-deploy bench clean help messages country-names
+.PHONY: run test test-unit faults docs lint format check check-deploy bench clean help messages country-names
 
 help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   - ruff check and format check, import contracts (layers, no cycles)"
 	@echo "make check  - Django system checks and missing-migration check"
 	@echo "make check-deploy - manage.py check --deploy with production settings"
+	@echo "make docs   - build the documentation site into var/site (warnings are errors)"
 	@echo "make bench  - load benchmark against a bare Django reference (bench/README.md)"
 	@echo "make messages - extract new interface strings into locale/*/LC_MESSAGES/django.po"
 
@@ -118,6 +119,10 @@ check-deploy: $(VENV)/.runtime
 		ALLOWED_HOSTS=petitions.example.org DATABASE_URL=postgres://outcry@db.invalid:5432/outcry \
 		REDIS_URL=redis://redis.invalid:6379/0 SECURE_SSL_REDIRECT=true SECURE_HSTS_PRELOAD=true \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The documentation site (mkdocs.yml, docs/): warnings are errors, so a broken link fails CI.
+docs: $(VENV)/.dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py

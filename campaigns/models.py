@@ -135,7 +135,7 @@ class Campaign(models.Model):
         _("hold disposable addresses"), default=True, help_text=_("Hold signatures from throw-away email services.")
     )
     # Set when the status first becomes closed; signer data is anonymised a while after that
-    # (or after ends_at), see petitions/retention.py.
+    # (or after ends_at), see petitions/privacy/retention.py.
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     signer_data_anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -42,7 +42,7 @@ def change_campaign_status(*, campaign: Campaign, status: str) -> bool:
     if campaign.status == status:
         return False
     now = timezone.now()
-    # closed_at starts the retention period (petitions/retention.py); a closed campaign stays closed.
+    # closed_at starts the retention period (petitions/privacy/retention.py); a closed campaign stays closed.
     closing = {"closed_at": now} if status == CampaignStatus.CLOSED else {}
     changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
         status=status, updated_at=now, **closing

@@ -2,8 +2,8 @@
 
 The defaults are the embedded `make run` setup: SQLite, a filesystem Celery broker, letters written
 as .eml files under var/mail. Every production service (PostgreSQL, Redis, SMTP or an anymail
-provider) is switched on by an environment variable named in README.md. With DEBUG off the module
-refuses weak settings at start-up, so a forgotten variable fails loudly instead of quietly.
+provider) is switched on by an environment variable named in docs/operators/configuration.md. With
+DEBUG off the module refuses weak settings at start-up, so a forgotten variable fails loudly.
 """
 
 import base64
@@ -36,7 +36,7 @@ IP_HASH_KEY = read(env.str, "IP_HASH_KEY", "") or SECRET_KEY
 EMAIL_HASH_KEY = read(env.str, "EMAIL_HASH_KEY", "") or SECRET_KEY
 # Keys (32 random bytes, url-safe base64) that encrypt signer data at rest, comma-separated: the
 # first encrypts, all decrypt
-# (petitions/encryption.py). The embedded setup derives one from SECRET_KEY; production must set it.
+# (petitions/core/encryption.py). The embedded setup derives one from SECRET_KEY; production must set it.
 # A lost key is lost data, so production never derives one: the system check outcry.E002 stops
 # migrate and `check --deploy` until it is set.
 SIGNER_DATA_KEYS = read(env.list, "SIGNER_DATA_KEYS", [])

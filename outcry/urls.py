@@ -14,7 +14,7 @@ admin.site.index_title = "Campaigns, signatures and letters"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Provider webhooks: /anymail/<provider>/tracking/ (petitions/tracking.py handles the events).
+    # Provider webhooks: /anymail/<provider>/tracking/ (petitions/tracking/events.py handles the events).
     path("anymail/", include("anymail.urls")),
     # The public pages unprefixed, in the visitor's language (outcry/languages.py): the addresses
     # partner sites, shared and emailed links use; reverse("petitions:campaign") gives these.

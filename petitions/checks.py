@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core import checks
 
 # A send is up to ~10 server replies (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, ...), each
-# allowed EMAIL_TIMEOUT, and the mailer may open a second session once (petitions/mailer.py).
+# allowed EMAIL_TIMEOUT, and the mailer may open a second session once (petitions/mail/transport.py).
 REPLIES_PER_SEND = 15
 
 

@@ -60,7 +60,7 @@ class Signature(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Why the abuse defences held it (petitions/abuse/), e.g. "honeypot too_fast"; empty if none did.
     hold_reasons = models.CharField(max_length=200, blank=True, editable=False)
-    # When the retention period cleared the signer's personal data (petitions/retention.py).
+    # When the retention period cleared the signer's personal data (petitions/privacy/retention.py).
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The signer asked for erasure (data_requests.py); set until it is done.
     erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -122,7 +122,7 @@ class BlockRule(models.Model):
 class Delivery(models.Model):
     """One letter to one target, with the exact text that was (or will be) sent.
 
-    Usually one signer's letter. In digest mode (petitions/digests.py) each signer's row waits as
+    Usually one signer's letter. In digest mode (petitions/delivery/digests.py) each signer's row waits as
     "batched" until a digest letter, a row with no signature, names them; the row then points at
     it, and the digest is what is sent, paced, tracked and counted.
     """
@@ -222,7 +222,7 @@ class CounterShard(models.Model):
 
 
 class TrackingEvent(models.Model):
-    """What an email provider reported about a letter, stored once (petitions/tracking.py).
+    """What an email provider reported about a letter, stored once (petitions/tracking/events.py).
 
     The unique constraints make a redelivered webhook a no-op: by the provider's event id where it
     gives one, else by (letter, event type, time). No recipient address and no signer data: the

@@ -3,7 +3,7 @@
 Each defence is configured per campaign (the abuse_* fields of Campaign). A signature that trips any
 of them is not refused: it is stored as held (not counted, no letter) and its sender sees the very
 same thank-you page as everyone else, so a bot learns nothing and a wrongly held person loses
-nothing (an organiser can release them, petitions/moderation.py).
+nothing (an organiser can release them, petitions/abuse/moderation.py).
 
 The per-IP limit is a soft signal: mobile carriers put thousands of people behind one address, so
 it holds only signers who did not solve the proof-of-work captcha.

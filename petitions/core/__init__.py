@@ -1,3 +1,3 @@
-"""The leaf of petitions/: hashing, encryption, private links, the broker's doorbell, text and period helpers.
+"""The leaf of petitions/: hashing, encryption, the broker's doorbell, text and period helpers.
 
-Nothing here imports another petitions package; everything may import this."""
+Nothing here imports another petitions package but enums; everything may import this."""

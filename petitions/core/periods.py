@@ -6,8 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from campaigns.enums import DigestPeriod
 
-pass  # import removed
-
 
 @dataclass(frozen=True)
 class Period:

@@ -29,8 +29,6 @@ from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.mail import letters
 from petitions.models import Delivery
 
-pass  # import removed
-
 logger = logging.getLogger(__name__)
 
 

@@ -10,8 +10,6 @@ from django.dispatch import receiver
 from campaigns.models import Target
 from petitions.delivery import transitions
 
-pass  # import removed
-
 
 @receiver(post_save, sender=Target, dispatch_uid="petitions.apply_target_activity")
 def apply_target_activity(sender, instance: Target, **kwargs) -> None:

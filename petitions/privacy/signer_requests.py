@@ -28,8 +28,6 @@ from petitions.mail import signer_mail
 from petitions.models import Signature
 from petitions.privacy.retention import anonymise_signatures
 
-pass  # import removed
-
 logger = logging.getLogger(__name__)
 
 SALT = "outcry.petitions.my-data"

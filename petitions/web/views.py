@@ -122,7 +122,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/thanks.html", context)
 
 
-@csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/embedding.py
+@csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/web/embedding.py
 @allow_framing
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()

@@ -12,8 +12,6 @@ from petitions.delivery import sending
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import HEADER_INJECTIONS, LINE_BREAKS
 
-pass  # import removed
-
 pytestmark = pytest.mark.django_db
 
 HEADER_FIELDS = ["first_name", "last_name", "city", "organisation"]

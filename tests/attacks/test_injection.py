@@ -8,8 +8,6 @@ from petitions.delivery import sending
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import PLACEHOLDER_TRICKS
 
-pass  # import removed
-
 pytestmark = pytest.mark.django_db
 
 

@@ -11,8 +11,6 @@ from tests.factories import SignatureFactory, queue_letters
 from tests.integration.processes import wait_until
 from tests.integration.smtp import TRY_AGAIN_LATER
 
-pass  # import removed
-
 pytestmark = pytest.mark.integration
 
 

@@ -1,7 +1,7 @@
 """A simulated bot run and a simulated human run against the defaults: who is held.
 
 The figures (bots held, humans wrongly held, per kind) are written to
-test-artifacts/abuse-figures.json; README.md quotes them.
+test-artifacts/abuse-figures.json; docs/organisers/moderation.md quotes them.
 """
 
 import itertools

@@ -14,8 +14,6 @@ from petitions.mail.organiser_mail import build_bounce_alert, build_notice
 from petitions.models import Delivery
 from tests.factories import MessageTemplateFactory, SignatureFactory
 
-pass  # import removed
-
 pytestmark = pytest.mark.django_db
 
 RU_TITLE = "Освободите четверых профсоюзных активистов из тюрьмы в Азербайджане"
