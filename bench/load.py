@@ -109,11 +109,21 @@ def csrf_token(html: bytes) -> str:
     return value.group(1).decode()
 
 
+def letters_for_number(n: int) -> str:
+    """n spelt in letters (0 -> "a", 27 -> "bb"): names must be names, so no digits in them."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if n == 0:
+            return word
+
+
 def signing_form(n: int) -> dict[str, str]:
     """The contract's fields; a bare ModelForm simply ignores the ones it lacks."""
     data = {
         "first_name": "Bench",
-        "last_name": f"Signer{n}",
+        "last_name": f"Signer {letters_for_number(n).capitalize()}",
         "email": f"bench{n}.{os.getpid()}@example.org",
         "country": "GB",
         "organisation": "" if n % 2 else "Bench Union",
