@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from petitions import abuse
+from petitions.abuse.screen import screen_signature
 from petitions.core.hashing import email_hash, ip_hash, name_index, normalise_email
 from petitions.delivery.queueing import enqueue_deliveries, letters_for
 from petitions.enums import SignatureStatus
@@ -59,9 +59,7 @@ def sign_petition(
         raise CampaignNotOpen(campaign.slug)
     now = timezone.now()
     email, email_key = normalise_email(data["email"]), email_hash(data["email"])
-    hold_reasons = abuse.screen_signature(
-        campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip
-    )
+    hold_reasons = screen_signature(campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip)
     if hold_reasons:
         status = SignatureStatus.HELD
     elif campaign.require_confirmation:
