@@ -13,6 +13,8 @@ from django_countries import countries
 from petitions.models import Signature
 from petitions.signing.email_typos import COMMON_MAIL_DOMAINS, suggested_address
 
+# The list static/js/form.js reads for its "did you mean ...?" hint: built once, not per request.
+COMMON_DOMAINS_ATTRIBUTE = " ".join(sorted(COMMON_MAIL_DOMAINS))
 DEFAULT_CONSENT_TEXT = _("Keep me informed about this campaign and related ones by email.")
 
 
@@ -86,7 +88,7 @@ class SignForm(forms.Form):
         if not offer_copy:
             del self.fields["wants_copy"]
         self.fields["email"].help_text = _("Never shown publicly and never given to the target.")
-        self.fields["email"].widget.attrs["data-common-domains"] = " ".join(sorted(COMMON_MAIL_DOMAINS))
+        self.fields["email"].widget.attrs["data-common-domains"] = COMMON_DOMAINS_ATTRIBUTE
         self.fields["email"].widget.attrs["data-typo-hint"] = _("Did you mean %(address)s?")
         self.fields["email"].widget.attrs["data-typo-button"] = _("Yes, use it")
         if allow_message:
