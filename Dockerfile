@@ -50,9 +50,11 @@ ENTRYPOINT ["/bin/sh", "/app/docker/entrypoint.sh"]
 # gthread: a few threads per process keep a slow phone upload from holding a whole worker.
 # --timeout kills a request stuck for 30 s (database and broker calls have shorter timeouts of their
 # own); --graceful-timeout lets requests in flight finish on `docker compose stop`.
-# No access log: gunicorn would write every signer's IP to it, past the app's log scrubbing.
+# gunicorn.conf.py: gunicorn's own log lines go through the app's scrub (client IPs become [ip]),
+# and there is no access log.
 # /dev/shm for the heartbeat files: a slow overlay filesystem can otherwise get workers killed.
 CMD ["gunicorn", "outcry.wsgi", \
+     "--config", "gunicorn.conf.py", \
      "--bind", "0.0.0.0:8000", \
      "--workers", "3", \
      "--worker-class", "gthread", \

@@ -3,9 +3,10 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun
+from celery.signals import after_setup_logger, after_setup_task_logger, task_postrun
 
 from outcry.beat import BEAT, BEAT_QUEUE
+from outcry.logscrub import scrub_handlers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
 
@@ -23,6 +24,14 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.add_periodic_task(
             entry.schedule(settings), sender.signature(entry.task), name=entry.label, queue=BEAT_QUEUE
         )
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def scrub_celery_log_handlers(logger, **kwargs) -> None:
+    """Worker and beat replace the root logger's handlers, and the task logger gets its own: each
+    gets the scrub filter, on top of the records already scrubbed as they are made."""
+    scrub_handlers(logger)
 
 
 @task_postrun.connect

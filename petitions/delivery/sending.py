@@ -19,7 +19,7 @@ from petitions.core.doorbell import publish_ids
 from petitions.delivery import pacing
 from petitions.delivery.sending_sql import claim_and_load, record_sent
 from petitions.enums import DeliveryStatus, SignatureStatus
-from petitions.mail import errors, letters, transport
+from petitions.mail import errors, letters, signer_mail, transport
 from petitions.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def send_signer_copy(*, delivery_id: int) -> None:
     delivery = Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id)
     if delivery.sent_at is None or not delivery.signature.wants_copy:
         return
-    letters.build_signer_copy(delivery).send()
+    signer_mail.send_to_signer(letters.build_signer_copy(delivery), about=f"letter {delivery.pk}")
 
 
 def sending_gate(delivery: Delivery, now: datetime) -> datetime | None:
@@ -141,11 +141,23 @@ def _record_failure(delivery: Delivery, exc: BaseException) -> SendResult:
     error = errors.describe(exc)
     verdict = errors.classify(exc)
     if verdict is errors.Verdict.FAIL or delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-        logger.warning("Letter %s failed for good after %d attempt(s): %s", delivery.pk, delivery.attempts, error)
+        logger.warning(
+            "Letter %s to target %s failed for good after %d attempt(s): %s",
+            delivery.pk,
+            delivery.target_id,
+            delivery.attempts,
+            error,
+        )
         _finish(delivery, DeliveryStatus.FAILED, error=error)
         return SendResult(DeliveryStatus.FAILED, error)
     when = timezone.now() + retry_delay(delivery.attempts)
-    logger.info("Letter %s will be retried at %s: %s", delivery.pk, when.isoformat(timespec="seconds"), error)
+    logger.info(
+        "Letter %s to target %s will be retried at %s: %s",
+        delivery.pk,
+        delivery.target_id,
+        when.isoformat(timespec="seconds"),
+        error,
+    )
     Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.QUEUED,
         subject=delivery.subject,

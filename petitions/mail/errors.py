@@ -4,12 +4,27 @@ SMTP reply codes carry the answer: 4xx means "not now" (greylisting, rate limits
 5xx means "never" (no such mailbox, policy refusal). A provider's HTTP API says the same with 429
 and 5xx (retry) against other 4xx (fix something first). Network failures and timeouts are always
 worth another try: the letter may simply not have left.
+
+What a failure says about itself is not safe to log: smtplib's exceptions carry the recipient, and
+servers quote it in their replies ("550 5.1.1 <name@example.org>: Recipient address rejected").
+describe() gives the one line that may be logged and stored; MailNotSent carries it in place of
+the original exception where one has to be raised.
 """
 
 import enum
 import smtplib
 
-from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+
+from outcry.logscrub import scrub
+
+# What sending an email can raise that is about the mail, not a bug of ours.
+MAIL_FAILURES = (OSError, smtplib.SMTPException, AnymailError)
+
+
+class MailNotSent(smtplib.SMTPException):
+    """A send worth trying again, described without addresses (describe()). An SMTPException, so
+    the signer mail tasks' retries take it as they took the original."""
 
 
 class Verdict(enum.Enum):
@@ -36,11 +51,18 @@ def classify(exc: BaseException) -> Verdict:
 
 
 def describe(exc: BaseException) -> str:
-    """A one-line, recipient-free summary for the delivery's last_error."""
+    """A one-line, address-free summary for logs and the delivery's last_error."""
+    return scrub(_summary(exc))[:1000]
+
+
+def _summary(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        replies = "; ".join(f"{code} {msg.decode(errors='replace')}" for code, msg in exc.recipients.values())
-        return f"Recipient refused: {replies}"[:1000]
+        replies = "; ".join(f"{code} {_text(msg)}" for code, msg in exc.recipients.values())
+        return f"Recipient refused: {replies}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"SMTP {exc.smtp_code}: {message}"[:1000]
-    return f"{type(exc).__name__}: {exc}"[:1000]
+        return f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)

@@ -11,6 +11,7 @@ from campaigns import services as campaign_services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from petitions.enums import SENT_STATUSES, DeliveryStatus, SignatureStatus
+from petitions.mail.errors import describe
 from petitions.mail.organiser_mail import build_notice
 from petitions.models import CounterShard, Delivery, Signature
 
@@ -90,6 +91,6 @@ def _send(campaign: Campaign, name: str, figures: dict) -> bool:
     try:
         message.send()
     except Exception as exc:  # noqa: BLE001 - one organisation's mail trouble must not stop the others
-        logger.warning("The %s email of campaign %s could not be sent: %s", name, campaign.pk, exc)
+        logger.warning("The %s email of campaign %s could not be sent: %s", name, campaign.pk, describe(exc))
         return False
     return True
