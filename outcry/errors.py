@@ -26,7 +26,7 @@ def _texts(status: int) -> tuple[str, str]:
         )
     if status == 403:
         return _("This page is not open to you"), _("Nothing was recorded.")
-    if status == 400:
+    if status in (400, 411, 413, 415):  # a body refused unread (outcry/bodylimit.py) reads the same
         return _("The form could not be read"), _(
             "The form sent was too large or malformed, so nothing was recorded. Please go back and try "
             "again (with a shorter message, if you wrote one)."

@@ -53,4 +53,15 @@ class PageSecurityMiddleware:
             response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
         if is_personal(request, response):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        if request.method == "HEAD":
+            drop_body(response)
         return response
+
+
+def drop_body(response: HttpResponse) -> None:
+    """A HEAD answer carries GET's headers (Content-Length included) and no body: Django's handler
+    leaves the body in, and gunicorn logs a warning for every such answer while dropping it."""
+    if response.streaming:
+        response.streaming_content = []
+    else:
+        response.content = b""

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from outcry.health import healthz
 from outcry.languages import PREFIXED
+from outcry.media import media_file
+from petitions.tracking.webhook import tracking_webhook
 
 admin.site.site_header = f"{settings.SITE_NAME} organisers"
 admin.site.site_title = settings.SITE_NAME
@@ -14,15 +15,15 @@ admin.site.index_title = "Campaigns, signatures and letters"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Provider webhooks: /anymail/<provider>/tracking/ (petitions/tracking/events.py handles the events).
-    path("anymail/", include("anymail.urls")),
+    # The tracking webhook of the provider in EMAIL_BACKEND, and no other (petitions/tracking/webhook.py).
+    path("anymail/<str:provider>/tracking/", tracking_webhook, name="tracking_webhook"),
     # The public pages unprefixed, in the visitor's language (outcry/languages.py): the addresses
     # partner sites, shared and emailed links use; reverse("petitions:campaign") gives these.
     path("", include("campaigns.urls")),
     path("", include("petitions.web.urls")),
-    # Uploaded campaign images: a handful of files, so Django serves them itself unless a proxy
-    # in front does it first.
-    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Uploaded campaign images: a handful of files, served by a view that takes images only, with
+    # DEBUG on or off, unless a proxy in front serves them first (outcry/media.py).
+    re_path(r"^media/(?P<path>.+)$", media_file, name="media"),
 ]
 
 # The same pages under a language prefix (/az/c/<slug>/): reverse("petitions-i18n:campaign"), or

@@ -1,8 +1,9 @@
 """What email providers tell us about letters after they left: delivered, bounced, marked as spam.
 
-anymail receives each provider's webhook at /anymail/<provider>/tracking/, checks its basic auth
-(ANYMAIL_WEBHOOK_SECRET) and the provider's signature where there is one, and sends the normalised
-event to the receiver at the bottom of this module. The receiver refuses to act on events from a
+anymail receives the configured provider's webhook at /anymail/<provider>/tracking/ (opened by
+petitions/tracking/webhook.py), checks its basic auth (ANYMAIL_WEBHOOK_SECRET) and the provider's
+signature where there is one, and sends the normalised event to the receiver at the bottom of this
+module. The receiver refuses to act on events from a
 provider whose webhook nothing authenticates (no WEBHOOK_SECRET and no signature key): a forged
 "bounced" would otherwise switch a government's address off.
 
@@ -127,7 +128,8 @@ COUNTED = frozenset(SENT_STATUSES)
 class LetterNotRecordedYet(Exception):
     """A provider reports on a letter that is still being recorded as sent: it should ask again later.
 
-    Raised from the webhook, it becomes an HTTP 500, which every provider answers by retrying.
+    Raised from the webhook, it becomes an HTTP 503 (petitions/tracking/webhook.py), which every
+    provider answers by retrying.
     """
 
 

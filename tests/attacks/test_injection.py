@@ -34,6 +34,8 @@ def test_signer_text_is_put_in_the_letter_verbatim_never_interpreted(client, cam
 
 
 def test_body_over_the_upload_limit_gets_400_and_no_row(client, campaign, settings):
+    """Django's own limit, behind the public body limit (tests/attacks/test_limits.py)."""
+    settings.PUBLIC_MAX_BODY_BYTES = 1024 * 1024
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
     response = client.post(reverse("petitions:campaign", args=[campaign.slug]), form(message="x" * 100_000))
@@ -43,7 +45,8 @@ def test_body_over_the_upload_limit_gets_400_and_no_row(client, campaign, settin
     assert Signature.objects.count() == 0
 
 
-def test_too_many_fields_gets_400_and_no_row(client, campaign):
+def test_too_many_fields_gets_400_and_no_row(client, campaign, settings):
+    settings.PUBLIC_MAX_BODY_BYTES = 1024 * 1024  # Django's own limit, behind the body limit
     data = form() | {f"extra{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
 
     response = client.post(reverse("petitions:campaign", args=[campaign.slug]), data)
