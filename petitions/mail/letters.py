@@ -6,7 +6,6 @@ Delivery, and rebuilt from those stored strings on every attempt, so a retry sen
 
 import hmac
 import re
-from email.utils import formataddr
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,8 +16,8 @@ from campaigns.enums import DeliveryMode
 from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
 from campaigns.selectors import letter_template, with_letter_names
 from petitions.core.periods import period_of
-from petitions.core.text import one_line
-from petitions.mail.outgoing import OutgoingEmail, message_id, sending_domain
+from petitions.core.text import header_display_name, one_line
+from petitions.mail.outgoing import OutgoingEmail, message_id, recipient, sender, sending_domain
 from petitions.models import Delivery, Signature
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -122,11 +121,13 @@ def build_letter(delivery: Delivery) -> OutgoingEmail:
     signer's address is in it."""
     # A digest speaks for many signers: it comes from the organisation that runs the campaign.
     author = delivery.campaign.organisation.name if delivery.is_digest else delivery.signature.full_name
+    # The names as a header may carry them; the letter's body keeps the signer's as signed.
+    display_name = " via ".join(filter(None, (header_display_name(author), header_display_name(settings.SITE_NAME))))
     message = OutgoingEmail(
         subject=one_line(delivery.subject),
         body=delivery.body,
-        from_email=formataddr((f"{one_line(author)} via {settings.SITE_NAME}", settings.DEFAULT_FROM_EMAIL)),
-        to=[formataddr((one_line(delivery.target.name), delivery.target.email))],
+        from_email=sender(display_name),
+        to=[recipient(delivery.target.name, delivery.target.email)],
         bcc=[delivery.campaign.bcc_email] if delivery.campaign.bcc_email else [],
         headers={"Message-ID": letter_message_id(delivery.pk)},
     )
@@ -206,7 +207,7 @@ def build_signer_copy(delivery: Delivery) -> OutgoingEmail:
         message = OutgoingEmail(
             subject=subject,
             body=render_to_string("emails/signer_copy_body.txt", context),
-            from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
+            from_email=sender(settings.SITE_NAME),
             to=[delivery.signature.email],
             headers={"Auto-Submitted": "auto-generated"},
         )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Organisation, Target
 from petitions.core.text import one_line
 from petitions.enums import PENDING_STATUSES
-from petitions.mail.outgoing import OutgoingEmail
+from petitions.mail.outgoing import OutgoingEmail, sender
 from petitions.models import Delivery
 
 
@@ -27,7 +27,7 @@ def build_notice(campaign: Campaign, name: str, figures: dict) -> OutgoingEmail 
     return OutgoingEmail(
         subject=one_line(render_to_string(f"emails/{name}_subject.txt", context)),
         body=render_to_string(f"emails/{name}_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(settings.SITE_NAME),
         to=recipients,
         headers={"Auto-Submitted": "auto-generated"},
     )
@@ -51,7 +51,7 @@ def build_bounce_alert(target: Target, *, provider: str) -> OutgoingEmail | None
     return OutgoingEmail(
         subject=one_line(render_to_string("emails/bounce_alert_subject.txt", context)),
         body=render_to_string("emails/bounce_alert_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(settings.SITE_NAME),
         to=recipients,
     )
 

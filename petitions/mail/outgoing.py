@@ -6,18 +6,40 @@
 - Subject: Django encodes a non-ASCII subject without room for "Subject: ", so the generator folds
   before the first encoded word and the header starts with an empty line; readers then show the
   subject with a leading space. Encoded with the header's name in mind, the first word fits.
+
+Every From is built by `sender()`: the sending address under a display name that cannot pass for
+another address (petitions/core/text.py, header_display_name).
 """
 
 from email.header import Header
-from email.utils import make_msgid, parseaddr
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from petitions.core.text import header_display_name
+
+
+def sending_address() -> str:
+    """The address Outcry sends from: DEFAULT_FROM_EMAIL's, with or without a display name."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
 
 def sending_domain() -> str:
-    """The domain Outcry sends from: DEFAULT_FROM_EMAIL's, with or without a display name."""
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "outcry.invalid"
+    """The domain Outcry sends from."""
+    return sending_address().rpartition("@")[2] or "outcry.invalid"
+
+
+def sender(display_name: str = "") -> str:
+    """A From header: the sending address under `display_name` made header-safe, or under the
+    site's name when nothing of it is left."""
+    name = header_display_name(display_name) or header_display_name(settings.SITE_NAME)
+    return formataddr((name, sending_address()))
+
+
+def recipient(display_name: str, address: str) -> str:
+    """A To header for an address whose name an organiser typed (a target)."""
+    return formataddr((header_display_name(display_name), address))
 
 
 def message_id() -> str:

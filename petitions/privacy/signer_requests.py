@@ -2,9 +2,10 @@
 
 The request form answers every address the same way, at the same speed (a message goes on the
 broker either way), so it never tells anyone whether an address has signed. Only the owner of the
-address gets the link, within the address's daily cap (mailcaps.py). The link carries a signed
-token of the address's keyed hash, valid for DATA_LINK_MAX_AGE_HOURS, and covers the signatures of
-every campaign.
+address gets the link, within the address's daily cap (mailcaps.py). The link carries a sealed
+token of the address's keyed hash (petitions/core/sealing.py: nobody holding the link can read the
+hash and match it to a copy of the database), valid for DATA_LINK_MAX_AGE_HOURS, and covers the
+signatures of every campaign.
 
 Erasure is the retention clean-up for these signatures now: names, address, city, organisation,
 message and IP hash cleared, their traces removed from stored letters (digests included), letters
@@ -16,13 +17,13 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from petitions.core.hashing import email_hash
+from petitions.core.sealing import seal, unseal
 from petitions.enums import DeliveryStatus
 from petitions.mail import signer_mail
 from petitions.models import Signature
@@ -56,15 +57,15 @@ def send_data_link(*, signature_id: int) -> bool:
 
 
 def data_link(key: str) -> str:
-    token = signing.dumps(key, salt=SALT, compress=True)
+    token = seal(key.encode(), purpose=SALT)
     return settings.SITE_URL.rstrip("/") + reverse("petitions:my_data", kwargs={"token": token})
 
 
 def key_for_token(token: str) -> str | None:
-    try:
-        return signing.loads(token, salt=SALT, max_age=settings.DATA_LINK_MAX_AGE_HOURS * 3600)
-    except signing.BadSignature:
-        return None
+    """The address's keyed hash the link was sealed with; None if forged or expired (links signed
+    before sealing were valid for a day: they are simply asked for again)."""
+    key = unseal(token, purpose=SALT, max_age_seconds=settings.DATA_LINK_MAX_AGE_HOURS * 3600)
+    return None if key is None else key.decode()
 
 
 def export_data(key: str) -> dict:

@@ -183,11 +183,16 @@ def person_name(value: str) -> str:
     return value
 
 
+# Embeddings, overrides and isolates: invisible, and each reorders the text after it (U+202E shows
+# the rest of a sign-off backwards). No place or organisation needs them; they are dropped.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def single_line(value: str) -> str:
     """Names end up in email headers and sign-offs: one line of printable text, or a clear error."""
     if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
         raise forms.ValidationError(_("Please write this on one line, without special characters."))
-    return value.strip()
+    return value.translate(BIDI_CONTROLS).strip()
 
 
 class DataRequestForm(forms.Form):
