@@ -1,8 +1,9 @@
 """Middleware that only the organisers' admin needs, kept off the public pages' path.
 
-Two-factor checks, login lockout and flash messages matter only under ADMIN_URL_PREFIX. The
-public pages (campaign, signing, counters) are the requests a viral campaign makes thousands of
-times a minute, so they skip these layers entirely.
+Two-factor checks matter only under ADMIN_URL_PREFIX. The public pages (campaign, signing,
+counters) are the requests a viral campaign makes thousands of times a minute, so they skip these
+layers entirely (each reads the session). django-axes' middleware is not wrapped: it only reads one
+attribute of the request, and its system check looks for it by name.
 """
 
 from django.conf import settings
@@ -29,4 +30,3 @@ def admin_only(dotted_path: str) -> type:
 
 OTPMiddleware = admin_only("django_otp.middleware.OTPMiddleware")
 RequireTwoFactorMiddleware = admin_only("outcry.twofactor.RequireTwoFactorMiddleware")
-AxesMiddleware = admin_only("axes.middleware.AxesMiddleware")

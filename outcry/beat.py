@@ -36,6 +36,11 @@ BEAT = (
         "anonymise signer data after the retention period",
         lambda s: s.RETENTION_INTERVAL_SECONDS,
     ),
+    BeatEntry(
+        "petitions.forget_sign_in_records",
+        "forget admin sign-in records after AXES_RETENTION_DAYS",
+        lambda s: s.RETENTION_INTERVAL_SECONDS,
+    ),
     # The organisers' schedule: closing by date, milestone emails, the morning summary.
     BeatEntry("campaigns.close_ended_campaigns", "close ended campaigns", lambda s: 60),
     BeatEntry("petitions.notify_milestones", "milestones", lambda s: 60),

@@ -9,7 +9,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from petitions.delivery import digests, queueing, sending, sweep
 from petitions.mail import caps, transport
-from petitions.privacy import retention, signer_requests
+from petitions.privacy import retention, sign_in_records, signer_requests
 from petitions.reporting import counters, notices
 from petitions.signing import confirmations, receipts
 
@@ -95,6 +95,11 @@ def close_mail_connection(**kwargs) -> None:
 def anonymise_closed_campaigns_task() -> int:
     """Retention, and erasures a signer asked for that could not finish at once."""
     return retention.anonymise_due_campaigns() + signer_requests.finish_erasures()
+
+
+@shared_task(name="petitions.forget_sign_in_records")
+def forget_sign_in_records_task() -> int:
+    return sign_in_records.forget_old_sign_in_records()
 
 
 @signer_mail_task("petitions.send_data_link")

@@ -12,6 +12,7 @@ from campaigns.selectors import forget_campaign_pages
 from petitions.abuse import store as abuse_store
 from petitions.abuse.lists import forget_block_rules
 from tests.factories import OrganisationFactory, live_campaign
+from tests.twofactor import verified_login
 
 
 def _preflight_problems() -> list[str]:
@@ -109,6 +110,16 @@ def alice(db, organisation, django_user_model):
     )
     organisation.members.add(user)
     return user
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, signed in as superusers must be: with a one-time code."""
+    from django.test import Client
+
+    client = Client()
+    verified_login(client, admin_user)
+    return client
 
 
 @pytest.fixture

@@ -35,15 +35,17 @@ APP_SERVICES = ("web", "worker", "beat")
 INFRASTRUCTURE = ("postgres", "redis")
 WEB_ONLY = {"MIGRATE_ON_START"}
 
-# What `manage.py check --deploy` may still say about the compose setup, and why compose cannot
-# do better: it serves plain http on 127.0.0.1, where browsers drop Secure cookies and there is no
-# https to redirect to; HSTS preload is a promise to browser vendors that only the operator of a
-# real domain can make, and settings.py has no variable for it.
+# What `manage.py check --deploy` may still say about the compose setup, and why: HSTS preload is a
+# promise to browser vendors that only the operator of a real domain can make (SECURE_HSTS_PRELOAD).
 ACCEPTED_DEPLOY_WARNINGS = {
-    "security.W008": "SECURE_SSL_REDIRECT is off: no TLS on 127.0.0.1",
-    "security.W012": "SESSION_COOKIE_SECURE is off: plain http on 127.0.0.1",
-    "security.W016": "CSRF_COOKIE_SECURE is off: plain http on 127.0.0.1",
-    "security.W021": "SECURE_HSTS_PRELOAD: not configurable through the environment",
+    "security.W021": "SECURE_HSTS_PRELOAD: the operator's decision, off by default",
+}
+# The https settings as compose starts them: all on, whatever .env.example leaves commented.
+SECURE_DEFAULTS = {
+    "SECURE_COOKIES": "true",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_PROXY_SSL_HEADER": "true",
 }
 
 COMPOSE_VARIABLE = re.compile(r"\$(?:\$|\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\})")
@@ -261,7 +263,24 @@ def test_compose_environment_is_production_with_the_compose_services(app_env):
     assert app_env["DATABASE_URL"] == "postgres://outcry:outcry@postgres:5432/outcry"
     assert app_env["REDIS_URL"] == "redis://redis:6379/0"
     assert app_env["EMAIL_URL"] == "smtp://mailpit:1025"
-    assert app_env["SECURE_COOKIES"] == "false"
+    assert {name: app_env[name] for name in SECURE_DEFAULTS} == SECURE_DEFAULTS
+
+
+def test_compose_defaults_are_https_only_and_the_plain_http_trial_is_opt_in(services):
+    """Nothing in .env at all: the compose file's own defaults are the secure ones; .env.example
+    offers the plain-http trial only as lines to uncomment."""
+    bare = {"SECRET_KEY": secrets.token_urlsafe(50), "SIGNER_DATA_KEYS": Fernet.generate_key().decode()}
+    environment = substitute_all(services["web"]["environment"], bare)
+
+    assert {name: environment[name] for name in SECURE_DEFAULTS} == SECURE_DEFAULTS
+    assert int(environment["SECURE_HSTS_SECONDS"]) > 0
+    trial = [
+        match.group(0)
+        for match in dotenv_lines(ENV_EXAMPLE)
+        if match["name"] in SECURE_DEFAULTS and match["value"] == "false"
+    ]
+    assert trial == ["#SECURE_COOKIES=false", "#SECURE_SSL_REDIRECT=false"]
+    assert not {name for name, value in dotenv_values(ENV_EXAMPLE).items() if name in SECURE_DEFAULTS}
 
 
 def test_compose_refuses_to_start_without_a_secret_key(services):
@@ -361,6 +380,10 @@ print(json.dumps({
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "EMAIL": [settings.EMAIL_HOST, settings.EMAIL_PORT],
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
+    "SECURE_PROXY_SSL_HEADER": list(settings.SECURE_PROXY_SSL_HEADER or []),
     "hash_keys_are_secret_key": settings.EMAIL_HASH_KEY == settings.IP_HASH_KEY == settings.SECRET_KEY,
     "healthcheck_host_allowed": validate_host(sys.argv[1], settings.ALLOWED_HOSTS),
     "STATICFILES": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -382,7 +405,11 @@ def test_settings_load_with_the_compose_environment(app_env):
         "CELERY_BROKER_URL": "redis://redis:6379/0",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL": ["mailpit", 1025],
-        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
         "hash_keys_are_secret_key": True,
         "healthcheck_host_allowed": True,
         "STATICFILES": "whitenoise.storage.CompressedManifestStaticFilesStorage",

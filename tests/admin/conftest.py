@@ -13,6 +13,7 @@ from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, T
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature, SignatureExport, TrackingEvent
 from tests.factories import OrganisationFactory, SignatureFactory, live_campaign
+from tests.twofactor import verified_login
 
 
 @dataclass
@@ -75,12 +76,12 @@ def bravo(db, django_user_model) -> Tenant:
 
 @pytest.fixture
 def alice_client(client, alice):
-    client.force_login(alice)
+    verified_login(client, alice)
     return client
 
 
 @pytest.fixture
 def root_client(client, django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.org", "root-password-123")
-    client.force_login(root)
+    verified_login(client, root)
     return client

@@ -17,6 +17,7 @@ from petitions.privacy import signer_requests
 from petitions.signing import confirmations, receipts
 from tests.attacks.payloads import XSS, executable_marks
 from tests.factories import CampaignFactory, TargetFactory, live_campaign
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def literal(text: str) -> str:
 @pytest.fixture
 def root(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.org", None)  # no hashing: fast
-    client.force_login(admin)
+    verified_login(client, admin)
     return client
 
 
@@ -51,7 +52,7 @@ def public_pages(client, campaign, form) -> dict[str, str]:
     pages = {
         "home": client.get(reverse("campaigns:home")),
         "campaign": client.get(reverse("petitions:campaign", args=[campaign.slug])),
-        "thanks": client.get(reverse("petitions:thanks", args=[campaign.slug])),
+        "thanks": client.get(reverse("petitions:share", args=[campaign.slug])),
         # The form re-rendered with what was typed (an invalid email keeps it from being stored).
         "echoed form": client.post(reverse("petitions:campaign", args=[campaign.slug]), {**form, "email": "x"}),
     }

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from tests.factories import SignatureFactory
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client_logged_in(client, django_user_model):
     user = django_user_model.objects.create_superuser("root", "root@example.org", "root-password-123")
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -26,3 +26,9 @@ def test_every_scheduled_task_is_registered_with_the_worker():
     missing = {entry.task for entry in BEAT} - set(app.tasks)
 
     assert not missing
+
+
+def test_admin_sign_in_records_are_forgotten_on_a_schedule():
+    [entry] = [entry for entry in BEAT if entry.task == "petitions.forget_sign_in_records"]
+
+    assert 0 < entry.schedule(settings) <= 86400

@@ -35,6 +35,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Organisation
 from petitions.management.commands.seed_demo import SLUG
 from tests.factories import SignatureFactory
+from tests.twofactor import verified_login
 
 campaign = Campaign.objects.get(slug=SLUG)
 SignatureFactory.create_batch(2, campaign=campaign, country="AZ")
@@ -57,7 +58,7 @@ for user in (get_user_model().objects.get(username="admin"), organiser):
     # The lists the admin index offers this user: every model they can reach.
     lists = [model["admin_url"] for app in admin.site.get_app_list(request) for model in app["models"]]
     client = Client(SERVER_NAME="localhost")  # an ALLOWED_HOSTS name: this is not the test runner
-    client.force_login(user)
+    verified_login(client, user)  # organisers and superusers sign in with a one-time code
     for url in [reverse("admin:index"), *lists, *campaign_pages]:
         print("visit", client.get(url).status_code, user.username, url, flush=True)
 dashboard = client.get(campaign_pages[1]).content.decode()
