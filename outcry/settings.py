@@ -50,7 +50,7 @@ SITE_NAME = read(env.str, "SITE_NAME", "Outcry")
 SITE_URL = read(env.str, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "outcry.adminapp.OutcryAdminConfig",  # django.contrib.admin, with the two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time recovery codes
     "campaigns",
     "petitions",
 ]
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "outcry.security.PageSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "outcry.languages.LocaleMiddleware",
+    # Before anything can read a body; after the locale, so its refusals speak the visitor's language.
+    "outcry.bodylimit.BodyLimitMiddleware",
     "outcry.languages.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,13 +88,11 @@ MIDDLEWARE = [
     "outcry.adminonly.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
-    "outcry.adminonly.AxesMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer. Not wrapped
+    # for the admin only: on other requests it reads one attribute (about 1.5 us), and its system
+    # check then sees it.
+    "axes.middleware.AxesMiddleware",
 ]
-
-# django-axes looks for its own middleware class by name; it is there, wrapped so that it runs for
-# the admin only (outcry/adminonly.py).
-SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 ROOT_URLCONF = "outcry.urls"
 # A form sent without its token gets the branded page in the visitor's language, saying what to do.
@@ -243,6 +244,10 @@ ALTCHA_EXPIRES_SECONDS = read(env.int, "ALTCHA_EXPIRES_SECONDS", 2 * 3600)
 # A signing form is a few kilobytes: anything far larger is refused with a 400 (outcry/errors.py)
 # before a view sees it. Uploaded files (campaign images) are not counted here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = read(env.int, "DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+# Outside the admin, a body declared larger than this is refused (413) before anything reads it, and
+# no file upload is taken at all (outcry/bodylimit.py). A signing form with a 2,000-character
+# message of emoji is about 35 kB; provider webhooks get DATA_UPLOAD_MAX_MEMORY_SIZE.
+PUBLIC_MAX_BODY_BYTES = read(env.int, "PUBLIC_MAX_BODY_BYTES", 64 * 1024)
 
 # Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
 # networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
@@ -294,6 +299,10 @@ SESSION_COOKIE_AGE = read(env.int, "SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; the forms carry the token
+# Cookies end with the visit (Django's CSRF cookie would live a year): none may tell whoever later
+# holds a signer's phone that it came here.
+CSRF_COOKIE_AGE = None
+LANGUAGE_COOKIE_AGE = None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Links from a campaign page to other sites never tell them which campaign (or page) sent the visitor.
 SECURE_REFERRER_POLICY = "same-origin"
@@ -337,13 +346,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "petitions.core.hashing.client_ip"  # trusted proxies only, as everywhere
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+# What axes writes down (address, user agent, username typed) is deleted after this many days
+# (petitions/privacy/sign_in_records.py); a lockout in progress is never that old.
+AXES_RETENTION_DAYS = read(env.int, "AXES_RETENTION_DAYS", 30)
+if AXES_RETENTION_DAYS < 1 or timedelta(days=AXES_RETENTION_DAYS) < AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured("AXES_RETENTION_DAYS must be at least 1 and cover AXES_COOLOFF_MINUTES.")
 
-# Two-factor sign-in for the admin (django-otp, TOTP apps): "required" for every staff user, or
-# "optional" (the default): then it is required for superusers' organisations that ask for it
-# (Organisation.require_two_factor) and for anyone who has a confirmed device.
-ADMIN_TWO_FACTOR = read(env.str, "ADMIN_TWO_FACTOR", "optional")
-if ADMIN_TWO_FACTOR not in ("optional", "required"):
-    raise ImproperlyConfigured("ADMIN_TWO_FACTOR must be 'optional' or 'required'.")
+# Two-factor sign-in for the admin (django-otp: TOTP apps, recovery codes; outcry/twofactor.py).
+# "signer-data" (the default): required for everyone who can see or export signer data (superusers,
+# organisers, staff with a permission on signatures or letters) and for anyone with a device;
+# "required": for every staff user. Users without a device set one up at their next sign-in.
+ADMIN_TWO_FACTOR = read(env.str, "ADMIN_TWO_FACTOR", "signer-data")
+if ADMIN_TWO_FACTOR == "optional":
+    raise ImproperlyConfigured(
+        "ADMIN_TWO_FACTOR=optional is no longer offered: everyone who can see signer data signs in with "
+        "a one-time code. Remove the variable (the default is 'signer-data') or set it to 'required'."
+    )
+if ADMIN_TWO_FACTOR not in ("signer-data", "required"):
+    raise ImproperlyConfigured("ADMIN_TWO_FACTOR must be 'signer-data' or 'required'.")
 OTP_TOTP_ISSUER = SITE_NAME
 if not DEBUG:
     SESSION_COOKIE_SECURE = read(env_bool, "SECURE_COOKIES", True)
@@ -352,11 +372,15 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = read(env_bool, "SECURE_HSTS_PRELOAD", False)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
-    SECURE_SSL_REDIRECT = read(env_bool, "SECURE_SSL_REDIRECT", False)
+    SECURE_SSL_REDIRECT = read(env_bool, "SECURE_SSL_REDIRECT", True)
     if read(env_bool, "SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = read(env.str, "LOG_LEVEL", "INFO")
+# One handler, scrubbed (outcry/logscrub.py; every record is scrubbed as it is made anyway, and
+# Celery's and gunicorn's handlers get the filter too). Django's own default handlers on "django"
+# are dropped: with DEBUG on they printed every django.* record a second time, and mail_admins
+# would email error reports that carry the client's address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -370,7 +394,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django": {"handlers": []}, "django.request": {"level": "ERROR"}},
 }
 
 if not DEBUG:

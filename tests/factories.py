@@ -39,6 +39,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     default_language = "en"
     # Tests post forms in milliseconds: the fill-time defence is switched on by the tests about it.
     abuse_min_fill_seconds = 0
+    # Counted at once, as most tests need; the at-risk default (confirm first) has tests of its own.
+    signers_at_risk = False
 
 
 class MessageTemplateFactory(factory.django.DjangoModelFactory):

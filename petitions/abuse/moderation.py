@@ -92,9 +92,7 @@ def release_signatures(*, signature_ids: Iterable[int]) -> ModerationResult:
 
 
 def _needing_confirmation(signatures: QuerySet[Signature]) -> QuerySet[Signature]:
-    return signatures.filter(
-        status__in=MOVES["release"], confirmed_at__isnull=True, campaign__require_confirmation=True
-    )
+    return signatures.filter(status__in=MOVES["release"], confirmed_at__isnull=True, campaign__signers_at_risk=True)
 
 
 def _ask_to_confirm(signature_ids: set[int]) -> int:

@@ -4,7 +4,6 @@ signed in, and the doorbell for them: a worker sends each within the address's d
 
 import logging
 from collections.abc import Callable
-from email.utils import formataddr
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -13,8 +12,9 @@ from django.utils import translation
 from campaigns.selectors import letter_template
 from petitions.core.doorbell import publish_ids
 from petitions.core.text import one_line
+from petitions.mail import errors
 from petitions.mail.caps import take_mail_slot
-from petitions.mail.outgoing import OutgoingEmail
+from petitions.mail.outgoing import OutgoingEmail, sender
 from petitions.models import Signature
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _signer_link_email(name: str, *, signature: Signature, url: str, **extra) ->
         message = OutgoingEmail(
             subject=one_line(render_to_string(f"emails/{name}_subject.txt", context)),
             body=render_to_string(f"emails/{name}_body.txt", context),
-            from_email=formataddr((settings.SITE_NAME, settings.DEFAULT_FROM_EMAIL)),
+            from_email=sender(settings.SITE_NAME),
             to=[signature.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
@@ -73,13 +73,28 @@ def send_link_email(
     only_if: Callable[[Signature], bool] | None = None,
 ) -> bool:
     """The one way a link email reaches a signer: load the signature, take a slot of its address's
-    daily cap, build and send. False if the signature is gone, does not qualify, or the cap is full."""
+    daily cap, build and send. False if the signature is gone, does not qualify, the cap is full or
+    the address is refused for good."""
     signature = Signature.objects.select_related("campaign__organisation").filter(pk=signature_id).first()
     if signature is None or (only_if is not None and not only_if(signature)):
         return False
     if not take_mail_slot(email_hash=signature.email_hash):
         return False
-    build(signature=signature, url=url_for(signature)).send()
+    return send_to_signer(build(signature=signature, url=url_for(signature)), about=f"signature {signature.pk}")
+
+
+def send_to_signer(message: OutgoingEmail, *, about: str) -> bool:
+    """Send an email to a signer; no failure puts their address in a log. False if it was refused
+    for good (logged here, not retried); MailNotSent (an SMTPException) for a failure worth another
+    try, which the task retries. `about` names what the email is for ("signature 12"), by id."""
+    try:
+        message.send()
+    except errors.MAIL_FAILURES as exc:
+        error = errors.describe(exc)
+        if errors.classify(exc) is errors.Verdict.FAIL:
+            logger.warning("Email to the signer of %s refused for good: %s", about, error)
+            return False
+        raise errors.MailNotSent(f"Email to the signer of {about} not sent: {error}") from None
     return True
 
 

@@ -62,7 +62,7 @@ def sign_petition(
     hold_reasons = screen_signature(campaign=campaign, data=data, email=email, email_key=email_key, client_ip=client_ip)
     if hold_reasons:
         status = SignatureStatus.HELD
-    elif campaign.require_confirmation:
+    elif campaign.signers_at_risk:
         status = SignatureStatus.PENDING
     else:
         status = SignatureStatus.CONFIRMED

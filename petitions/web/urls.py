@@ -7,7 +7,9 @@ app_name = "petitions"
 urlpatterns = [
     path("c/<slug:slug>/", views.campaign_detail, name="campaign"),
     path("c/<slug:slug>/sign/", views.campaign_detail, name="sign"),
-    path("c/<slug:slug>/thanks/", views.thanks, name="thanks"),
+    # Where signing lands, under a name that says nothing of it: the campaign page links here too
+    # ("Open the sharing page"), so a browser's history holding it shows no signature.
+    path("c/<slug:slug>/share/", views.share_page, name="share"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
     path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
     path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
@@ -16,6 +18,6 @@ urlpatterns = [
     path("my-data/<str:token>/export.json", views.my_data_export, name="my_data_export"),
     # For partner sites: the only views that may be framed (outcry/framing.py).
     path("c/<slug:slug>/embed/", views.embed, name="embed"),
-    path("c/<slug:slug>/embed/thanks/", views.embed_thanks, name="embed_thanks"),
+    path("c/<slug:slug>/embed/share/", views.embed_share, name="embed_share"),
     path("embed.js", views.embed_script, name="embed_script"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page, template_for
@@ -99,23 +99,24 @@ def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
     page = _page_or_404(slug)
     form = sign_form(page, request.POST if request.method == "POST" else None)
     if request.method == "POST" and _sign(request, page, form):
-        return redirect(same_family(request, "petitions:thanks", slug=page.campaign.slug))
+        return redirect(same_family(request, "petitions:share", slug=page.campaign.slug))
     context = page_context(request, page, form=form, recent_signers=recent_signers(page.campaign))
     return render(request, "petitions/campaign_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cache_page(THANKS_CACHE_SECONDS)
-def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    """The same for every signer (nothing personal on it), so it is cached whole for a moment; its
-    script refreshes the counters a few seconds after loading, to count the signer who just signed."""
+def share_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Thanks and sharing: where signing lands, and a page anyone may open from the campaign page.
+    The same for everyone (nothing personal, nothing saying this visitor signed), so it is cached
+    whole for a moment; its script refreshes the counters a few seconds after loading."""
     page = _page_or_404(slug)
     digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
     context = page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
@@ -124,7 +125,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 @csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/web/embedding.py
 @allow_framing
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The counter, and with ?form=1 the signing form, for partner sites to frame."""
@@ -137,21 +138,21 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
         if not valid_embed_token(request.POST.get(TOKEN_FIELD, ""), page.campaign.pk):
             form.add_error(None, _("This form was open too long. Please check your details and send it again."))
         elif _sign(request, page, form):
-            return redirect(same_family(request, "petitions:embed_thanks", slug=page.campaign.slug))
+            return redirect(same_family(request, "petitions:embed_share", slug=page.campaign.slug))
     context = page_context(
         request, page, form=form if with_form else None, embed_token=embed_form_token(page.campaign.pk)
     )
     return render(request, "petitions/embed.html", context)
 
 
-@require_GET
+@require_safe
 @allow_framing
-def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+def embed_share(request: HttpRequest, slug: str) -> HttpResponse:
     page = _page_or_404(slug)
     return render(request, "petitions/embed_thanks.html", page_context(request, page, refresh_counters_after_ms=3000))
 
 
-@require_GET
+@require_safe
 def embed_script(request: HttpRequest) -> HttpResponse:
     """/embed.js at a stable address for partners' script tags (static files are fingerprinted)."""
     response = HttpResponse(_embed_script_source(), content_type="text/javascript; charset=utf-8")
@@ -165,7 +166,7 @@ def _embed_script_source() -> bytes:
     return Path(finders.find("js/embed.js")).read_bytes()
 
 
-@require_GET
+@require_safe
 def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Public counters for the page and for partner sites: CORS open, cached briefly."""
     body = public_counters(slug, get_language())
@@ -177,7 +178,7 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 @personal_page
 def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """A signer's private page: how each of their letters is doing."""
@@ -195,7 +196,7 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return render(request, "petitions/receipt.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @personal_page
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The page behind the confirmation link: GET shows a button, only its POST confirms (mail
@@ -218,7 +219,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return render(request, "petitions/confirm.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def my_data_request(request: HttpRequest) -> HttpResponse:
     """Ask for the link to one's signatures. Every address gets the same answer."""
@@ -229,7 +230,7 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/my_data_request.html", {"form": form, "sent": "sent" in request.GET})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @personal_page
 def my_data(request: HttpRequest, token: str) -> HttpResponse:
     """One address's signatures behind its private link: see them, download them, erase them."""
@@ -255,7 +256,7 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/my_data.html", context)
 
 
-@require_GET
+@require_safe
 @personal_page
 def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
     key = signer_requests.key_for_token(token)

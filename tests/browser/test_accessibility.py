@@ -26,7 +26,7 @@ def test_campaign_page_with_field_errors_has_no_serious_accessibility_violations
 
 
 def test_thanks_page_has_no_serious_accessibility_violations(phone, live_server, campaign):
-    phone.goto(f"{live_server.url}/en/c/{campaign.slug}/thanks/")
+    phone.goto(f"{live_server.url}/en/c/{campaign.slug}/share/")
 
     assert audit(phone, "thanks") == []
 

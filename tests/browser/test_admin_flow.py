@@ -2,12 +2,16 @@
 on the dashboard after bob signs on the public page."""
 
 import re
+from base64 import b32decode
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django_otp.oath import TOTP
 
 from campaigns.models import Campaign
 from petitions.models import Signature
+from petitions.signing import confirmations
 from tests.browser.conftest import DESKTOP
 from tests.browser.person import choose, tap, type_into
 
@@ -31,6 +35,15 @@ def test_organiser_creates_previews_publishes_and_sees_a_signature(
     type_into(admin.get_by_label("Username"), "alice")
     type_into(admin.get_by_label("Password"), "alice-password-123")
     tap(admin.get_by_role("button", name="Log in"))
+    # Her first sign-in: she sees signers' data, so she sets up an authenticator app, reading the key
+    # off the page as she would type it into the app, and is shown her recovery codes.
+    admin.wait_for_url("**/admin/two-factor/")
+    key = b32decode(admin.locator("#two-factor-key").inner_text().replace(" ", ""))
+    type_into(admin.get_by_label("Code from the app"), f"{TOTP(key).token():06d}")
+    tap(admin.get_by_role("button", name="Confirm"))
+    assert admin.locator("#recovery-codes li").count() == 10
+    tap(admin.get_by_role("link", name="Continue"))
+    admin.wait_for_url(f"{live_server.url}/admin/")
 
     admin.goto(f"{live_server.url}/admin/campaigns/campaign/add/")
     choose(admin.locator("#id_organisation"), label=organisation.name)
@@ -73,7 +86,14 @@ def test_organiser_creates_previews_publishes_and_sees_a_signature(
     choose(phone.get_by_role("combobox", name="Country"), "FR")
     phone.wait_for_timeout(3100)  # a new campaign holds signatures sent faster than 3 seconds
     tap(phone.get_by_role("button", name="Send my letter"))
-    phone.wait_for_url("**/c/free-the-dockers/thanks/")
+    phone.wait_for_url("**/c/free-the-dockers/share/")
+    # A new campaign's signers may be at risk: the signature counts once bob confirms it through
+    # the link his confirmation email carries.
+    signature = Signature.objects.get(campaign=campaign)
+    assert signature.status == "pending"
+    phone.goto(live_server.url + urlsplit(confirmations.confirmation_url(signature)).path)
+    tap(phone.get_by_role("button", name="Confirm my signature"))
+    phone.get_by_role("heading", name=re.compile("confirmed")).wait_for()
     assert Signature.objects.filter(campaign=campaign, status="confirmed").count() == 1
 
     cache.clear()  # the live server shares this process's cache: skip the dashboard's 30-second cache

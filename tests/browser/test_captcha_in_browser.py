@@ -27,7 +27,7 @@ def test_signer_with_captcha_on_is_confirmed_without_doing_anything(phone, live_
     phone.wait_for_timeout(1100)  # the campaign's minimum fill time
     tap(phone.get_by_role("button", name="Send my letter"))
 
-    phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
+    phone.wait_for_url(f"**/c/{campaign.slug}/share/")
     signature = Signature.objects.get()
     assert (signature.status, signature.hold_reasons) == (SignatureStatus.CONFIRMED, "")
     # No script, worker or style of the widget failed to load or was refused (the browser asks for a

@@ -185,7 +185,7 @@ def site(organisation) -> Site:
     first = Delivery.objects.filter(signature=nigar).order_by("pk").first()
     Delivery.objects.filter(pk=first.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
 
-    confirming = multilingual_campaign(organisation, "confirm-the-release", require_confirmation=True)
+    confirming = multilingual_campaign(organisation, "confirm-the-release", signers_at_risk=True)
     pending = SignatureFactory(
         campaign=confirming, email="pending@example.net", status=SignatureStatus.PENDING, confirmed_at=None
     )
@@ -405,12 +405,12 @@ def test_every_public_page(new_page, live_server, site, language, size):
     visit_page(page, visit, "campaign", f"{base}/c/{slug}/")
     send = page.locator("main form button[type=submit]")
     step(visit, "campaign", lambda: tappable_at(send, (0, 200, 450, 800, "bottom")))
-    if step(visit, "thanks", sign_and_land(f"signer-{language}-{size}@example.net", f"**/{language}/c/{slug}/thanks/")):
+    if step(visit, "thanks", sign_and_land(f"signer-{language}-{size}@example.net", f"**/{language}/c/{slug}/share/")):
         reached(page, visit, "thanks", landed)
 
     visit_page(page, visit, "embed-counter", f"{base}/c/{slug}/embed/")
     visit_page(page, visit, "embed-form", f"{base}/c/{slug}/embed/?form=1")
-    embed_thanks = f"**/{language}/c/{slug}/embed/thanks/"
+    embed_thanks = f"**/{language}/c/{slug}/embed/share/"
     if step(visit, "embed-thanks", sign_and_land(f"embed-{language}-{size}@example.net", embed_thanks)):
         reached(page, visit, "embed-thanks", landed)
 

@@ -50,7 +50,7 @@ def test_send_button_can_be_tapped_at_every_scroll_position_with_recent_signers_
     send = page.get_by_role("button", name="Send my letter")
     tap(send, positions=SCROLL_POSITIONS)
 
-    page.wait_for_url(f"**/en/c/{campaign.slug}/thanks/")
-    assert page.locator("h1").inner_text() == "Thank you: we have your signature"
+    page.wait_for_url(f"**/en/c/{campaign.slug}/share/")
+    assert page.locator("h1").inner_text() == "Thank you for standing with this campaign"
     bob = Signature.objects.get(email_hash=email_hash("bob@example.net"))
     assert (bob.status, bob.show_name_publicly) == (SignatureStatus.CONFIRMED, True)

@@ -18,7 +18,7 @@ def test_pages_load_only_from_their_own_site_and_set_only_the_csrf_cookie(phone,
     type_into(phone.get_by_role("textbox", name="Email"), "bob@example.net")
     choose(phone.get_by_role("combobox", name="Country"), "GB")
     tap(phone.get_by_role("button", name="Send my letter"))
-    phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
+    phone.wait_for_url(f"**/c/{campaign.slug}/share/")
     phone.wait_for_load_state("networkidle")
 
     assert requested
@@ -28,7 +28,7 @@ def test_pages_load_only_from_their_own_site_and_set_only_the_csrf_cookie(phone,
 
 def test_copy_link_button_copies_the_share_link(phone, live_server, campaign):
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    phone.goto(f"{live_server.url}/en/c/{campaign.slug}/thanks/")
+    phone.goto(f"{live_server.url}/en/c/{campaign.slug}/share/")
 
     tap(phone.get_by_role("button", name="Copy link"))
 

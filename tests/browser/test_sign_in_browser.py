@@ -20,9 +20,9 @@ def test_signer_on_a_phone_signs_and_sees_thanks(phone, live_server, campaign, s
     type_into(phone.get_by_label("Personal message"), "Free them now.")
     tap(phone.get_by_role("button", name="Send my letter"))
 
-    phone.wait_for_url(f"**/c/{campaign.slug}/thanks/")
+    phone.wait_for_url(f"**/c/{campaign.slug}/share/")
     screenshot(phone, "thanks-page-phone")
-    assert phone.locator("h1").inner_text() == "Thank you: we have your signature"
+    assert phone.locator("h1").inner_text() == "Thank you for standing with this campaign"
     # Counted: the page's script refreshes the (briefly cached) counters a few seconds after loading.
     phone.locator('[data-counter="signatures"]').filter(has_text="1").wait_for(timeout=10_000)
     assert Signature.objects.get().organisation == "Unite"

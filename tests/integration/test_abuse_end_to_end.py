@@ -25,7 +25,7 @@ def test_held_signers_send_nothing_until_released(letter_campaign, bob_form, smt
         responses = [bot, *pool.map(lambda form: web_server.sign(letter_campaign.slug, form), forms)]
     letters = smtp_server.wait_for_messages(2, then_quiet_for=2.0)
 
-    assert {(r.status_code, r.url.endswith("/thanks/")) for r in responses} == {(200, True)}
+    assert {(r.status_code, r.url.endswith("/share/")) for r in responses} == {(200, True)}
     assert Signature.objects.with_email("bot@example.net").get().hold_reasons == "honeypot"
     held_people = Signature.objects.filter(status=SignatureStatus.HELD, hold_reasons="ip_limit")
     assert held_people.count() == 4

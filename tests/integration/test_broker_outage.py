@@ -21,7 +21,7 @@ def test_broker_outage_signing_succeeds_and_the_letter_follows_the_restart(
 ):
     target = letter_campaign.targets.get()
     browser = stack_on_private_redis.browser
-    thanks_url = f"{browser.base_url}/c/{letter_campaign.slug}/thanks/"
+    thanks_url = f"{browser.base_url}/c/{letter_campaign.slug}/share/"
     stack_on_private_redis.redis.stop()
 
     started = time.monotonic()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 def test_letter_goes_only_after_the_signer_presses_confirm(
     letter_campaign, bob_form, smtp_server, celery_worker, web_server
 ):
-    letter_campaign.require_confirmation = True
+    letter_campaign.signers_at_risk = True
     letter_campaign.save()
     target = letter_campaign.targets.get()
 

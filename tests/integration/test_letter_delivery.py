@@ -42,7 +42,7 @@ def wait_for_counters(browser, slug: str, expected: dict) -> dict:
 def test_letter_delivery_after_signing_over_http(letter_campaign, bob_form, smtp_server, celery_worker, web_server):
     target = letter_campaign.targets.get()
     form = bob_form | {"message": SIGNER_MESSAGE}
-    thanks_url = f"{web_server.base_url}/c/{letter_campaign.slug}/thanks/"
+    thanks_url = f"{web_server.base_url}/c/{letter_campaign.slug}/share/"
 
     response = web_server.sign(letter_campaign.slug, form)
     letters = smtp_server.wait_for_messages(1, then_quiet_for=2.0)
@@ -79,7 +79,7 @@ def test_letter_delivery_after_signing_over_http(letter_campaign, bob_form, smtp
 def test_letter_delivery_when_the_same_email_signs_twice(
     letter_campaign, bob_form, smtp_server, celery_worker, web_server
 ):
-    thanks_url = f"{web_server.base_url}/c/{letter_campaign.slug}/thanks/"
+    thanks_url = f"{web_server.base_url}/c/{letter_campaign.slug}/share/"
 
     first = web_server.sign(letter_campaign.slug, bob_form)
     second = web_server.sign(letter_campaign.slug, bob_form)

@@ -107,14 +107,14 @@ def test_campaign_content_in_the_pages_language_when_translated(client, campaign
 def test_signature_stores_the_language_it_was_signed_in(client, campaign, bob_form):
     response = client.post(f"/az/c/{campaign.slug}/", bob_form)
 
-    assert response["Location"] == f"/az/c/{campaign.slug}/thanks/"
+    assert response["Location"] == f"/az/c/{campaign.slug}/share/"
     assert Signature.objects.get().language == "az"
 
 
 def test_unprefixed_signing_stays_unprefixed(client, campaign, bob_form):
     response = client.post(f"/c/{campaign.slug}/", bob_form, HTTP_ACCEPT_LANGUAGE="tr")
 
-    assert response["Location"] == f"/c/{campaign.slug}/thanks/"
+    assert response["Location"] == f"/c/{campaign.slug}/share/"
     assert Signature.objects.get().language == "tr"
 
 
@@ -208,8 +208,8 @@ def test_unknown_campaign_unprefixed_is_a_plain_404(client):
 
 
 def test_cached_thanks_page_is_cached_per_language(client, campaign):
-    russian = client.get(f"/c/{campaign.slug}/thanks/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    azerbaijani = client.get(f"/c/{campaign.slug}/thanks/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
+    russian = client.get(f"/c/{campaign.slug}/share/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    azerbaijani = client.get(f"/c/{campaign.slug}/share/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
 
-    assert "Спасибо: ваша подпись у нас" in russian
-    assert "Təşəkkür edirik: imzanız bizdədir" in azerbaijani
+    assert "Спасибо, что поддерживаете эту кампанию" in russian
+    assert "Bu kampaniyaya dəstək verdiyiniz üçün təşəkkür edirik" in azerbaijani

@@ -154,3 +154,4 @@ class Command(BaseCommand):
             else "(set earlier; see manage.py changepassword admin)"
         )
         self.stdout.write(f"Admin: {settings.SITE_URL}/admin/  user: admin  password: {shown}")
+        self.stdout.write("At the first sign-in you set up an authenticator app (two-factor sign-in).")

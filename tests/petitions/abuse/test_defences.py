@@ -21,7 +21,7 @@ def only_signature() -> Signature:
 def assert_held(response, campaign, *reasons: str) -> None:
     """What a held signer sees and what is stored: the same redirect as everyone, nothing counted."""
     assert response.status_code == 302
-    assert response["Location"] == reverse("petitions:thanks", args=[campaign.slug])
+    assert response["Location"] == reverse("petitions:share", args=[campaign.slug])
     signature = only_signature()
     assert signature.status == SignatureStatus.HELD
     assert signature.hold_reasons.split() == list(reasons)

@@ -9,6 +9,7 @@ from petitions.models import Delivery, Signature
 from petitions.reporting.counters import recount_campaign
 from petitions.reporting.public import campaign_counters
 from tests.factories import SignatureFactory, TargetFactory
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_preview_says_what_release_would_do_and_changes_nothing(campaign):
 
 @pytest.fixture
 def admin_client_logged_in(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "root-password-123"))
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.org", "root-password-123"))
     return client
 
 
@@ -159,7 +160,7 @@ def test_admin_review_actions_need_permission(client, campaign, django_user_mode
     from django.contrib.auth.models import Permission
 
     user.user_permissions.add(Permission.objects.get(codename="view_signature"))
-    client.force_login(user)
+    verified_login(client, user)
     [signature] = held(campaign)
 
     response = client.post(
@@ -183,7 +184,7 @@ def test_block_rule_is_added_in_admin_in_its_normal_form(admin_client_logged_in)
 
 
 def test_release_on_a_confirmation_campaign_asks_the_address_first(campaign, django_capture_on_commit_callbacks):
-    campaign.require_confirmation = True
+    campaign.signers_at_risk = True
     campaign.save()
     [never_confirmed] = held(campaign)
     was_confirmed = SignatureFactory(campaign=campaign, status=SignatureStatus.REJECTED, hold_reasons="marked_spam")
@@ -205,7 +206,7 @@ def test_release_on_a_confirmation_campaign_asks_the_address_first(campaign, dja
 def test_released_signature_confirmed_by_its_signer_is_counted_once(campaign):
     from petitions.signing import confirmations
 
-    campaign.require_confirmation = True
+    campaign.signers_at_risk = True
     campaign.save()
     [signature] = held(campaign)
     moderation.release_signatures(signature_ids=[signature.pk])

@@ -23,7 +23,7 @@ BOB = {"first_name": "Bob", "last_name": "Builder", "email": "bob@example.net", 
 
 @pytest.fixture
 def opt_in_campaign(campaign):
-    campaign.require_confirmation = True
+    campaign.signers_at_risk = True
     campaign.save()
     return campaign
 

@@ -144,7 +144,7 @@ def test_thanks_page_names_the_targets_and_is_the_same_for_everyone(client, camp
     again = client.post(f"/c/{campaign.slug}/", bob_form, follow=True)
 
     assert first.content == again.content
-    assert "Your letter goes to" in first.content.decode()
+    assert "The letters go to" in first.content.decode()
     assert "Presidential Administration, Head of Administration" in first.content.decode()
 
 

@@ -48,7 +48,7 @@ def test_sign_stores_signature_and_queues_one_letter_per_target(
         response = sign(client, campaign, bob_form)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("petitions:thanks", args=[campaign.slug])
+    assert response["Location"] == reverse("petitions:share", args=[campaign.slug])
     signature = Signature.objects.get()
     assert (signature.first_name, signature.last_name, signature.email) == ("Bob", "Builder", "bob.builder@example.net")
     assert signature.status == SignatureStatus.CONFIRMED
@@ -98,7 +98,7 @@ def test_sign_records_the_partner_reference(client, campaign, bob_form):
 def test_thanks_page_has_share_links_and_no_personal_data(client, campaign, bob_form):
     sign(client, campaign, bob_form)
 
-    response = client.get(reverse("petitions:thanks", args=[campaign.slug]))
+    response = client.get(reverse("petitions:share", args=[campaign.slug]))
 
     page = response.content.decode()
     assert response.status_code == 200

@@ -58,7 +58,7 @@ def test_embed_signs_without_cookies_and_records_the_partner_code(strict_client,
     response = embed_post(strict_client, campaign, data, query="?form=1&ref=itf", **OWN_ORIGIN)
 
     assert response.status_code == 302
-    assert response["Location"] == f"/c/{campaign.slug}/embed/thanks/"
+    assert response["Location"] == f"/c/{campaign.slug}/embed/share/"
     assert response.cookies == {}
     signature = Signature.objects.get()
     assert (signature.first_name, signature.source) == ("Bob", "itf")
@@ -161,10 +161,10 @@ def test_content_security_policy_lets_partners_frame_the_embed_only(client, camp
 
 
 def test_embed_thanks_asks_to_confirm_when_the_campaign_requires_it(client, campaign):
-    campaign.require_confirmation = True
+    campaign.signers_at_risk = True
     campaign.save()
 
-    page = client.get(f"/c/{campaign.slug}/embed/thanks/").content.decode()
+    page = client.get(f"/c/{campaign.slug}/embed/share/").content.decode()
 
-    assert "Thank you: we have your signature" in page
+    assert "Thank you for standing with this campaign" in page
     assert "letters go only after you confirm" in page

@@ -129,7 +129,7 @@ def test_held_signer_sees_the_same_true_text_as_everyone(client, campaign, bob_f
     assert statuses == sorted([SignatureStatus.HELD, SignatureStatus.CONFIRMED])
     for response in (held, signed):
         page = response.content.decode()
-        assert "Thank you: we have your signature" in page
+        assert "Thank you for standing with this campaign" in page
         assert "Letters go out as the campaign's pacing allows" in page
         assert "on its way" not in page
     assert held.content == signed.content
@@ -139,7 +139,7 @@ def test_thank_you_page_does_not_double_the_titles_quotes(client, organisation):
     campaign = live_campaign(organisation=organisation, slug="az-first", default_language="az")
     _az_template(campaign)
 
-    page = client.get(f"/az/c/{campaign.slug}/thanks/").content.decode()
+    page = client.get(f"/az/c/{campaign.slug}/share/").content.decode()
 
     assert "&quot;İşçi Masası&quot;nın dörd üzvünə azadlıq" in page
     assert "“&quot;" not in page
