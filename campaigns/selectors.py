@@ -14,6 +14,7 @@ from django.utils import translation
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Target, TargetName
 from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
+from outcry.databases import DATABASE_UNAVAILABLE
 from outcry.memo import ProcessCache
 
 CAMPAIGN_CACHE_SECONDS = 5
@@ -102,7 +103,8 @@ def _pick(templates: dict[str, MessageTemplate], language: str, default: str) ->
 
 def campaign_page(slug: str, language: str) -> CampaignPage | None:
     """The public view of a non-draft campaign, or None; drafts are invisible to the public."""
-    return _pages.get((slug, language), lambda: _load_campaign_page(slug, language))
+    # While the database restarts, the last page read is good enough to show and to sign on.
+    return _pages.get((slug, language), lambda: _load_campaign_page(slug, language), stale_on=DATABASE_UNAVAILABLE)
 
 
 def forget_campaign_pages() -> None:

@@ -26,6 +26,8 @@ def _texts(status: int) -> tuple[str, str]:
         )
     if status == 403:
         return _("This page is not open to you"), _("Nothing was recorded.")
+    if status == 503:
+        return _("Back in a moment"), ""
     if status in (400, 411, 413, 415):  # a body refused unread (outcry/bodylimit.py) reads the same
         return _("The form could not be read"), _(
             "The form sent was too large or malformed, so nothing was recorded. Please go back and try "

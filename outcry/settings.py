@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "outcry.bodylimit.BodyLimitMiddleware",
     "outcry.languages.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A database that does not answer gives a 503 with Retry-After, not the 500 page (outcry/outages.py).
+    "outcry.outages.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Admin-only layers skip the public pages (outcry/adminonly.py).

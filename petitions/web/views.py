@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page, template_for
+from outcry.databases import DATABASE_UNAVAILABLE
 from outcry.framing import allow_framing
 from outcry.languages import same_family
+from outcry.outages import unavailable
 from outcry.security import personal_page
 from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
@@ -76,7 +78,32 @@ def _sign(request: HttpRequest, page: CampaignPage, form: SignForm) -> bool:
     except service.CampaignNotOpen:
         form.add_error(None, _("This campaign is not accepting signatures right now."))
         return False
+    except DATABASE_UNAVAILABLE:
+        # A restart or fail-over: the signer keeps the form as typed and sends it again (a repeat
+        # counts once, should the first have been stored after all).
+        form.database_unavailable = True
+        form.add_error(
+            None,
+            _(
+                "We could not save your signature just now: our database did not answer. What you typed "
+                "is still here: please send it again in a moment."
+            ),
+        )
+        return False
     return True
+
+
+def _unless_database_down(read, *args, default=None):
+    """A figure for the page, or `default` while the database does not answer: the page still shows
+    the form (and what was typed in it) without it."""
+    try:
+        return read(*args)
+    except DATABASE_UNAVAILABLE:
+        return default
+
+
+def _answer(response: HttpResponse, form: SignForm) -> HttpResponse:
+    return unavailable(response) if getattr(form, "database_unavailable", False) else response
 
 
 def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
@@ -89,7 +116,7 @@ def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
         "template": page.template,
         "phase": phase,
         "open": phase == CampaignPhase.OPEN,
-        "counters": campaign_counters(campaign),
+        "counters": _unless_database_down(campaign_counters, campaign),
         # One address in every language: browsers and proxies cache a single copy.
         "counter_url": reverse("petitions:counter", args=[campaign.slug]),
         # Unprefixed: whoever opens a shared link gets the page in their own language.
@@ -107,8 +134,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     form = sign_form(page, request.POST if request.method == "POST" else None)
     if request.method == "POST" and _sign(request, page, form):
         return redirect(same_family(request, "petitions:share", slug=page.campaign.slug))
-    context = page_context(request, page, form=form, recent_signers=recent_signers(page.campaign))
-    return render(request, "petitions/campaign_detail.html", context)
+    signers = _unless_database_down(recent_signers, page.campaign, default=[])
+    context = page_context(request, page, form=form, recent_signers=signers)
+    return _answer(render(request, "petitions/campaign_detail.html", context), form)
 
 
 @require_safe
@@ -142,7 +170,7 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
     context = page_context(
         request, page, form=form if with_form else None, embed_token=embed_form_token(page.campaign.pk)
     )
-    return render(request, "petitions/embed.html", context)
+    return _answer(render(request, "petitions/embed.html", context), form)
 
 
 @require_safe
