@@ -175,9 +175,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = read(env.int, "CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing happens after a signature is committed; a broker that is down must not hold the
-# signer's request: one quick retry, then the sweeper takes over.
+# Celery's own publishing (beat's periodic tasks): one quick retry. Letters and signer mail go
+# through petitions/core/doorbell.py instead, which never retries: the sweeper takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A hung broker must not hold a signer's request: publishing waits this long for Redis, once.
+BROKER_PUBLISH_TIMEOUT_SECONDS = read(env.float, "BROKER_PUBLISH_TIMEOUT_SECONDS", 0.25)
+# After a Redis call on the signing path fails (broker or abuse store), a process skips that Redis
+# for this long, so that during an outage requests do not each pay the timeout.
+REDIS_RETRY_AFTER_SECONDS = read(env.float, "REDIS_RETRY_AFTER_SECONDS", 5.0)
 CELERY_BEAT_SCHEDULE_FILENAME = read(env.str, "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 
 # Sending: how long a claimed delivery belongs to one worker, how often the sweeper looks for lost
@@ -236,6 +241,9 @@ ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
 
 # Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.
 ABUSE_REDIS_URL = read(env.str, "ABUSE_REDIS_URL", REDIS_URL)
+# How long signing waits for the abuse store; without an answer the Redis limits are not enforced
+# for that signature (fail open, docs/operators/security.md).
+ABUSE_REDIS_TIMEOUT_SECONDS = read(env.float, "ABUSE_REDIS_TIMEOUT_SECONDS", 0.25)
 # The self-hosted proof-of-work captcha: each try costs the browser ALTCHA_COST PBKDF2 rounds and it
 # needs on average ALTCHA_MAX_COUNTER * 3/4 tries.
 ALTCHA_HMAC_KEY = read(env.str, "ALTCHA_HMAC_KEY", "") or SECRET_KEY

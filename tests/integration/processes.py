@@ -251,8 +251,18 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self._process is not None:
+            self.thaw()  # a stopped process would sit on SIGTERM until the SIGKILL
             self._process.stop()
             self._process = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: the port still accepts connections (the kernel does that) but nothing answers,
+        as with a hung host or a stalled disk. Harder on clients than a Redis that is down."""
+        os.kill(self._process.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._process.process.pid, signal.SIGCONT)
 
     def is_up(self) -> bool:
         try:

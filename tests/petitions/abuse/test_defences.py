@@ -283,3 +283,37 @@ def test_all_counters_of_a_signature_go_to_redis_in_one_round_trip(client, guard
     sign(client, guarded, stamped(guarded, bob_form) | {"email": "p@small-union.example"})
 
     assert calls == [3]  # email, domain and IP, together
+
+
+def test_an_abuse_store_that_hangs_is_skipped_for_a_while_and_the_limits_fail_open(
+    client, guarded, bob_form, monkeypatch
+):
+    """A hung Redis is one short timeout per process, not one per signature: after it, the
+    counters read zero (nothing held for a limit) without asking Redis, until the pause is over."""
+    from types import SimpleNamespace
+
+    import redis
+
+    from petitions.abuse import store
+    from petitions.core import breaker
+
+    clock = SimpleNamespace(monotonic=lambda: 1000.0)
+    monkeypatch.setattr(breaker, "time", clock)
+    calls = []
+
+    def hangs(self, *args, **kwargs):
+        calls.append(1)
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", hangs)
+    guarded.abuse_ip_hourly_limit = 1
+    guarded.save()
+
+    for n in range(3):
+        sign(client, guarded, stamped(guarded, bob_form) | {"email": f"p{n}@example.net"})
+
+    assert list(Signature.objects.values_list("status", "hold_reasons")) == [(SignatureStatus.CONFIRMED, "")] * 3
+    assert calls == [1]
+    clock.monotonic = lambda: 1006.0  # REDIS_RETRY_AFTER_SECONDS (5) later
+    store.hit_many([("abuse:test", 60)])
+    assert calls == [1, 1]  # tried again once the pause is over
