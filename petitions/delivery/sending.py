@@ -6,15 +6,17 @@ sends once. Transient failures go back to the queue with backoff held in the row
 
 import logging
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, Target
+from outcry.databases import DATABASE_UNAVAILABLE
 from petitions.core.doorbell import publish_ids
 from petitions.delivery import pacing
 from petitions.delivery.sending_sql import claim_and_load, record_sent
@@ -27,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # A paused target or campaign is looked at again this often; resuming needs no other action.
 PAUSE_RECHECK = timedelta(minutes=1)
+# Recording a sent letter is retried until this long before the worker's lease ends.
+RECORD_LEASE_MARGIN = timedelta(seconds=10)
+RECORD_PAUSE_SECONDS = (0.5, 10.0)  # the first pause, and the longest, between tries
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,30 @@ def release_delivery(delivery: Delivery, *, until: datetime) -> None:
 
 
 def mark_sent(*, delivery: Delivery, message_id: str, sent_at: datetime | None = None) -> None:
-    """sent + provider id + the emails-sent count, all or nothing (sending_sql.py)."""
-    record_sent(delivery, message_id=message_id, sent_at=sent_at or timezone.now())
+    """sent + provider id + the emails-sent count, all or nothing (sending_sql.py).
+
+    The letter has gone: a database restarting now must not make it go twice. So recording is tried
+    again, each time on a new connection, until shortly before this worker's lease ends (until then
+    nobody else may send the letter); only then is the error raised and the letter left to the
+    sweeper. A try that was committed but whose answer was lost makes the next one change nothing.
+    """
+    sent_at = sent_at or timezone.now()
+    lease_ends = delivery.lease_expires_at or timezone.now()
+    pause, longest = RECORD_PAUSE_SECONDS
+    while True:
+        try:
+            record_sent(delivery, message_id=message_id, sent_at=sent_at)
+            return
+        except DATABASE_UNAVAILABLE:
+            if (
+                connection.in_atomic_block
+                or timezone.now() + timedelta(seconds=pause) > lease_ends - RECORD_LEASE_MARGIN
+            ):
+                raise
+            logger.warning("Letter %s sent; the database does not answer, recording it in %.1f s", delivery.pk, pause)
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, longest)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -1,37 +1,15 @@
 """A signer who presses "Send my letter" while PostgreSQL restarts: a 503 that keeps what they typed.
 
-The outage is real: the connection is closed and pointed at a port where nothing listens, as when
-the server is down; Django then fails to connect exactly as it does during a restart.
+The outage is real (tests/outage.py): Django fails to connect exactly as it does during a restart.
 """
 
-import socket
-from contextlib import contextmanager
-
 import pytest
-from django.db import connection
 
 from petitions.models import Signature
 from petitions.web.embedding import embed_form_token
+from tests.outage import database_down
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # free once the probe closes: nothing listens there
-
-
-@contextmanager
-def database_down():
-    saved = connection.settings_dict["HOST"], connection.settings_dict["PORT"]
-    connection.close()
-    connection.settings_dict["HOST"], connection.settings_dict["PORT"] = "127.0.0.1", _closed_port()
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["HOST"], connection.settings_dict["PORT"] = saved
 
 
 def test_signing_while_the_database_is_down_keeps_the_form_and_says_to_send_again(client, campaign, bob_form):
