@@ -82,3 +82,23 @@ def test_a_restart_longer_than_the_lease_leaves_the_letter_to_the_sweeper(delive
             timer.restore()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENDING  # the lease is the worker's until it ends
+
+
+def test_a_worker_holds_its_letter_while_the_database_is_down_and_sends_it_once_back(delivery):
+    """The task does not fail fast (and so take the next message, and the next): it waits for the
+    database with this message in hand, then sends."""
+    from petitions.tasks import send_delivery_task
+
+    restart = restart_database(seconds=2.0)
+    started = timezone.now()
+    try:
+        status = send_delivery_task(delivery.pk)
+    finally:
+        restart.cancel()
+        restart.restore()
+
+    assert status == DeliveryStatus.SENT
+    assert (timezone.now() - started).total_seconds() >= 2.0
+    assert len(mail.outbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
