@@ -22,9 +22,11 @@ class BeatEntry:
 
 
 BEAT = (
-    # The sweeper heals lost enqueues and crashed sends, the dispatcher hands out paced targets'
-    # sending slots, the composer writes digests of ended periods, the reconciler keeps counters exact.
+    # The sweepers heal lost enqueues and crashed sends (of letters, of confirmation emails), the
+    # dispatcher hands out paced targets' sending slots, the composer writes digests of ended
+    # periods, the reconciler keeps counters exact.
     BeatEntry("petitions.sweep_deliveries", "sweep deliveries", lambda s: s.SWEEP_INTERVAL_SECONDS),
+    BeatEntry("petitions.sweep_confirmations", "sweep confirmation emails", lambda s: s.SWEEP_INTERVAL_SECONDS),
     BeatEntry("petitions.dispatch_paced_letters", "dispatch paced letters", lambda s: s.PACING_INTERVAL_SECONDS),
     BeatEntry("petitions.compose_digests", "compose digests", lambda s: s.DIGEST_COMPOSE_INTERVAL_SECONDS),
     BeatEntry("petitions.reconcile_counters", "reconcile counters", lambda s: s.RECONCILE_INTERVAL_SECONDS),

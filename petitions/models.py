@@ -66,6 +66,11 @@ class Signature(models.Model):
     erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Double opt-in (signing/confirmations.py): when a worker was done with the confirmation email
+    # (sent, or skipped for the address's daily cap), and when the sweeper last asked for it again
+    # because its message was lost. Both empty while the email is owed.
+    confirmation_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_swept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -82,6 +87,13 @@ class Signature(models.Model):
                 fields=["campaign", "-created_at"],
                 condition=models.Q(show_name_publicly=True, status=SignatureStatus.CONFIRMED),
                 name="signature_recent_public",
+            ),
+            # The confirmation sweeper's rows: partial, so it holds only the few signatures whose
+            # email is still owed, and the sweep stays cheap whatever the table's size.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status=SignatureStatus.PENDING, confirmation_mailed_at__isnull=True),
+                name="signature_confirmation_owed",
             ),
         ]
 

@@ -7,6 +7,7 @@ from celery.signals import worker_process_shutdown
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
+from outcry.databases import DATABASE_UNAVAILABLE, wait_for_database
 from petitions.delivery import digests, queueing, sending, sweep
 from petitions.mail import caps, transport
 from petitions.privacy import retention, sign_in_records, signer_requests
@@ -20,9 +21,20 @@ def signer_mail_task(name: str):
     return shared_task(name=name, autoretry_for=(OSError, smtplib.SMTPException), retry_backoff=30, max_retries=4)
 
 
+# How long a worker holds a letter's message waiting for the database before giving it up to the
+# sweeper: longer than a restart or fail-over takes.
+DATABASE_WAIT_SECONDS = 600
+
+
 @shared_task(name="petitions.send_delivery")
 def send_delivery_task(delivery_id: int) -> str:
-    return sending.send_delivery(delivery_id=delivery_id).status
+    try:
+        return sending.send_delivery(delivery_id=delivery_id).status
+    except DATABASE_UNAVAILABLE:
+        # Hold this message and take no other until the database is back (outcry/databases.py).
+        if not wait_for_database(longest_seconds=DATABASE_WAIT_SECONDS):
+            raise
+        return sending.send_delivery(delivery_id=delivery_id).status
 
 
 @signer_mail_task("petitions.send_signer_copy")
@@ -36,9 +48,21 @@ def send_receipt_task(signature_id: int) -> bool:
     return receipts.send_receipt(signature_id=signature_id)
 
 
+@signer_mail_task("petitions.send_first_confirmation")
+def send_first_confirmation_task(signature_id: int) -> bool:
+    """A signature's confirmation email, once: signing, a release and the sweeper ask for it."""
+    return confirmations.send_confirmation(signature_id=signature_id, unless_mailed=True)
+
+
 @signer_mail_task("petitions.send_confirmation")
 def send_confirmation_task(signature_id: int) -> bool:
+    """The link again, for a signer who signs again while pending."""
     return confirmations.send_confirmation(signature_id=signature_id)
+
+
+@shared_task(name="petitions.sweep_confirmations")
+def sweep_confirmations_task() -> int:
+    return confirmations.sweep_confirmations()
 
 
 @shared_task(name="petitions.forget_unconfirmed")

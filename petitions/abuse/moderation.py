@@ -103,9 +103,15 @@ def _ask_to_confirm(signature_ids: set[int]) -> int:
             .filter(pk__in=signature_ids, status__in=MOVES["release"])
             .values_list("pk", flat=True)
         )
-        Signature.objects.filter(pk__in=ids).update(status=SignatureStatus.PENDING, created_at=timezone.now())
+        # The confirmation email is owed afresh: the sweeper asks again if this request is lost.
+        Signature.objects.filter(pk__in=ids).update(
+            status=SignatureStatus.PENDING,
+            created_at=timezone.now(),
+            confirmation_mailed_at=None,
+            confirmation_swept_at=None,
+        )
         for pk in ids:
-            transaction.on_commit(partial(enqueue_signer_mail, "confirmation", pk))
+            transaction.on_commit(partial(enqueue_signer_mail, "first_confirmation", pk))
     return len(ids)
 
 

@@ -78,6 +78,14 @@ def send_link_email(
     signature = Signature.objects.select_related("campaign__organisation").filter(pk=signature_id).first()
     if signature is None or (only_if is not None and not only_if(signature)):
         return False
+    return mail_link(signature, build=build, url_for=url_for)
+
+
+def mail_link(
+    signature: Signature, *, build: Callable[..., OutgoingEmail], url_for: Callable[[Signature], str]
+) -> bool:
+    """Take a slot of the address's daily cap, build and send; False if the cap is full or the
+    address is refused for good."""
     if not take_mail_slot(email_hash=signature.email_hash):
         return False
     return send_to_signer(build(signature=signature, url=url_for(signature)), about=f"signature {signature.pk}")
@@ -102,18 +110,27 @@ def enqueue_receipt(signature_id: int) -> None:
     enqueue_signer_mail("receipt", signature_id)
 
 
-# The worker's task for each kind of link email (petitions/tasks.py), rung by name.
+# The worker's task for each kind of link email (petitions/tasks.py), rung by name. A signature's
+# first confirmation email goes once (signing, release, the sweeper); "confirmation" is the link
+# again, for a signer who signs again while pending.
 LINK_EMAIL_TASKS = {
     "receipt": "petitions.send_receipt",
+    "first_confirmation": "petitions.send_first_confirmation",
     "confirmation": "petitions.send_confirmation",
     "data_link": "petitions.send_data_link",
 }
 
 
 def enqueue_signer_mail(kind: str, signature_id: int) -> None:
-    """Ask a worker to email a signer their link; a broker outage costs the email only, and the
-    signer can sign or ask again."""
+    """Ask a worker to email a signer their link; a broker outage costs the email only (a first
+    confirmation email is asked for again by the sweeper), and the signer can sign or ask again."""
+    enqueue_signer_mails(kind, [signature_id])
+
+
+def enqueue_signer_mails(kind: str, signature_ids: list[int]) -> None:
+    """The same for many signatures, on one connection."""
     try:
-        publish_ids(LINK_EMAIL_TASKS[kind], [signature_id])
-    except Exception as exc:  # noqa: BLE001 - the signature and its letters are safe; only the email is lost
-        logger.warning("No %s email for signature %s: broker unreachable (%s)", kind, signature_id, exc)
+        publish_ids(LINK_EMAIL_TASKS[kind], signature_ids)
+    except Exception as exc:  # noqa: BLE001 - the signatures and their letters are safe; only the emails wait
+        about = f"signature {signature_ids[0]}" if len(signature_ids) == 1 else f"{len(signature_ids)} signatures"
+        logger.warning("No %s email for %s: broker unreachable (%s)", kind, about, exc)

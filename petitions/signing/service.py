@@ -92,7 +92,7 @@ def sign_petition(
     transaction.on_commit(partial(enqueue_deliveries, delivery_ids))
     # No mail on a suspect's behalf: that is exactly what the defences are there to stop.
     if status == SignatureStatus.PENDING:
-        transaction.on_commit(partial(enqueue_signer_mail, "confirmation", signature.pk))
+        transaction.on_commit(partial(enqueue_signer_mail, "first_confirmation", signature.pk))
     elif status == SignatureStatus.CONFIRMED and signature.wants_receipt:
         transaction.on_commit(partial(enqueue_receipt, signature.pk))
     return signature

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from petitions.enums import DeliveryStatus
+from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from tests.integration.processes import wait_until
 
@@ -47,3 +47,28 @@ def test_broker_outage_signing_succeeds_and_the_letter_follows_the_restart(
     assert len(letters) == 1
     assert letters[0].rcpt_tos == [target.email]
     assert (sent.pk, sent.attempts) == (during_outage.pk, 1)
+
+
+def test_broker_outage_the_confirmation_email_follows_the_restart_once(
+    letter_campaign, bob_form, smtp_server, stack_on_private_redis
+):
+    letter_campaign.signers_at_risk = True
+    letter_campaign.save()
+    browser = stack_on_private_redis.browser
+    stack_on_private_redis.redis.stop()
+
+    response = browser.sign(letter_campaign.slug, bob_form)
+    during_outage = Signature.objects.get(campaign=letter_campaign)
+    mailed_during_outage = smtp_server.messages
+    stack_on_private_redis.redis.start()
+    # The sweeper asks again every second here: a second email would come within the quiet time.
+    messages = smtp_server.wait_for_messages(1, timeout=RECOVERY_TIMEOUT_SECONDS, then_quiet_for=5.0)
+    after = Signature.objects.get(pk=during_outage.pk)
+
+    assert response.status_code == 200
+    assert (during_outage.status, during_outage.confirmation_mailed_at) == (SignatureStatus.PENDING, None)
+    assert mailed_during_outage == []
+    assert [m.rcpt_tos for m in messages] == [["bob.builder@example.net"]]
+    assert "/confirm/" in messages[0].message.get_body(("plain",)).get_content()
+    assert after.status == SignatureStatus.PENDING
+    assert after.confirmation_mailed_at is not None

@@ -32,3 +32,9 @@ def test_admin_sign_in_records_are_forgotten_on_a_schedule():
     [entry] = [entry for entry in BEAT if entry.task == "petitions.forget_sign_in_records"]
 
     assert 0 < entry.schedule(settings) <= 86400
+
+
+def test_confirmation_emails_lost_with_the_broker_are_swept_like_letters():
+    [entry] = [entry for entry in BEAT if entry.task == "petitions.sweep_confirmations"]
+
+    assert entry.schedule(settings) == settings.SWEEP_INTERVAL_SECONDS

@@ -54,7 +54,7 @@ def test_signing_an_opt_in_campaign_stores_a_pending_signature_and_mails_the_lin
         signature = sign_petition(campaign=opt_in_campaign, data=BOB, language="en", client_ip=None)
 
     assert signature.status == SignatureStatus.PENDING
-    assert mailed == [("confirmation", signature.pk)]
+    assert mailed == [("first_confirmation", signature.pk)]
     assert Delivery.objects.count() == 0
     assert campaign_counters(opt_in_campaign).signatures == 0
 
@@ -133,7 +133,7 @@ def test_signing_again_while_pending_mails_the_link_again_within_the_cap(
         with pytest.raises(service.AlreadySigned):
             sign_petition(campaign=opt_in_campaign, data=BOB, language="en", client_ip=None)
 
-    assert mailed == [("confirmation", signature.pk), ("confirmation", signature.pk)]
+    assert mailed == [("first_confirmation", signature.pk), ("confirmation", signature.pk)]
 
 
 @override_settings(SIGNER_MAIL_DAILY_CAP=2)
