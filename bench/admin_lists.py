@@ -103,6 +103,7 @@ def configure_django() -> None:
         ALLOWED_HOSTS="testserver",
         STATIC_MANIFEST="false",
         SECURE_COOKIES="false",
+        SECURE_SSL_REDIRECT="false",  # the test client speaks plain http
         LOG_LEVEL="WARNING",
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")

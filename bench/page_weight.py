@@ -37,6 +37,7 @@ def production_env(port: int) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_COOKIES": "false",
+        "SECURE_SSL_REDIRECT": "false",  # plain http on loopback
         "OUTCRY_VAR_DIR": str(ROOT / "bench" / "results" / "page-weight-var"),
     }
 

@@ -158,6 +158,8 @@ class Benchmark:
         self.common = {"SECRET_KEY": self.secret, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
         self.app_env = clean_env(
             DEBUG="false",
+            # Plain http on loopback: production's redirect to https would answer every request 301.
+            SECURE_SSL_REDIRECT="false",
             # Production encrypts signer data at rest: so does the benchmark.
             SIGNER_DATA_KEYS=Fernet.generate_key().decode(),
             DATABASE_URL=db.url(APP_DB),
