@@ -202,6 +202,8 @@ def make_campaign(slug: str, targets: int):
         status=CampaignStatus.LIVE,
         starts_at=timezone.now() - timezone.timedelta(days=1),
         goal=100_000,
+        # Counted and sent at once: the probe's letter must exist without a confirmation click.
+        signers_at_risk=False,
         # The probe signs through sign_petition without a browser's form stamp: measure sending,
         # not the abuse defences (they would hold every probe signature).
         abuse_min_fill_seconds=None,
