@@ -6,7 +6,6 @@ sends once. Transient failures go back to the queue with backoff held in the row
 
 import logging
 import random
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, Target
-from outcry.databases import DATABASE_UNAVAILABLE
+from outcry.databases import DATABASE_UNAVAILABLE, wait_for_database
 from petitions.core.doorbell import publish_ids
 from petitions.delivery import pacing
 from petitions.delivery.sending_sql import claim_and_load, record_sent
@@ -31,7 +30,6 @@ logger = logging.getLogger(__name__)
 PAUSE_RECHECK = timedelta(minutes=1)
 # Recording a sent letter is retried until this long before the worker's lease ends.
 RECORD_LEASE_MARGIN = timedelta(seconds=10)
-RECORD_PAUSE_SECONDS = (0.5, 10.0)  # the first pause, and the longest, between tries
 
 
 @dataclass(frozen=True)
@@ -134,28 +132,25 @@ def release_delivery(delivery: Delivery, *, until: datetime) -> None:
 def mark_sent(*, delivery: Delivery, message_id: str, sent_at: datetime | None = None) -> None:
     """sent + provider id + the emails-sent count, all or nothing (sending_sql.py).
 
-    The letter has gone: a database restarting now must not make it go twice. So recording is tried
-    again, each time on a new connection, until shortly before this worker's lease ends (until then
-    nobody else may send the letter); only then is the error raised and the letter left to the
-    sweeper. A try that was committed but whose answer was lost makes the next one change nothing.
+    The letter has gone: a database restarting now must not make it go twice. So recording waits
+    for the database (outcry/databases.py) and is tried again, until shortly before this worker's
+    lease ends (until then nobody else may send the letter); only then is the error raised and the
+    letter left to the sweeper. A try that was committed but whose answer was lost makes the next
+    one change nothing.
     """
     sent_at = sent_at or timezone.now()
-    lease_ends = delivery.lease_expires_at or timezone.now()
-    pause, longest = RECORD_PAUSE_SECONDS
+    record_until = (delivery.lease_expires_at or timezone.now()) - RECORD_LEASE_MARGIN
     while True:
         try:
             record_sent(delivery, message_id=message_id, sent_at=sent_at)
             return
         except DATABASE_UNAVAILABLE:
-            if (
-                connection.in_atomic_block
-                or timezone.now() + timedelta(seconds=pause) > lease_ends - RECORD_LEASE_MARGIN
-            ):
+            patience = (record_until - timezone.now()).total_seconds()
+            if connection.in_atomic_block or patience <= 0:
                 raise
-            logger.warning("Letter %s sent; the database does not answer, recording it in %.1f s", delivery.pk, pause)
-            connection.close()
-            time.sleep(pause)
-            pause = min(pause * 2, longest)
+            logger.warning("Letter %s sent; the database does not answer, waiting to record it", delivery.pk)
+            if not wait_for_database(longest_seconds=patience):
+                raise
 
 
 def retry_delay(attempts: int) -> timedelta:

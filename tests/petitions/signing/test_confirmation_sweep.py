@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 BOB = {"first_name": "Bob", "last_name": "Builder", "email": "bob@example.net", "country": "GB"}
 
 
-@pytest.fixture
-def opt_in_campaign(campaign):
-    campaign.signers_at_risk = True
-    campaign.save()
-    return campaign
-
-
 def run_published_tasks(monkeypatch) -> list[tuple[str, int]]:
     """The broker and a worker in one from now on: each published task runs at once. Returns the
     list of what is published, in order."""

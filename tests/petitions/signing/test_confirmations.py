@@ -22,13 +22,6 @@ BOB = {"first_name": "Bob", "last_name": "Builder", "email": "bob@example.net", 
 
 
 @pytest.fixture
-def opt_in_campaign(campaign):
-    campaign.signers_at_risk = True
-    campaign.save()
-    return campaign
-
-
-@pytest.fixture
 def mailed(monkeypatch):
     """The signer emails sign_petition asks for, as (kind, signature id)."""
     asked = []
