@@ -30,8 +30,9 @@ BROWSER_HEADERS = {
 # so no signature is ever refused as a duplicate.
 _email_numbers = itertools.count(1)
 
-_CSRF_INPUT = re.compile(rb"<input[^>]*name=[\"']csrfmiddlewaretoken[\"'][^>]*>", re.I)
-_VALUE_ATTR = re.compile(rb"value=[\"']([^\"']+)[\"']", re.I)
+_HIDDEN_INPUT = re.compile(rb"<input[^>]*type=[\"']hidden[\"'][^>]*>", re.I)
+_NAME_ATTR = re.compile(rb"name=[\"']([^\"']+)[\"']", re.I)
+_VALUE_ATTR = re.compile(rb"value=[\"']([^\"']*)[\"']", re.I)
 
 
 class FlowError(Exception):
@@ -101,12 +102,16 @@ def check_loopback(base: str) -> None:
         raise ValueError(f"refusing to send load to non-loopback host {host!r}")
 
 
-def csrf_token(html: bytes) -> str:
-    tag = _CSRF_INPUT.search(html)
-    value = _VALUE_ATTR.search(tag.group(0)) if tag else None
-    if not value:
-        raise FlowError("no csrfmiddlewaretoken on page")
-    return value.group(1).decode()
+def hidden_fields(html: bytes) -> dict[str, str]:
+    """What a browser sends back unseen: the reference's CSRF token, Outcry's page stamp."""
+    fields = {}
+    for tag in _HIDDEN_INPUT.findall(html):
+        name, value = _NAME_ATTR.search(tag), _VALUE_ATTR.search(tag)
+        if name:
+            fields[name.group(1).decode()] = value.group(1).decode() if value else ""
+    if not fields:
+        raise FlowError("no hidden form fields on page")
+    return fields
 
 
 def letters_for_number(n: int) -> str:
@@ -137,7 +142,7 @@ def signing_form(n: int) -> dict[str, str]:
 
 
 def signing_flow(page_path: str, thanks_path: str) -> Flow:
-    """GET the form, POST it with the page's CSRF token, follow the 302."""
+    """GET the form, POST it with the page's hidden fields (a CSRF token, a stamp), follow the 302."""
 
     async def flow(ctx: Context) -> None:
         n = next(_email_numbers)
@@ -146,8 +151,7 @@ def signing_flow(page_path: str, thanks_path: str) -> Flow:
                 body = await resp.read()
                 if resp.status != 200:
                     raise FlowError(f"GET page {resp.status}")
-            data = signing_form(n)
-            data["csrfmiddlewaretoken"] = csrf_token(body)
+            data = hidden_fields(body) | signing_form(n)
             headers = {"Referer": ctx.base + page_path, "Origin": ctx.base}
             async with browser.post(page_path, data=data, headers=headers, allow_redirects=False) as resp:
                 await resp.read()

@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from load import Result
 
 KINDS = {
-    "sign": ("Signing (flows/s)", "Signing flow"),
+    "sign": ("Signing, no worker (flows/s)", "Signing flow"),
+    "sign_sending": ("Signing, a worker sending every letter at once (flows/s)", "Signing flow, sending"),
     "json": ("Counter reads vs reference JSON (reads/s)", "JSON read"),
     "page": ("Page reads (reads/s)", "Page read"),
+    "page_proxy": ("Page reads through nginx (deploy/nginx/outcry.conf) vs reference direct", "Page read, nginx"),
 }
-TARGET_RATIO = {"sign": 0.8, "json": 1.5, "page": 0.8}
+# What each Outcry measure is compared with: the reference has no worker and no proxy.
+REFERENCE_KIND = {"sign_sending": "sign", "page_proxy": "page"}
+# Targets on 2 cores (None: reported, no target).
+TARGET_RATIO = {"sign": 1.0, "sign_sending": 0.7, "json": 3.0, "page": 3.0, "page_proxy": None}
 MAX_CHANGE = 0.10
 
 
@@ -25,8 +30,9 @@ class Check:
     phase: str
     expected: int
     rows: int
-    counter: int | None
+    counter: int | None  # counter.json; for the sending runs, the distinct letters the SMTP sink received
     counter_wait: float
+    duplicates: int = 0  # letters received more than once (sending runs)
 
     @property
     def lost(self) -> int:
@@ -34,7 +40,7 @@ class Check:
 
     @property
     def ok(self) -> bool:
-        return self.lost == 0 and self.counter == self.rows
+        return self.lost == 0 and self.counter == self.rows and self.duplicates == 0
 
 
 @dataclass
@@ -49,6 +55,8 @@ class Report:
         self.runs.setdefault((phase, target, kind), []).append(result)
 
     def rate(self, phase: str, target: str, kind: str) -> float | None:
+        if target == "reference":
+            kind = REFERENCE_KIND.get(kind, kind)
         results = self.runs.get((phase, target, kind))
         if not results and target == "reference":
             results = self.runs.get((self.phases[0], target, kind))
@@ -63,7 +71,8 @@ class Report:
         """
         first, last = self.phases[0], self.phases[-1]
         app0, app1 = self.rate(first, "outcry", kind), self.rate(last, "outcry", kind)
-        ref0, ref1 = self.runs.get((first, "reference", kind)), self.runs.get((last, "reference", kind))
+        ref_kind = REFERENCE_KIND.get(kind, kind)
+        ref0, ref1 = self.runs.get((first, "reference", ref_kind)), self.runs.get((last, "reference", ref_kind))
         raw = app1 / app0 - 1 if app0 and app1 is not None else None
         if raw is None or not (ref0 and ref1) or first == last:
             return raw, None, raw
@@ -76,7 +85,7 @@ class Report:
         for phase in self.phases:
             for kind, floor in TARGET_RATIO.items():
                 ref, app = self.rate(phase, "reference", kind), self.rate(phase, "outcry", kind)
-                if ref and app is not None:
+                if floor is not None and ref and app is not None:
                     out.append((f"{KINDS[kind][1]} ratio {phase}", app / ref >= floor))
         if len(self.phases) > 1:
             for kind in KINDS:
@@ -107,9 +116,12 @@ class Report:
             for phase in self.phases:
                 ref, app = self.rate(phase, "reference", kind), self.rate(phase, "outcry", kind)
                 ratio = app / ref if ref and app is not None else None
+                if app is None:
+                    continue
+                verdict = "-" if floor is None else _met(ratio, lambda r, floor=floor: r >= floor)
                 rows.append(
                     f"| {KINDS[kind][0]} | {phase} | {_num(ref)} | {_num(app)} | "
-                    f"{_ratio(ratio)} | >= {floor}x | {_met(ratio, lambda r, floor=floor: r >= floor)} |"
+                    f"{_ratio(ratio)} | {'-' if floor is None else f'>= {floor}x'} | {verdict} |"
                 )
         return "\n".join(rows)
 
@@ -121,6 +133,8 @@ class Report:
         ]
         for kind in KINDS:
             base, big = self.rate(first, "outcry", kind), self.rate(last, "outcry", kind)
+            if base is None:
+                continue
             raw, drift, net = self.change(kind)
             within = _met(net, lambda c: abs(c) <= MAX_CHANGE)
             rows.append(
@@ -133,14 +147,15 @@ class Report:
         if not self.checks:
             return ""
         rows = [
-            "| Integrity | Expected rows | Rows | Lost | counter.json | Counter = rows |",
-            "|---|--:|--:|--:|--:|---|",
+            "| Integrity | Expected rows | Rows | Lost | counter.json (sending: letters received) | Equal to rows "
+            "| Duplicate letters |",
+            "|---|--:|--:|--:|--:|---|--:|",
         ]
         for c in self.checks:
             counter = "-" if c.counter is None else f"{c.counter} (after {c.counter_wait:.1f} s)"
             rows.append(
                 f"| {c.phase} | {c.expected} | {c.rows} | {c.lost} | {counter} | "
-                f"{'yes' if c.counter == c.rows else 'NO'} |"
+                f"{'yes' if c.counter == c.rows else 'NO'} | {c.duplicates} |"
             )
         return "\n".join(rows)
 

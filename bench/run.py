@@ -20,12 +20,14 @@ import json
 import os
 import runpy
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,8 +50,13 @@ GUNICORN_CONF = BENCH / "gunicorn.conf.py"
 APP_DB, REF_DB = "outcry_bench", "outcry_bench_ref"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 SLUG = "workers-table-four"
+SENDING_SLUG = "bench-sending"  # one unpaced target: every signature's letter goes at once
+NGINX_CONF = ROOT / "deploy" / "nginx" / "outcry.conf"
+SENDING_WORKER_CONCURRENCY = 4  # as docker-compose.yml runs it
+LETTERS_SENT_TIMEOUT = 180  # seconds for the worker to finish the letters of the sending runs
 COUNTER_CACHE_WAIT = 3.0  # the counter may be cached this long
 COUNTER_GRACE = 3.0  # then poll this much longer before calling it wrong
+DJANGO = {"DJANGO_SETTINGS_MODULE": "outcry.settings"}
 BUSY_WARNING = 15  # percent of the cores busy with other work before we start
 
 # Variables of the caller's shell that would steer either app elsewhere.
@@ -70,7 +77,8 @@ class Target:
     name: str
     port: int
     flows: dict[str, load.Flow]
-    acknowledged: int = 0
+    acknowledged: int = 0  # on the measured campaign (the "sign" flows)
+    bases: dict[str, str] = field(default_factory=dict)  # kinds served from elsewhere (nginx)
 
     @property
     def base(self) -> str:
@@ -174,6 +182,8 @@ class Benchmark:
         self.report = Report(settings={}, phases=phases)
         self.campaign = 0
         self.baseline_rows = 0
+        self.sending_campaign = 0
+        self.sending_acknowledged = 0
 
     # -- setup -----------------------------------------------------------
 
@@ -227,6 +237,7 @@ class Benchmark:
             (self.campaign,),
         )
         self.baseline_rows = db.signature_rows(APP_DB, self.campaign)
+        self.sending_campaign = self.make_sending_campaign(log)
         port = free_port()
         page = f"/c/{SLUG}/"
         self.start(
@@ -234,15 +245,101 @@ class Benchmark:
             port,
             page,
         )
+        self.start_sending_worker()
+        proxy_port = self.start_nginx(port, page)
         return Target(
             "outcry",
             port,
             {
                 "sign": load.signing_flow(page, f"/c/{SLUG}/share/"),
+                "sign_sending": load.signing_flow(f"/c/{SENDING_SLUG}/", f"/c/{SENDING_SLUG}/share/"),
                 "json": load.read_flow(f"/c/{SLUG}/counter.json"),
                 "page": load.read_flow(page),
+                "page_proxy": load.read_flow(page),
             },
+            bases={"page_proxy": f"http://127.0.0.1:{proxy_port}"},
         )
+
+    def make_sending_campaign(self, log: Path) -> int:
+        """A campaign of bench/drain.py's kind with one unpaced target: signing publishes each letter."""
+        code = (
+            "import sys; sys.path.insert(0, 'bench'); import django; django.setup(); "
+            f"from drain import make_campaign; make_campaign({SENDING_SLUG!r}, 1)"
+        )
+        run_command([sys.executable, "-c", code], cwd=ROOT, env={**self.app_env, **DJANGO}, log=log)
+        return db.campaign_id(APP_DB, SENDING_SLUG)
+
+    def start_sending_worker(self) -> None:
+        """A Celery worker as docker-compose runs it, sending to the SMTP sink. It idles through the
+        other measures: the demo campaign's target is paced, so its letters wait for beat (not run)."""
+        smtp_port = free_port()
+        self.sink_path = LOGS / "sending-sink.txt"
+        self.sink_path.unlink(missing_ok=True)
+        sink = Server(
+            "smtp sink",
+            [sys.executable, str(BENCH / "smtp_sink.py"), str(smtp_port), str(self.sink_path)],
+            cwd=ROOT,
+            env=self.app_env,
+            log=LOGS / "sending-sink.log",
+        )
+        self.stack.callback(sink.stop)
+        sink.start()
+        worker_env = {**self.app_env, "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
+        worker = Server(
+            "worker",
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "outcry",
+                "worker",
+                "--loglevel=WARNING",
+                f"--concurrency={SENDING_WORKER_CONCURRENCY}",
+                "--hostname",
+                f"bench-{secrets.token_hex(4)}@%h",
+            ],
+            cwd=ROOT,
+            env=worker_env,
+            log=LOGS / "sending-worker.log",
+        )
+        self.stack.callback(worker.stop)
+        worker.start()
+
+    def start_nginx(self, app_port: int, ready_path: str) -> int:
+        """nginx with the README's configuration (deploy/nginx/outcry.conf) in front of the app,
+        on plain http, its cache in a scratch folder."""
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(nginx).exists():
+            raise RuntimeError("nginx is missing: install Debian's package 'nginx' (apt-get install nginx)")
+        folder = Path(tempfile.mkdtemp(prefix="outcry-bench-nginx-"))
+        self.stack.callback(shutil.rmtree, folder, True)
+        folder.chmod(0o777)  # nginx's workers run as nobody
+        port = free_port()
+        site = NGINX_CONF.read_text()
+        for old, new in (
+            ("/var/cache/nginx/outcry", str(folder / "cache")),
+            ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+            ("listen 443 ssl;", f"listen 127.0.0.1:{port};"),
+            ("server_name petitions.example.org;", "server_name 127.0.0.1;"),
+        ):
+            if old not in site:
+                raise RuntimeError(f"{NGINX_CONF} no longer holds {old!r}: update bench/run.py")
+            site = site.replace(old, new)
+        (folder / "outcry.conf").write_text(site)
+        (folder / "nginx.conf").write_text(
+            f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
+            "events { worker_connections 1024; }\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n  proxy_temp_path {folder}/proxy;\n"
+            f"  include {folder}/outcry.conf;\n}}\n"
+        )
+        server = Server(
+            "nginx",
+            [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+            cwd=ROOT,
+            env=self.app_env,
+            log=LOGS / "nginx.log",
+        )
+        self.start(server, port, ready_path)
+        return port
 
     def start(self, server: Server, port: int, ready_path: str) -> None:
         self.stack.callback(server.stop)
@@ -257,27 +354,31 @@ class Benchmark:
 
     def drive(self, target: Target, kind: str, duration: float) -> load.Result:
         result = load.run(
-            target.base,
+            target.bases.get(kind, target.base),
             target.flows[kind],
             concurrency=self.args.concurrency,
             max_flows=self.args.max_flows,
             duration=duration,
         )
-        target.acknowledged += result.acknowledged
+        if kind == "sign_sending":
+            self.sending_acknowledged += result.acknowledged
+        else:
+            target.acknowledged += result.acknowledged
         return result
 
     def warm_up(self, targets: list[Target]) -> None:
         """Lazy imports, template loading and DB connections happen here, unmeasured."""
         for target in targets:
             for kind in KINDS:
-                self.drive(target, kind, self.args.warmup)
+                if kind in target.flows:
+                    self.drive(target, kind, self.args.warmup)
 
     def measure_phase(self, phase: str, targets: list[Target]) -> None:
         for kind in KINDS:
             for rep in range(self.args.repeats):
                 # Alternate who goes first so slow drift hits both sides alike.
                 order = targets if rep % 2 == 0 else targets[::-1]
-                for target in order:
+                for target in (target for target in order if kind in target.flows):
                     result = self.drive(target, kind, self.args.duration)
                     self.report.add(phase, target.name, kind, result)
                     log(
@@ -287,6 +388,8 @@ class Benchmark:
                     )
             if kind == "sign":
                 self.check(phase, targets)
+            if kind == "sign_sending" and self.sending_campaign:
+                self.check_sending(phase)
 
     def check(self, phase: str, targets: list[Target]) -> None:
         for target in targets:
@@ -311,6 +414,32 @@ class Benchmark:
         check = Check(phase, expected, rows, counter, time.monotonic() - started)
         log(f"{phase:>20} integrity: expected {expected}, rows {rows}, counter {counter}")
         return check
+
+    def check_sending(self, phase: str) -> None:
+        """Every acknowledged signature of the sending runs is a row, and each row's one letter reached
+        the SMTP sink exactly once."""
+        rows = db.signature_rows(APP_DB, self.sending_campaign)
+        started = time.monotonic()
+        unsent_sql = "SELECT count(*) FROM petitions_delivery WHERE campaign_id = %s AND status <> 'sent'"
+        while (
+            db.scalar(APP_DB, unsent_sql, (self.sending_campaign,))
+            and time.monotonic() - started < LETTERS_SENT_TIMEOUT
+        ):
+            time.sleep(0.5)
+        time.sleep(0.5)  # the sink flushes every 0.2 s
+        letters = db.scalar(
+            APP_DB, "SELECT count(*) FROM petitions_delivery WHERE campaign_id = %s", (self.sending_campaign,)
+        )
+        ids = [line.split(" ", 1)[1] for line in self.sink_path.read_text().splitlines() if " " in line]
+        received, duplicates = len(set(ids)), len(ids) - len(set(ids))
+        waited = time.monotonic() - started
+        self.report.checks.append(
+            Check(f"{phase}, sending", self.sending_acknowledged, rows, received, waited, duplicates)
+        )
+        log(
+            f"{phase:>20} sending: acknowledged {self.sending_acknowledged}, rows {rows}, letters {letters}, "
+            f"received {received}, duplicates {duplicates}, all sent after {time.monotonic() - started:.1f} s"
+        )
 
     def prefill(self) -> None:
         started = time.monotonic()

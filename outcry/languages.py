@@ -73,12 +73,17 @@ def page_in_language(request: HttpRequest, language: str, query: dict[str, str] 
     return f"{path}?{urlencode(params)}" if params else path
 
 
+def language_in_path(request: HttpRequest) -> bool:
+    """Whether the page was reached under a language prefix (/az/c/...), which alone decides its language."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.namespace in PREFIXED.values()
+
+
 def same_family(request: HttpRequest, name: str, **kwargs) -> str:
     """reverse() in the URL family the request came through: an unprefixed page links and
     redirects to unprefixed pages (the visitor's language), a prefixed one to its own language."""
-    namespace = request.resolver_match.namespace if request and request.resolver_match else ""
     app_name, url_name = name.split(":")
-    if namespace in PREFIXED.values():
+    if request is not None and language_in_path(request):
         return reverse(f"{PREFIXED[app_name]}:{url_name}", kwargs=kwargs)
     return reverse(name, kwargs=kwargs)
 

@@ -259,6 +259,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = read(env.int, "DATA_UPLOAD_MAX_MEMORY_SIZE", 512 *
 # message of emoji is about 35 kB; provider webhooks get DATA_UPLOAD_MAX_MEMORY_SIZE.
 PUBLIC_MAX_BODY_BYTES = read(env.int, "PUBLIC_MAX_BODY_BYTES", 64 * 1024)
 
+# How long a shared cache (a CDN, a proxy) may keep a campaign page, its sharing page and embed, and
+# how long after that it may still serve its copy while fetching a new one (petitions/web/pagecache.py).
+# Browsers always ask again. An organiser's edit reaches visitors behind such a cache within the sum.
+PUBLIC_PAGE_CACHE_SECONDS = read(env.int, "PUBLIC_PAGE_CACHE_SECONDS", 5)
+PUBLIC_PAGE_STALE_SECONDS = read(env.int, "PUBLIC_PAGE_STALE_SECONDS", 30)
+
 # Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
 # networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
 TRUSTED_PROXIES = read(env.list, "TRUSTED_PROXIES", [])

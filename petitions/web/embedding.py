@@ -1,17 +1,24 @@
-"""Forgery protection for the embedded signing form, which works without any cookie.
+"""Forgery protection for the public signing forms (the campaign page and the embed), without cookies.
 
-A partner site frames /c/<slug>/embed/. Browsers that block third-party cookies never store
-Django's CSRF cookie inside that frame, so the cookie-and-token check would refuse every embedded
-signature. The embed's POST is protected by two stateless checks instead:
+Neither form carries Django's CSRF token: the campaign page must be the same HTML for every visitor
+so that any cache can serve it (petitions/web/pagecache.py), and inside a partner's frame browsers
+that block third-party cookies would never store the CSRF cookie. The threat is another site making
+its visitors' browsers sign (names it chose, from those visitors' addresses, round the per-address
+limits). Nobody is logged in on these pages, so no account can be abused; a bot that posts from its
+own machine is the abuse screen's business (petitions/abuse/screen.py), not this module's.
 
-1. The browser says where the POST comes from. A form submitted inside the frame comes from our own
-   origin: `Origin` is ours (or in CSRF_TRUSTED_ORIGINS) and `Sec-Fetch-Site` is `same-origin`. A
-   page elsewhere that posts to the embed sends its own `Origin` and `Sec-Fetch-Site: cross-site`,
-   and is refused. Browsers old enough to send neither header fall back on check 2 alone.
-2. The form carries a token signed with SECRET_KEY for this campaign, valid for EMBED_FORM_MAX_AGE.
-   It ties the POST to a form this site served, for this campaign, recently.
+1. The browser says where the POST comes from. A form sent from our own page comes from our origin:
+   `Sec-Fetch-Site` is `same-origin` (or `none`, typed or bookmarked) and `Origin` is ours (or in
+   CSRF_TRUSTED_ORIGINS). A page elsewhere that posts here sends `Sec-Fetch-Site: cross-site` and its
+   own `Origin`, and is refused; so is `Origin: null` (sandboxed frames, opaque origins). Every
+   browser released since 2020 sends these headers. An older one that sends no `Origin` is judged
+   by its `Referer` when it sends one.
+2. The embed's form also carries a token signed with SECRET_KEY for this campaign, valid for
+   EMBED_FORM_MAX_AGE: it ties the POST to a form this site served, for this campaign, recently.
+   It is the same for every visitor within a render (pagecache.py), so it names nobody.
 
-Nothing here relaxes the rest of the site: every other view keeps Django's CSRF middleware.
+Every other form of the site (the signer's data pages, the confirmation button, the admin) keeps
+Django's CSRF middleware.
 """
 
 from urllib.parse import urlsplit
@@ -48,7 +55,8 @@ def same_origin_post(request: HttpRequest) -> bool:
         return False
     origin = request.headers.get("Origin")
     if origin is None:
-        return True
+        referer = urlsplit(request.headers.get("Referer", ""))
+        return not referer.netloc or f"{referer.scheme}://{referer.netloc}" in _own_origins(request)
     if origin == "null" or not urlsplit(origin).netloc:
         return False
     return origin in _own_origins(request)

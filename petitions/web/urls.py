@@ -11,6 +11,7 @@ urlpatterns = [
     # ("Open the sharing page"), so a browser's history holding it shows no signature.
     path("c/<slug:slug>/share/", views.share_page, name="share"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
+    path("captcha/challenge.json", views.captcha_challenge, name="captcha_challenge"),
     path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
     path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
     path("my-data/", views.my_data_request, name="my_data_request"),

@@ -1,6 +1,7 @@
 """Public petition views. Thin: parse, call one service or selector, redirect or render."""
 
 import functools
+import logging
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,6 +23,7 @@ from outcry.framing import allow_framing
 from outcry.languages import same_family
 from outcry.outages import unavailable
 from outcry.security import personal_page
+from petitions.abuse import captcha
 from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
 from petitions.privacy import signer_requests
@@ -29,9 +31,11 @@ from petitions.reporting.public import campaign_counters, public_counters, recen
 from petitions.signing import confirmations, receipts, service
 from petitions.signing.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
 from petitions.web.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
+from petitions.web.pagecache import cached_page
+
+logger = logging.getLogger(__name__)
 
 COUNTER_MAX_AGE = 5
-THANKS_CACHE_SECONDS = 2
 REF_MAX_LENGTH = 64
 EMBED_SCRIPT_MAX_AGE = 3600
 
@@ -106,6 +110,16 @@ def _answer(response: HttpResponse, form: SignForm) -> HttpResponse:
     return unavailable(response) if getattr(form, "database_unavailable", False) else response
 
 
+def _from_elsewhere(request: HttpRequest, form: SignForm) -> bool:
+    """True (with the reason on the form) for a POST the browser says another site made."""
+    if same_origin_post(request):
+        return False
+    # What Django's CSRF check would log: the path names the campaign, never the signer.
+    logger.warning("Forbidden (signing form posted from another site): %s", request.path)
+    form.add_error(None, _("This form can only be sent from the page that shows it."))
+    return True
+
+
 def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
     """What every view of a campaign page renders with; the admin's page preview uses it as well."""
     campaign = page.campaign
@@ -126,29 +140,42 @@ def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
     }
 
 
+@csrf_exempt  # the page carries no token, so any cache can hold it: the origin checks of embedding.py instead
 @require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
     page = _page_or_404(slug)
-    form = sign_form(page, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and _sign(request, page, form):
+    if request.method != "POST":
+        return cached_page(request, page, lambda: _render_campaign_page(request, page, sign_form(page)))
+    form = sign_form(page, request.POST)
+    if _from_elsewhere(request, form):
+        return _render_campaign_page(request, page, form, status=403)
+    if _sign(request, page, form):
         return redirect(same_family(request, "petitions:share", slug=page.campaign.slug))
+    return _answer(_render_campaign_page(request, page, form), form)
+
+
+def _render_campaign_page(request: HttpRequest, page: CampaignPage, form: SignForm, status: int = 200) -> HttpResponse:
     signers = _unless_database_down(recent_signers, page.campaign, default=[])
     context = page_context(request, page, form=form, recent_signers=signers)
-    return _answer(render(request, "petitions/campaign_detail.html", context), form)
+    return render(request, "petitions/campaign_detail.html", context, status=status)
 
 
 @require_safe
-@cache_page(THANKS_CACHE_SECONDS)
 def share_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Thanks and sharing: where signing lands, and a page anyone may open from the campaign page.
-    The same for everyone (nothing personal, nothing saying this visitor signed), so it is cached
-    whole for a moment; its script refreshes the counters a few seconds after loading."""
+    The same for everyone (nothing personal, nothing saying this visitor signed), so it is served
+    from the page cache; its script refreshes the counters a few seconds after loading."""
     page = _page_or_404(slug)
     digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
-    context = page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
-    return render(request, "petitions/thanks.html", context)
+    return cached_page(
+        request,
+        page,
+        lambda: render(
+            request, "petitions/thanks.html", page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
+        ),
+    )
 
 
 @csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/web/embedding.py
@@ -158,26 +185,44 @@ def share_page(request: HttpRequest, slug: str) -> HttpResponse:
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The counter, and with ?form=1 the signing form, for partner sites to frame."""
     page = _page_or_404(slug)
-    with_form = request.GET.get("form") == "1"
-    form = sign_form(page, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not same_origin_post(request):
-            return HttpResponse(_("This form can only be sent from the page that shows it."), status=403)
-        if not valid_embed_token(request.POST.get(TOKEN_FIELD, ""), page.campaign.pk):
-            form.add_error(None, _("This form was open too long. Please check your details and send it again."))
-        elif _sign(request, page, form):
-            return redirect(same_family(request, "petitions:embed_share", slug=page.campaign.slug))
-    context = page_context(
-        request, page, form=form if with_form else None, embed_token=embed_form_token(page.campaign.pk)
-    )
-    return _answer(render(request, "petitions/embed.html", context), form)
+    if request.method != "POST":
+        with_form = request.GET.get("form") == "1"
+        form = sign_form(page) if with_form else None
+        return cached_page(request, page, lambda: _render_embed(request, page, form))
+    form = sign_form(page, request.POST)
+    if _from_elsewhere(request, form):
+        return _render_embed(request, page, form, status=403)
+    if not valid_embed_token(request.POST.get(TOKEN_FIELD, ""), page.campaign.pk):
+        form.add_error(None, _("This form was open too long. Please check your details and send it again."))
+    elif _sign(request, page, form):
+        return redirect(same_family(request, "petitions:embed_share", slug=page.campaign.slug))
+    return _answer(_render_embed(request, page, form), form)
+
+
+def _render_embed(request: HttpRequest, page: CampaignPage, form: SignForm | None, status: int = 200) -> HttpResponse:
+    context = page_context(request, page, form=form, embed_token=embed_form_token(page.campaign.pk))
+    return render(request, "petitions/embed.html", context, status=status)
 
 
 @require_safe
 @allow_framing
 def embed_share(request: HttpRequest, slug: str) -> HttpResponse:
     page = _page_or_404(slug)
-    return render(request, "petitions/embed_thanks.html", page_context(request, page, refresh_counters_after_ms=3000))
+    return cached_page(
+        request,
+        page,
+        lambda: render(
+            request, "petitions/embed_thanks.html", page_context(request, page, refresh_counters_after_ms=3000)
+        ),
+    )
+
+
+@require_safe
+@never_cache
+def captcha_challenge(request: HttpRequest) -> JsonResponse:
+    """A new proof-of-work challenge for the form's captcha widget: one per visitor (each may be
+    solved once), so it is fetched, never part of a page that caches share."""
+    return JsonResponse(captcha.new_challenge())
 
 
 @require_safe

@@ -41,12 +41,12 @@ class Browser:
             page.raise_for_status()
             parser = _PostFormHiddenFields()
             parser.feed(page.text)
-            if "csrfmiddlewaretoken" not in parser.fields:
-                raise AssertionError(f"No signing form with a CSRF token on {page_url}")
+            if "form_stamp" not in parser.fields:
+                raise AssertionError(f"No signing form with its page stamp on {page_url}")
             return session.post(
                 page_url,
                 data=parser.fields | form,
-                headers={"Referer": page_url},
+                headers={"Referer": page_url, "Origin": self.base_url},
                 timeout=timeout,
                 allow_redirects=True,
             )

@@ -144,15 +144,21 @@ def sign_through_proxy(base_url: str, slug: str, form: dict[str, str], *, ip: st
         page = session.get(page_url, timeout=20)
         parser = _PostFormHiddenFields()
         parser.feed(page.text)
-        return session.post(page_url, data=parser.fields | form, headers={"Referer": page_url}, timeout=20)
+        headers = {"Referer": page_url, "Origin": base_url}
+        return session.post(page_url, data=parser.fields | form, headers=headers, timeout=20)
 
 
 def requests_that_get_logged(web: ImageGunicorn, slug: str) -> list[int]:
-    """A 404 naming an address, a POST without the CSRF cookie, a forged Host, a broken request line."""
+    """A 404 naming an address, a POST from another site, a forged Host, a broken request line."""
     forwarded = {"X-Forwarded-For": SIGNER_IP}
     statuses = [
         requests.get(f"{web.url}/c/{SIGNER_EMAIL}/", headers=forwarded, timeout=10).status_code,
-        requests.post(f"{web.url}/c/{slug}/", data={"email": SIGNER_EMAIL}, headers=forwarded, timeout=10).status_code,
+        requests.post(
+            f"{web.url}/c/{slug}/",
+            data={"email": SIGNER_EMAIL},
+            headers=forwarded | {"Origin": "https://elsewhere.example"},
+            timeout=10,
+        ).status_code,
         requests.get(f"{web.url}/", headers=forwarded | {"Host": SIGNER_IP}, timeout=10).status_code,
     ]
     with socket.create_connection(("localhost", web.port), timeout=10) as raw:
@@ -223,7 +229,7 @@ def test_failures_in_worker_and_gunicorn_leave_no_address_in_any_log(stack, smtp
     for line in [
         "Listening at: http://[ip]:",
         "Invalid request from ip=[ip]: Invalid HTTP Version",
-        f"Forbidden (CSRF cookie not set.): /c/{campaign.slug}/",
+        f"Forbidden (signing form posted from another site): /c/{campaign.slug}/",
         "Invalid HTTP_HOST header: '[ip]",
     ]:
         assert line in logs["gunicorn"]

@@ -5,10 +5,11 @@ import time
 import pytest
 from django.urls import reverse
 
-from petitions.abuse.formguard import issue_stamp
+from petitions.abuse.formguard import issue_stamp, seconds_since_render
 from petitions.enums import SignatureStatus
 from petitions.models import BlockRule, Delivery, Signature
 from petitions.reporting.public import campaign_counters
+from petitions.web.pagecache import RENDER_SECONDS
 from tests.petitions.abuse.helpers import sign, solved_captcha, stamped
 
 pytestmark = pytest.mark.django_db
@@ -125,19 +126,45 @@ def test_captcha_page_carries_a_challenge_and_no_inline_script(client, guarded):
     page = client.get(reverse("petitions:campaign", args=[guarded.slug])).content.decode()
 
     assert "<altcha-widget" in page
-    assert "&quot;parameters&quot;" in page  # the challenge, embedded: no extra request
+    # One challenge per visitor, fetched by the widget: the page itself is the same for everyone.
+    assert 'challenge="/captcha/challenge.json"' in page
+    assert "&quot;parameters&quot;" not in page
     assert 'name="form_stamp"' in page
     assert 'name="homepage"' in page
     assert "<script>" not in page
     assert '<script type="module" src=' in page
 
 
-def test_blank_form_served_from_cache_still_gets_a_fresh_stamp(client, guarded):
+def _served_stamp(client, url) -> str:
+    return client.get(url).content.decode().split('name="form_stamp" value="')[1].split('"')[0]
+
+
+def test_page_served_from_cache_carries_a_stamp_at_most_a_second_old(client, guarded):
     url = reverse("petitions:campaign", args=[guarded.slug])
 
-    stamps = {client.get(url).content.decode().split('name="form_stamp" value="')[1].split('"')[0] for _ in range(2)}
+    first = _served_stamp(client, url)
+    time.sleep(RENDER_SECONDS + 0.1)
+    second = _served_stamp(client, url)
 
-    assert len(stamps) == 2
+    assert first != second
+    assert 0 <= seconds_since_render(second, guarded.pk) < RENDER_SECONDS + 0.5
+
+
+def test_captcha_challenges_are_new_for_every_visitor_and_never_stored(client):
+    answers = [client.get("/captcha/challenge.json") for _ in range(2)]
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() != answers[1].json()
+    assert {"parameters", "signature"} <= set(answers[0].json())
+    assert "no-store" in answers[0]["Cache-Control"]
+
+
+def test_a_form_sent_back_with_an_error_keeps_its_stamp(client, guarded, bob_form):
+    data = stamped(guarded, bob_form, seconds_ago=60) | {"last_name": ""}
+
+    page = client.post(reverse("petitions:campaign", args=[guarded.slug]), data).content.decode()
+
+    assert f'name="form_stamp" value="{data["form_stamp"]}"' in page
 
 
 def test_disposable_address_is_held(client, guarded, bob_form):

@@ -111,13 +111,6 @@ def test_embed_post_with_an_expired_token_asks_to_send_again(strict_client, camp
     assert Signature.objects.count() == 0
 
 
-def test_campaign_page_keeps_djangos_csrf_check(strict_client, campaign, bob_form):
-    response = strict_client.post(f"/c/{campaign.slug}/", bob_form, **OWN_ORIGIN)
-
-    assert response.status_code == 403
-    assert Signature.objects.count() == 0
-
-
 def test_closed_campaign_embed_shows_final_figures_and_no_form(client, campaign):
     campaign.status = CampaignStatus.CLOSED
     campaign.save()

@@ -9,10 +9,21 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_the_csrf_cookie_ends_with_the_visit(campaign):
+def test_signing_leaves_no_cookie_at_all(campaign, bob_form):
     browser = Client()
 
     browser.get(f"/c/{campaign.slug}/")
+    signed = browser.post(f"/c/{campaign.slug}/", bob_form, follow=True)
+
+    assert signed.status_code == 200
+    assert "Thank you for standing with this campaign" in signed.content.decode()
+    assert browser.cookies == {}
+
+
+def test_the_csrf_cookie_of_the_data_request_form_ends_with_the_visit():
+    browser = Client()
+
+    browser.get("/my-data/")
 
     cookie = browser.cookies["csrftoken"]
     assert cookie.value

@@ -1,0 +1,151 @@
+"""Campaign, sharing and embed pages any cache can hold: the same bytes for every visitor of an
+address and language, no cookie, honest caching headers; and a signing POST still checked by origin."""
+
+import gzip
+
+import pytest
+from django.test import Client
+from django.test.signals import template_rendered
+
+from campaigns.selectors import forget_campaign_pages
+from petitions.models import Signature
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/en/c/{slug}/", "/en/c/{slug}/share/", "/en/c/{slug}/embed/?form=1", "/en/c/{slug}/embed/share/"]
+
+
+def visitor(**headers) -> Client:
+    """A browser of its own: its own cookie jar, address and headers."""
+    return Client(enforce_csrf_checks=True, **headers)
+
+
+@pytest.fixture
+def renders():
+    """The templates rendered while the test runs."""
+    seen = []
+
+    def record(sender, template, context, **kwargs):
+        seen.append(template.name)
+
+    template_rendered.connect(record)
+    yield seen
+    template_rendered.disconnect(record)
+
+
+@pytest.mark.parametrize("address", PAGES)
+def test_every_visitor_of_an_address_gets_the_same_bytes_from_the_cache(
+    address, campaign, renders, django_assert_num_queries
+):
+    url = address.format(slug=campaign.slug)
+    first = visitor(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Phone").get(url)
+    renders.clear()
+
+    with django_assert_num_queries(0):
+        second = visitor(REMOTE_ADDR="198.51.100.9", HTTP_USER_AGENT="Laptop", HTTP_COOKIE="theme=dark").get(url)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.content == first.content
+    assert renders == []  # a lookup, not a render
+
+
+@pytest.mark.parametrize("address", PAGES)
+def test_pages_set_no_cookie_and_may_be_kept_by_shared_caches(address, campaign, settings):
+    response = visitor().get(address.format(slug=campaign.slug))
+
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert directives == {
+        "public",
+        "max-age=0",
+        f"s-maxage={settings.PUBLIC_PAGE_CACHE_SECONDS}",
+        f"stale-while-revalidate={settings.PUBLIC_PAGE_STALE_SECONDS}",
+    }
+    assert response["Vary"] == "Accept-Encoding"  # the language is in the address
+
+
+def test_a_page_without_language_prefix_varies_on_what_picks_its_language(campaign):
+    response = visitor(HTTP_ACCEPT_LANGUAGE="az").get(f"/c/{campaign.slug}/")
+
+    assert '<html lang="az"' in response.content.decode()
+    assert {part.strip() for part in response["Vary"].split(",")} == {"Accept-Encoding", "Cookie", "Accept-Language"}
+
+
+def test_each_language_is_its_own_page(campaign):
+    english = visitor(HTTP_ACCEPT_LANGUAGE="en").get(f"/c/{campaign.slug}/").content.decode()
+    azerbaijani = visitor(HTTP_ACCEPT_LANGUAGE="az").get(f"/c/{campaign.slug}/").content.decode()
+
+    assert "Send my letter" in english
+    assert "Məktubumu göndər" in azerbaijani
+
+
+def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed(campaign):
+    url = f"/en/c/{campaign.slug}/"
+    plain = visitor().get(url)
+    compressed = visitor(HTTP_ACCEPT_ENCODING="gzip, deflate, br").get(url)
+
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) * 3 < len(plain.content)
+
+
+def test_an_organisers_edit_is_a_new_page(campaign):
+    url = f"/en/c/{campaign.slug}/"
+    before = visitor().get(url).content.decode()
+    template = campaign.templates.get(language="en")
+    template.page_title = "Free the four, now"
+    template.save()
+    campaign.save()  # the admin saves the campaign with its letters: a new version
+
+    forget_campaign_pages()  # what the campaign cache's few seconds do on their own
+    after = visitor().get(url).content.decode()
+
+    assert "Free the four, now" not in before
+    assert "Free the four, now" in after
+
+
+def test_a_head_request_gets_the_headers_and_no_body(campaign):
+    response = visitor().head(f"/en/c/{campaign.slug}/")
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert "public" in response["Cache-Control"]
+
+
+def test_signing_needs_no_cookie_and_no_token(campaign, bob_form):
+    browser = visitor()
+    browser.get(f"/en/c/{campaign.slug}/")
+
+    response = browser.post(
+        f"/en/c/{campaign.slug}/", bob_form, HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-origin"
+    )
+
+    assert response.status_code == 302
+    assert Signature.objects.get().first_name == "Bob"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_REFERER": "https://evil.example/petition.html"},
+    ],
+    ids=["cross-site", "foreign-origin", "fetch-cross-site", "fetch-same-site", "null-origin", "foreign-referer"],
+)
+def test_a_post_from_another_site_is_refused_in_the_visitors_language_keeping_the_form(campaign, bob_form, headers):
+    response = visitor().post(f"/az/c/{campaign.slug}/", bob_form, **headers)
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="az"' in page
+    assert "Bu forma yalnız onu göstərən səhifədən göndərilə bilər." in page
+    assert 'value="Builder"' in page
+    assert "no-store" in response["Cache-Control"]
+    assert Signature.objects.count() == 0
