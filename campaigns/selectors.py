@@ -16,6 +16,7 @@ from campaigns.models import Campaign, MessageTemplate, Target, TargetName
 from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
 from outcry.databases import DATABASE_UNAVAILABLE
 from outcry.memo import ProcessCache
+from outcry.sharedcache import forget_responses
 
 CAMPAIGN_CACHE_SECONDS = 5
 
@@ -108,7 +109,9 @@ def campaign_page(slug: str, language: str) -> CampaignPage | None:
 
 
 def forget_campaign_pages() -> None:
-    """Drop this process's cached pages, templates and target names (tests; a process that must see an edit at once)."""
+    """Drop this process's cached pages (and the responses made of them), templates and target names
+    (tests; a process that must see an edit at once)."""
+    forget_responses()
     _pages.clear()
     _templates.clear()
     _target_names.clear()

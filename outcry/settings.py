@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public pages every visitor shares, answered whole for a second before the rest (outcry/sharedcache.py).
+    "outcry.sharedcache.SharedResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "outcry.security.PageSecurityMiddleware",
@@ -260,7 +262,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = read(env.int, "DATA_UPLOAD_MAX_MEMORY_SIZE", 512 *
 PUBLIC_MAX_BODY_BYTES = read(env.int, "PUBLIC_MAX_BODY_BYTES", 64 * 1024)
 
 # How long a shared cache (a CDN, a proxy) may keep a campaign page, its sharing page and embed, and
-# how long after that it may still serve its copy while fetching a new one (petitions/web/pagecache.py).
+# how long after that it may still serve its copy while fetching a new one (outcry/sharedcache.py).
 # Browsers always ask again. An organiser's edit reaches visitors behind such a cache within the sum.
 PUBLIC_PAGE_CACHE_SECONDS = read(env.int, "PUBLIC_PAGE_CACHE_SECONDS", 5)
 PUBLIC_PAGE_STALE_SECONDS = read(env.int, "PUBLIC_PAGE_STALE_SECONDS", 30)

@@ -12,7 +12,6 @@ from campaigns.selectors import forget_campaign_pages
 from petitions.abuse import store as abuse_store
 from petitions.abuse.lists import forget_block_rules
 from petitions.core import breaker
-from petitions.web.pagecache import forget_pages
 from tests.factories import OrganisationFactory, live_campaign
 from tests.twofactor import verified_login
 
@@ -82,14 +81,12 @@ def _fresh_cache(request):
         return
     cache.clear()
     forget_campaign_pages()
-    forget_pages()
     forget_block_rules()
     breaker.close_all()  # a test that took Redis away leaves no skipping to the next one
     _forget_abuse_counters()
     yield
     cache.clear()
     forget_campaign_pages()
-    forget_pages()
     forget_block_rules()
     breaker.close_all()
 

@@ -1,7 +1,7 @@
 """Forgery protection for the public signing forms (the campaign page and the embed), without cookies.
 
 Neither form carries Django's CSRF token: the campaign page must be the same HTML for every visitor
-so that any cache can serve it (petitions/web/pagecache.py), and inside a partner's frame browsers
+so that any cache can serve it (outcry/sharedcache.py), and inside a partner's frame browsers
 that block third-party cookies would never store the CSRF cookie. The threat is another site making
 its visitors' browsers sign (names it chose, from those visitors' addresses, round the per-address
 limits). Nobody is logged in on these pages, so no account can be abused; a bot that posts from its
@@ -15,7 +15,7 @@ own machine is the abuse screen's business (petitions/abuse/screen.py), not this
    by its `Referer` when it sends one.
 2. The embed's form also carries a token signed with SECRET_KEY for this campaign, valid for
    EMBED_FORM_MAX_AGE: it ties the POST to a form this site served, for this campaign, recently.
-   It is the same for every visitor within a render (pagecache.py), so it names nobody.
+   It is the same for every visitor within a second (outcry/sharedcache.py), so it names nobody.
 
 Every other form of the site (the signer's data pages, the confirmation button, the admin) keeps
 Django's CSRF middleware.

@@ -23,6 +23,7 @@ from outcry.framing import allow_framing
 from outcry.languages import same_family
 from outcry.outages import unavailable
 from outcry.security import personal_page
+from outcry.sharedcache import shared_response
 from petitions.abuse import captcha
 from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
@@ -31,7 +32,6 @@ from petitions.reporting.public import campaign_counters, public_counters, recen
 from petitions.signing import confirmations, receipts, service
 from petitions.signing.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
 from petitions.web.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
-from petitions.web.pagecache import cached_page
 
 logger = logging.getLogger(__name__)
 
@@ -143,11 +143,12 @@ def page_context(request: HttpRequest, page: CampaignPage, **extra) -> dict:
 @csrf_exempt  # the page carries no token, so any cache can hold it: the origin checks of embedding.py instead
 @require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
+@shared_response()
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign page; its form posts back here (or to the sign URL, which is the same view)."""
     page = _page_or_404(slug)
     if request.method != "POST":
-        return cached_page(request, page, lambda: _render_campaign_page(request, page, sign_form(page)))
+        return _render_campaign_page(request, page, sign_form(page))
     form = sign_form(page, request.POST)
     if _from_elsewhere(request, form):
         return _render_campaign_page(request, page, form, status=403)
@@ -163,32 +164,28 @@ def _render_campaign_page(request: HttpRequest, page: CampaignPage, form: SignFo
 
 
 @require_safe
+@shared_response()
 def share_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Thanks and sharing: where signing lands, and a page anyone may open from the campaign page.
-    The same for everyone (nothing personal, nothing saying this visitor signed), so it is served
-    from the page cache; its script refreshes the counters a few seconds after loading."""
+    The same for everyone (nothing personal, nothing saying this visitor signed), so it is shared;
+    its script refreshes the counters a few seconds after loading."""
     page = _page_or_404(slug)
     digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
-    return cached_page(
-        request,
-        page,
-        lambda: render(
-            request, "petitions/thanks.html", page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
-        ),
-    )
+    context = page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
+    return render(request, "petitions/thanks.html", context)
 
 
 @csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/web/embedding.py
 @allow_framing
 @require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
+@shared_response()
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The counter, and with ?form=1 the signing form, for partner sites to frame."""
     page = _page_or_404(slug)
     if request.method != "POST":
         with_form = request.GET.get("form") == "1"
-        form = sign_form(page) if with_form else None
-        return cached_page(request, page, lambda: _render_embed(request, page, form))
+        return _render_embed(request, page, sign_form(page) if with_form else None)
     form = sign_form(page, request.POST)
     if _from_elsewhere(request, form):
         return _render_embed(request, page, form, status=403)
@@ -206,15 +203,10 @@ def _render_embed(request: HttpRequest, page: CampaignPage, form: SignForm | Non
 
 @require_safe
 @allow_framing
+@shared_response()
 def embed_share(request: HttpRequest, slug: str) -> HttpResponse:
     page = _page_or_404(slug)
-    return cached_page(
-        request,
-        page,
-        lambda: render(
-            request, "petitions/embed_thanks.html", page_context(request, page, refresh_counters_after_ms=3000)
-        ),
-    )
+    return render(request, "petitions/embed_thanks.html", page_context(request, page, refresh_counters_after_ms=3000))
 
 
 @require_safe
@@ -240,6 +232,7 @@ def _embed_script_source() -> bytes:
 
 
 @require_safe
+@shared_response(browser_seconds=COUNTER_MAX_AGE, page=False)
 def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Public counters for the page and for partner sites: CORS open, cached briefly."""
     body = public_counters(slug, get_language())
@@ -247,7 +240,6 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
         raise Http404("No such campaign")
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=COUNTER_MAX_AGE)
     return response
 
 

@@ -1,18 +1,22 @@
-"""Campaign, sharing and embed pages any cache can hold: the same bytes for every visitor of an
-address and language, no cookie, honest caching headers; and a signing POST still checked by origin."""
+"""Campaign, sharing and embed pages and the counter any cache can hold: the same bytes for every
+visitor of an address and language, no cookie, honest caching headers, answered from the process's
+store for a second; and a signing POST still checked by origin."""
 
 import gzip
+import time
 
 import pytest
 from django.test import Client
 from django.test.signals import template_rendered
 
-from campaigns.selectors import forget_campaign_pages
+from campaigns.selectors import CAMPAIGN_CACHE_SECONDS
+from outcry.sharedcache import MEMORY_SECONDS
 from petitions.models import Signature
 
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/en/c/{slug}/", "/en/c/{slug}/share/", "/en/c/{slug}/embed/?form=1", "/en/c/{slug}/embed/share/"]
+SHARED = [*PAGES, "/c/{slug}/counter.json"]
 
 
 def visitor(**headers) -> Client:
@@ -33,7 +37,7 @@ def renders():
     template_rendered.disconnect(record)
 
 
-@pytest.mark.parametrize("address", PAGES)
+@pytest.mark.parametrize("address", SHARED)
 def test_every_visitor_of_an_address_gets_the_same_bytes_from_the_cache(
     address, campaign, renders, django_assert_num_queries
 ):
@@ -92,27 +96,68 @@ def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed(campaign):
     assert len(compressed.content) * 3 < len(plain.content)
 
 
-def test_an_organisers_edit_is_a_new_page(campaign):
+def test_an_organisers_edit_shows_once_the_process_caches_expire(campaign):
     url = f"/en/c/{campaign.slug}/"
     before = visitor().get(url).content.decode()
     template = campaign.templates.get(language="en")
     template.page_title = "Free the four, now"
     template.save()
-    campaign.save()  # the admin saves the campaign with its letters: a new version
+    campaign.save()  # the admin saves the campaign with its letters
 
-    forget_campaign_pages()  # what the campaign cache's few seconds do on their own
+    time.sleep(CAMPAIGN_CACHE_SECONDS + MEMORY_SECONDS + 0.2)
     after = visitor().get(url).content.decode()
 
     assert "Free the four, now" not in before
     assert "Free the four, now" in after
 
 
-def test_a_head_request_gets_the_headers_and_no_body(campaign):
-    response = visitor().head(f"/en/c/{campaign.slug}/")
+def test_a_kept_page_is_made_again_after_a_second(campaign, renders):
+    url = f"/en/c/{campaign.slug}/"
+    visitor().get(url)
+    time.sleep(MEMORY_SECONDS + 0.1)
+    renders.clear()
+
+    visitor().get(url)
+
+    assert "petitions/campaign_detail.html" in renders
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["first", "kept"])
+def test_a_head_request_gets_the_headers_and_no_body(campaign, kept):
+    url = f"/en/c/{campaign.slug}/"
+    page = visitor().get(url) if kept else None
+
+    response = visitor().head(url)
 
     assert response.status_code == 200
     assert response.content == b""
     assert "public" in response["Cache-Control"]
+    if page is not None:
+        assert response["Content-Length"] == str(len(page.content))
+
+
+def test_counter_is_shared_in_every_language_and_kept_by_browsers_briefly(campaign):
+    response = visitor().get(f"/c/{campaign.slug}/counter.json")
+
+    assert response.json()["signatures"] == 0
+    assert {part.strip() for part in response["Cache-Control"].split(",")} == {"public", "max-age=5"}
+    assert "Cookie" not in response["Vary"]
+
+
+def test_a_language_choice_is_never_kept(campaign):
+    first = visitor().get(f"/c/{campaign.slug}/?lang=az")
+    second = visitor().get(f"/c/{campaign.slug}/?lang=az")
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.cookies["django_language"].value == "az"
+
+
+def test_a_forged_host_is_refused_even_when_the_page_is_kept(campaign):
+    visitor().get(f"/en/c/{campaign.slug}/")
+
+    response = visitor(HTTP_HOST="evil.example").get(f"/en/c/{campaign.slug}/")
+
+    assert response.status_code == 400
 
 
 def test_signing_needs_no_cookie_and_no_token(campaign, bob_form):
