@@ -109,23 +109,30 @@ class SignForm(forms.Form):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self._allow_message, self._offer_copy = allow_message, offer_copy
+
+    @functools.cached_property
+    def helper(self) -> FormHelper:
+        """The crispy layout, built only when the form is shown: a signature sent without errors never
+        renders it."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
             "email",
             Row(Column("country", css_class="col-sm-6"), Column("city", css_class="col-sm-6")),
             "organisation",
-            *(["message"] if allow_message else []),
+            *(["message"] if self._allow_message else []),
             Div(
                 Field("consent_to_contact"),
                 Field("show_name_publicly"),
-                *([Field("wants_copy")] if offer_copy else []),
+                *([Field("wants_copy")] if self._offer_copy else []),
                 Field("wants_receipt"),
                 css_class="mb-2",
             ),
         )
+        return helper
 
     def clean_first_name(self) -> str:
         return person_name(single_line(self.cleaned_data["first_name"]))
