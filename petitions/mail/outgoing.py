@@ -9,10 +9,21 @@
 
 Every From is built by `sender()`: the sending address under a display name that cannot pass for
 another address (petitions/core/text.py, header_display_name).
+
+Writing the message is also where a letter's sending time went (bench/README.md): the standard
+generator folds every header through email.header.Header, even "MIME-Version: 1.0", and for a
+multipart message compiles a regular expression over the whole text to choose its boundary. The
+messages here write a header that needs no folding or encoding as it is, and carry a random
+boundary from the start; the bytes are the standard library's (tests/petitions/mail/test_writing.py).
 """
 
+import re
+import secrets
+from email.generator import BytesGenerator
 from email.header import Header
 from email.utils import formataddr, make_msgid, parseaddr
+from io import BytesIO
+from types import MethodType
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -47,6 +58,40 @@ def message_id() -> str:
     return make_msgid(domain=sending_domain())
 
 
+# A header value the standard folding would write unchanged: printable ASCII words with single spaces.
+PLAIN_HEADER_VALUE = re.compile(r"[!-~]+(?: [!-~]+)*")
+MAX_HEADER_LINE = 78  # RFC 5322's recommendation, the standard generator's default
+
+
+class QuickHeaderGenerator(BytesGenerator):
+    """The standard bytes generator, except that a header which fits on one line as plain ASCII is
+    written as it is instead of going through Header folding."""
+
+    def _write_headers(self, msg) -> None:
+        for name, value in msg.raw_items():
+            if (
+                isinstance(value, str)
+                and len(name) + 2 + len(value) <= MAX_HEADER_LINE
+                and PLAIN_HEADER_VALUE.fullmatch(value)
+            ):
+                self._fp.write(f"{name}: {value}{self._NL}".encode("ascii"))
+            else:
+                self._fp.write(self.policy.fold_binary(name, value))
+        self.write(self._NL)
+
+
+def _as_bytes(message, unixfrom: bool = False, linesep: str = "\n") -> bytes:
+    """Django's as_bytes (no "From " mangling), through QuickHeaderGenerator."""
+    out = BytesIO()
+    QuickHeaderGenerator(out, mangle_from_=False).flatten(message, unixfrom=unixfrom, linesep=linesep)
+    return out.getvalue()
+
+
+def multipart_boundary() -> str:
+    """A boundary no text of ours contains: 128 random bits, in the standard library's style."""
+    return "===============" + secrets.token_hex(16) + "=="
+
+
 class OutgoingEmail(EmailMultiAlternatives):
     """An email with a Message-ID on the sending domain (unless `headers` names one) and a subject
     that decodes to exactly what was given. Without alternatives it is a plain text message."""
@@ -60,4 +105,7 @@ class OutgoingEmail(EmailMultiAlternatives):
         if not subject.isascii():
             charset = self.encoding or settings.DEFAULT_CHARSET
             message.replace_header("Subject", Header(subject, charset, header_name="Subject"))
+        if message.is_multipart():
+            message.set_boundary(multipart_boundary())
+        message.as_bytes = MethodType(_as_bytes, message)
         return message
