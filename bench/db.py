@@ -40,6 +40,16 @@ def scalar(dbname: str, sql: str, params: tuple = ()):
         conn.close()
 
 
+def rows(dbname: str, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = connect(dbname)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
 def execute(dbname: str, sql: str, params: tuple = ()) -> None:
     conn = connect(dbname)
     try:

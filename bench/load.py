@@ -186,7 +186,9 @@ def read_flow(path: str) -> Flow:
     return flow
 
 
-async def _run(base: str, flow: Flow, concurrency: int, max_flows: int, duration: float) -> Result:
+async def _run(
+    base: str, flow: Flow, concurrency: int, max_flows: int, duration: float, pace: float | None = None
+) -> Result:
     check_loopback(base)
     result = Result()
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
@@ -203,10 +205,14 @@ async def _run(base: str, flow: Flow, concurrency: int, max_flows: int, duration
     deadline = loop.time() + duration
     issued = 0
 
+    first = loop.time()
+
     async def client() -> None:
         nonlocal issued
         while issued < max_flows and loop.time() < deadline:
             issued += 1
+            if pace:  # flow n starts n / pace seconds in, not as soon as a client is free
+                await asyncio.sleep(max(0.0, first + (issued - 1) / pace - loop.time()))
             started = time.perf_counter()
             try:
                 await flow(ctx)
@@ -229,6 +235,9 @@ async def _run(base: str, flow: Flow, concurrency: int, max_flows: int, duration
     return result
 
 
-def run(base: str, flow: Flow, *, concurrency: int, max_flows: int, duration: float) -> Result:
-    """Run `flow` from `concurrency` clients until `max_flows` or `duration` s."""
-    return asyncio.run(_run(base, flow, concurrency, max_flows, duration))
+def run(
+    base: str, flow: Flow, *, concurrency: int, max_flows: int, duration: float, pace: float | None = None
+) -> Result:
+    """Run `flow` from `concurrency` clients until `max_flows` or `duration` s; with `pace`, start
+    that many flows a second, evenly spaced, instead of as many as the clients can."""
+    return asyncio.run(_run(base, flow, concurrency, max_flows, duration, pace))

@@ -15,11 +15,13 @@ KINDS = {
     "json": ("Counter reads vs reference JSON (reads/s)", "JSON read"),
     "page": ("Page reads (reads/s)", "Page read"),
     "page_proxy": ("Page reads through nginx (deploy/nginx/outcry.conf) vs reference direct", "Page read, nginx"),
+    "json_proxy": ("Counter reads through nginx vs reference JSON direct", "JSON read, nginx"),
 }
 # What each Outcry measure is compared with: the reference has no worker and no proxy.
-REFERENCE_KIND = {"sign_sending": "sign", "page_proxy": "page"}
+REFERENCE_KIND = {"sign_sending": "sign", "page_proxy": "page", "json_proxy": "json"}
 # Targets on 2 cores (None: reported, no target).
-TARGET_RATIO = {"sign": 1.0, "sign_sending": 0.7, "json": 3.0, "page": 3.0, "page_proxy": None}
+TARGET_RATIO = {"sign": 1.0, "sign_sending": 0.7, "json": 3.0, "page": 3.0, "page_proxy": None, "json_proxy": None}
+LETTER_P95_TARGET = 2.0  # seconds from signature to the SMTP server, unpaced target, steady signing
 MAX_CHANGE = 0.10
 
 
@@ -50,6 +52,7 @@ class Report:
     runs: dict[tuple[str, str, str], list[Result]] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    letter_latency: dict = field(default_factory=dict)  # the steady-signing probe: count, rate, p50, p95, max
 
     def add(self, phase: str, target: str, kind: str, result: Result) -> None:
         self.runs.setdefault((phase, target, kind), []).append(result)
@@ -93,10 +96,12 @@ class Report:
                 if change is not None:
                     out.append((f"{KINDS[kind][1]} unchanged", abs(change) <= MAX_CHANGE))
         out += [(f"integrity {c.phase}", c.ok) for c in self.checks]
+        if self.letter_latency:
+            out.append(("letters p95 under steady signing", self.letter_latency["p95"] < LETTER_P95_TARGET))
         return out
 
     def markdown(self) -> str:
-        parts = [self._settings(), self._ratios()]
+        parts = [self._settings(), self._ratios(), self._ceiling(), self._latency()]
         if len(self.phases) > 1:
             parts.append(self._changes())
         parts += [self._checks(), self._details()]
@@ -124,6 +129,34 @@ class Report:
                     f"{_ratio(ratio)} | {'-' if floor is None else f'>= {floor}x'} | {verdict} |"
                 )
         return "\n".join(rows)
+
+    def _ceiling(self) -> str:
+        """The same gunicorn with a WSGI app that does nothing: the most any app could reach here."""
+        lines = []
+        for phase in self.phases:
+            ceiling, ref = self.rate(phase, "ceiling", "json"), self.rate(phase, "reference", "json")
+            if ceiling and ref:
+                lines.append(
+                    f"- {phase}: a bare WSGI app (bench/ceiling.py) under the same gunicorn answers {ceiling:.0f} "
+                    f"reads/s, {ceiling / ref:.2f}x the reference JSON view: no app can read faster here."
+                )
+        return "Server ceiling:\n\n" + "\n".join(lines) if lines else ""
+
+    def _latency(self) -> str:
+        lat = self.letter_latency
+        if not lat:
+            return ""
+        met = "yes" if lat["p95"] < LETTER_P95_TARGET else "NO"
+        return "\n".join(
+            [
+                "| Steady signing, a worker sending (unpaced target) | Signatures | Rate /s | Letters | p50 s | p95 s "
+                "| max s | Target p95 | Met |",
+                "|---|--:|--:|--:|--:|--:|--:|--:|---|",
+                f"| signature `created_at` to the SMTP server receiving its letter | {lat['signatures']} | "
+                f"{lat['rate']:.1f} | {lat['letters']} | {lat['p50']:.3f} | {lat['p95']:.3f} | {lat['max']:.3f} | "
+                f"< {LETTER_P95_TARGET:g} s | {met} |",
+            ]
+        )
 
     def _changes(self) -> str:
         first, last = self.phases[0], self.phases[-1]

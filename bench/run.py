@@ -18,6 +18,7 @@ benchmark itself could not run.
 import argparse
 import json
 import os
+import re
 import runpy
 import secrets
 import shutil
@@ -54,6 +55,9 @@ SENDING_SLUG = "bench-sending"  # one unpaced target: every signature's letter g
 NGINX_CONF = ROOT / "deploy" / "nginx" / "outcry.conf"
 SENDING_WORKER_CONCURRENCY = 4  # as docker-compose.yml runs it
 LETTERS_SENT_TIMEOUT = 180  # seconds for the worker to finish the letters of the sending runs
+# The steady-signing probe: signatures at this rate through the web for this long, each letter sent at once.
+LATENCY_RATE, LATENCY_SECONDS = 50.0, 20.0
+LETTER_ID = re.compile(r"<letter\.(\d+)\.")
 COUNTER_CACHE_WAIT = 3.0  # the counter may be cached this long
 COUNTER_GRACE = 3.0  # then poll this much longer before calling it wrong
 DJANGO = {"DJANGO_SETTINGS_MODULE": "outcry.settings"}
@@ -256,9 +260,21 @@ class Benchmark:
                 "json": load.read_flow(f"/c/{SLUG}/counter.json"),
                 "page": load.read_flow(page),
                 "page_proxy": load.read_flow(page),
+                "json_proxy": load.read_flow(f"/c/{SLUG}/counter.json"),
             },
-            bases={"page_proxy": f"http://127.0.0.1:{proxy_port}"},
+            bases=dict.fromkeys(("page_proxy", "json_proxy"), f"http://127.0.0.1:{proxy_port}"),
         )
+
+    def setup_ceiling(self) -> Target:
+        port = free_port()
+        self.start(
+            Server(
+                "ceiling", gunicorn("ceiling:application", port), cwd=BENCH, env=self.app_env, log=LOGS / "ceiling.log"
+            ),
+            port,
+            "/",
+        )
+        return Target("ceiling", port, {"json": load.read_flow("/")})
 
     def make_sending_campaign(self, log: Path) -> int:
         """A campaign of bench/drain.py's kind with one unpaced target: signing publishes each letter."""
@@ -397,7 +413,7 @@ class Benchmark:
                 rows = db.scalar(REF_DB, "SELECT count(*) FROM refsite_signer") - 1
                 if rows != target.acknowledged:
                     self.report.notes.append(f"reference app: {target.acknowledged} acknowledged, {rows} rows")
-            else:
+            elif target.name == "outcry":
                 self.report.checks.append(self.check_app(phase, target))
 
     def check_app(self, phase: str, target: Target) -> Check:
@@ -415,10 +431,50 @@ class Benchmark:
         log(f"{phase:>20} integrity: expected {expected}, rows {rows}, counter {counter}")
         return check
 
-    def check_sending(self, phase: str) -> None:
-        """Every acknowledged signature of the sending runs is a row, and each row's one letter reached
-        the SMTP sink exactly once."""
-        rows = db.signature_rows(APP_DB, self.sending_campaign)
+    def measure_letter_latency(self, target: Target) -> None:
+        """Sign at a steady LATENCY_RATE through the web while the worker sends each letter at once:
+        how long from a signature's row to the SMTP server receiving its letter."""
+        since = db.scalar(APP_DB, "SELECT now()")
+        result = load.run(
+            target.base,
+            target.flows["sign_sending"],
+            concurrency=self.args.concurrency,
+            max_flows=int(LATENCY_RATE * LATENCY_SECONDS),
+            duration=LATENCY_SECONDS + 5,
+            pace=LATENCY_RATE,
+        )
+        self.sending_acknowledged += result.acknowledged
+        self.wait_until_sent()
+        created = dict(
+            db.rows(
+                APP_DB,
+                "SELECT d.id, extract(epoch FROM s.created_at) FROM petitions_delivery d "
+                "JOIN petitions_signature s ON s.id = d.signature_id WHERE d.campaign_id = %s AND s.created_at >= %s",
+                (self.sending_campaign, since),
+            )
+        )
+        waits = []
+        for line in self.sink_path.read_text().splitlines():
+            received, _, message_id = line.partition(" ")
+            found = LETTER_ID.match(message_id)
+            if found and int(found.group(1)) in created:
+                waits.append(float(received) - float(created[int(found.group(1))]))
+        waits.sort()
+        if not waits:
+            self.report.notes.append("steady-signing probe: no letter arrived")
+            return
+        self.report.letter_latency = {
+            "signatures": result.acknowledged,
+            "rate": result.acknowledged / result.elapsed,
+            "letters": len(waits),
+            "p50": waits[len(waits) // 2],
+            "p95": waits[min(len(waits) - 1, int(len(waits) * 0.95))],
+            "max": waits[-1],
+        }
+        log(f"steady signing: {self.report.letter_latency}")
+
+    def wait_until_sent(self) -> float:
+        """Seconds until every letter of the sending campaign is sent (or the timeout)."""
         started = time.monotonic()
         unsent_sql = "SELECT count(*) FROM petitions_delivery WHERE campaign_id = %s AND status <> 'sent'"
         while (
@@ -427,18 +483,24 @@ class Benchmark:
         ):
             time.sleep(0.5)
         time.sleep(0.5)  # the sink flushes every 0.2 s
+        return time.monotonic() - started
+
+    def check_sending(self, phase: str) -> None:
+        """Every acknowledged signature of the sending runs is a row, and each row's one letter reached
+        the SMTP sink exactly once."""
+        rows = db.signature_rows(APP_DB, self.sending_campaign)
+        waited = self.wait_until_sent()
         letters = db.scalar(
             APP_DB, "SELECT count(*) FROM petitions_delivery WHERE campaign_id = %s", (self.sending_campaign,)
         )
         ids = [line.split(" ", 1)[1] for line in self.sink_path.read_text().splitlines() if " " in line]
         received, duplicates = len(set(ids)), len(ids) - len(set(ids))
-        waited = time.monotonic() - started
         self.report.checks.append(
             Check(f"{phase}, sending", self.sending_acknowledged, rows, received, waited, duplicates)
         )
         log(
             f"{phase:>20} sending: acknowledged {self.sending_acknowledged}, rows {rows}, letters {letters}, "
-            f"received {received}, duplicates {duplicates}, all sent after {time.monotonic() - started:.1f} s"
+            f"received {received}, duplicates {duplicates}, all sent after {waited:.1f} s"
         )
 
     def prefill(self) -> None:
@@ -470,7 +532,7 @@ class Benchmark:
             targets = [self.setup_reference(database)]
         else:
             database = app_database_settings(self.app_env)
-            targets = [self.setup_reference(database), self.setup_app()]
+            targets = [self.setup_reference(database), self.setup_app(), self.setup_ceiling()]
         self.describe(database)
         self.note_other_load("before the start", busy_before)
         log(f"setup done in {time.monotonic() - started:.1f} s")
@@ -478,6 +540,7 @@ class Benchmark:
         self.warm_up(targets)
         self.measure_phase("fresh", targets)
         if not self.args.reference_only:
+            self.measure_letter_latency(targets[1])
             self.prefill()
             self.warm_up(targets[1:])
             self.measure_phase(self.prefill_label, targets)
