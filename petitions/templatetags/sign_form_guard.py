@@ -9,6 +9,7 @@ import json
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from petitions.abuse.formguard import STAMP_FIELD, issue_stamp, seconds_since_render
 
@@ -23,4 +24,22 @@ def sign_form_guard(campaign, form=None) -> dict:
         "stamp": sent if seconds_since_render(sent, campaign.pk) is not None else issue_stamp(campaign.pk),
         "captcha": campaign.abuse_captcha,
         "configuration": json.dumps({"hideFooter": True, "hideLogo": True, "language": get_language()}),
+        # Registered by static/js/altcha-setup.js as the widget's texts for the page's language.
+        "strings": json.dumps(widget_strings(), ensure_ascii=False),
+    }
+
+
+def widget_strings() -> dict[str, str]:
+    """What the captcha widget says, in the page's language: the vendored build carries only English."""
+    return {
+        "label": _("I'm not a robot"),
+        "verified": _("Verified"),
+        "verifying": _("Verifying…"),
+        "waitAlert": _("Verifying… please wait."),
+        "error": _("Verification failed. Try again later."),
+        "expired": _("Verification expired. Try again."),
+        "verificationRequired": _("Verification required!"),
+        "verify": _("Verify"),
+        "reload": _("Reload"),
+        "loading": _("Loading…"),
     }

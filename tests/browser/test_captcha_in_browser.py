@@ -35,3 +35,22 @@ def test_signer_with_captcha_on_is_confirmed_without_doing_anything(phone, live_
     missing = [url for url in missing if not url.endswith("/favicon.ico")]
     assert missing == []
     assert [error for error in errors if "404" not in error or missing] == []
+
+
+@pytest.mark.parametrize(("language", "verified"), [("tr", "Doğrulandı"), ("ar", "تم التحقق"), ("en", "Verified")])
+def test_two_signers_each_solve_their_own_challenge_in_the_pages_language(
+    new_page, live_server, campaign, settings, language, verified
+):
+    settings.ALTCHA_COST = 200
+    settings.ALTCHA_MAX_COUNTER = 50
+    campaign.abuse_captcha = True
+    campaign.save()
+    payloads = []
+    for _signer in range(2):  # the same page from the cache, a challenge fetched by each widget
+        page = new_page()
+        page.goto(f"{live_server.url}/{language}/c/{campaign.slug}/")
+        widget = page.locator("altcha-widget")
+        widget.get_by_text(verified).wait_for(timeout=15_000)
+        payloads.append(page.locator("input[name=altcha]").input_value())
+
+    assert len(set(payloads)) == 2

@@ -7,6 +7,7 @@ from campaigns.enums import CampaignStatus
 from petitions.models import Signature
 from petitions.web import embedding
 from petitions.web.embedding import embed_form_token
+from tests.petitions.web.origins import FOREIGN_POSTS
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +68,7 @@ def test_embed_signs_without_cookies_and_records_the_partner_code(strict_client,
     assert "X-Frame-Options" not in thanks
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"},
-        {"HTTP_ORIGIN": "https://evil.example"},
-        {"HTTP_SEC_FETCH_SITE": "cross-site"},
-        {"HTTP_SEC_FETCH_SITE": "same-site"},
-        {"HTTP_ORIGIN": "null"},
-    ],
-)
+@pytest.mark.parametrize("headers", FOREIGN_POSTS)
 def test_embed_post_from_another_site_is_refused(strict_client, campaign, bob_form, headers):
     data = bob_form | {"embed_token": embed_form_token(campaign.pk)}
 

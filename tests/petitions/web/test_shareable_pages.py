@@ -12,6 +12,7 @@ from django.test.signals import template_rendered
 from campaigns.selectors import CAMPAIGN_CACHE_SECONDS
 from outcry.sharedcache import MEMORY_SECONDS
 from petitions.models import Signature
+from tests.petitions.web.origins import FOREIGN_POSTS
 
 pytestmark = pytest.mark.django_db
 
@@ -172,18 +173,7 @@ def test_signing_needs_no_cookie_and_no_token(campaign, bob_form):
     assert Signature.objects.get().first_name == "Bob"
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"},
-        {"HTTP_ORIGIN": "https://evil.example"},
-        {"HTTP_SEC_FETCH_SITE": "cross-site"},
-        {"HTTP_SEC_FETCH_SITE": "same-site"},
-        {"HTTP_ORIGIN": "null"},
-        {"HTTP_REFERER": "https://evil.example/petition.html"},
-    ],
-    ids=["cross-site", "foreign-origin", "fetch-cross-site", "fetch-same-site", "null-origin", "foreign-referer"],
-)
+@pytest.mark.parametrize("headers", FOREIGN_POSTS)
 def test_a_post_from_another_site_is_refused_in_the_visitors_language_keeping_the_form(campaign, bob_form, headers):
     response = visitor().post(f"/az/c/{campaign.slug}/", bob_form, **headers)
 
