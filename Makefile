@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-# The test suite talks to real services; these are their defaults on a developer machine.
+# The test suite talks to real services; these are their defaults on a developer machine (when
+# nothing answers there, `make test` starts throwaway ones: tests/services.py).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outcry
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
@@ -86,9 +87,11 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# DATABASE_URL / REDIS_URL as given, else the local services above, else throwaway ones that
+# tests/services.py starts in a temporary folder and removes afterwards.
 test: $(VENV)/.dev $(CHROMIUM) $(MO_FILES) $(AXE)
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-		DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true \
+		$(BIN)/python tests/services.py $(BIN)/pytest $(PYTEST_ARGS)
 
 # The pure tests alone: no PostgreSQL, no Redis, no browser; seconds. `make test` runs them too.
 test-unit: $(VENV)/.dev
