@@ -70,7 +70,8 @@ def test_a_dump_restored_into_a_fresh_database_serves_and_decrypts_with_the_same
         "shell",
         "-c",
         "from django.test import Client; browser = Client(); "
-        f"print(browser.get('/en/c/{campaign.slug}/').status_code, browser.get('/c/{campaign.slug}/counter.json').json())",
+        f"print(browser.get('/en/c/{campaign.slug}/').status_code, "
+        f"browser.get('/c/{campaign.slug}/counter.json').json())",
         database=database,
         key=KEY,
     )
