@@ -267,6 +267,9 @@ PUBLIC_MAX_BODY_BYTES = read(env.int, "PUBLIC_MAX_BODY_BYTES", 64 * 1024)
 PUBLIC_PAGE_CACHE_SECONDS = read(env.int, "PUBLIC_PAGE_CACHE_SECONDS", 5)
 PUBLIC_PAGE_STALE_SECONDS = read(env.int, "PUBLIC_PAGE_STALE_SECONDS", 30)
 
+# The bearer token a Prometheus scraper sends for /metrics; empty: there is no /metrics (404).
+METRICS_TOKEN = read(env.str, "METRICS_TOKEN", "")
+
 # Client IPs: REMOTE_ADDR unless the request came through one of these proxies (addresses or
 # networks, e.g. 172.16.0.0/12 for a proxy on a Docker bridge).
 TRUSTED_PROXIES = read(env.list, "TRUSTED_PROXIES", [])

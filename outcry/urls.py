@@ -7,6 +7,7 @@ from outcry.health import healthz
 from outcry.languages import PREFIXED
 from outcry.media import media_file
 from petitions.tracking.webhook import tracking_webhook
+from petitions.web.metrics import metrics
 
 admin.site.site_header = f"{settings.SITE_NAME} organisers"
 admin.site.site_title = settings.SITE_NAME
@@ -15,6 +16,8 @@ admin.site.index_title = "Campaigns, signatures and letters"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The sending queue and counters for Prometheus, behind METRICS_TOKEN (petitions/web/metrics.py).
+    path("metrics", metrics, name="metrics"),
     # The tracking webhook of the provider in EMAIL_BACKEND, and no other (petitions/tracking/webhook.py).
     path("anymail/<str:provider>/tracking/", tracking_webhook, name="tracking_webhook"),
     # The public pages unprefixed, in the visitor's language (outcry/languages.py): the addresses

@@ -20,6 +20,7 @@ from campaigns.models import Campaign
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.models import Delivery, Signature
 from petitions.reporting.public import campaign_counters
+from petitions.reporting.queue import QueueHealth, queue_health
 
 DASHBOARD_CACHE_SECONDS = 30
 DAYS = 30
@@ -42,6 +43,7 @@ class Dashboard:
     letters_total: int
     letters_done_percent: int
     backlog: int
+    queue: QueueHealth | None = None
     recent_failures: list[Delivery] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
 
@@ -77,6 +79,7 @@ def _build(campaign: Campaign, now: datetime) -> Dashboard:
         letters_total=letters_total,
         letters_done_percent=done * 100 // letters_total if letters_total else 0,
         backlog=letters.get(DeliveryStatus.QUEUED, 0) + letters.get(DeliveryStatus.SENDING, 0),
+        queue=queue_health(Delivery.objects.filter(campaign=campaign), now=now),
         recent_failures=list(
             Delivery.objects.filter(campaign=campaign, status=DeliveryStatus.FAILED)
             .select_related("target")

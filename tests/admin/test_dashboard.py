@@ -94,3 +94,19 @@ def test_campaign_list_shows_each_campaigns_count_and_dashboard_link(alice_clien
     page = response.content.decode()
     assert '<td class="field-signatures">6</td>' in page
     assert reverse("admin:petitions_signature_dashboard", args=[busy.campaign.pk]) in page
+
+
+def test_dashboard_shows_how_sending_is_doing(alice_client, busy):
+    now = timezone.now()
+    Delivery.objects.filter(status=DeliveryStatus.QUEUED).update(created_at=now - timedelta(hours=3), attempts=2)
+    sent = list(Delivery.objects.filter(status=DeliveryStatus.SENT))
+    Delivery.objects.filter(pk=sent[0].pk).update(sent_at=now - timedelta(seconds=20))
+    Delivery.objects.filter(pk=sent[1].pk).update(sent_at=now - timedelta(minutes=20))
+
+    page = alice_client.get(reverse("admin:petitions_signature_dashboard", args=[busy.campaign.pk])).content.decode()
+
+    assert 'data-queue="oldest">3\xa0hours' in page
+    assert 'data-queue="minute">1<' in page
+    assert 'data-queue="hour">2<' in page
+    assert 'data-queue="retrying">1<' in page
+    assert "a long wait there is the pacing at work" in page
