@@ -102,4 +102,6 @@ def test_organiser_creates_previews_publishes_and_sees_a_signature(
     assert admin.locator('[data-figure="signatures"]').inner_text() == "1"
     assert re.search(r"France\s+1", admin.locator("#by-country + table").inner_text())
     assert admin.locator("svg.bar-chart").count() == 2
+    assert admin.get_by_role("heading", name="Sending now").is_visible()
+    assert admin.locator('[data-queue="oldest"]').inner_text() != "none waiting"  # bob's letter waits
     screenshot(admin, "admin-dashboard")
