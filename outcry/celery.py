@@ -6,6 +6,7 @@ from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger, task_postrun
 
 from outcry.beat import BEAT, BEAT_QUEUE
+from outcry.logformat import use_log_format
 from outcry.logscrub import scrub_handlers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
@@ -30,8 +31,10 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
 @after_setup_task_logger.connect
 def scrub_celery_log_handlers(logger, **kwargs) -> None:
     """Worker and beat replace the root logger's handlers, and the task logger gets its own: each
-    gets the scrub filter, on top of the records already scrubbed as they are made."""
+    gets the scrub filter, on top of the records already scrubbed as they are made, and the JSON
+    formatter when LOG_FORMAT asks for it."""
     scrub_handlers(logger)
+    use_log_format(logger)
 
 
 @task_postrun.connect

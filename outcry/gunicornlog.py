@@ -1,4 +1,4 @@
-"""gunicorn's logger, with the log scrub on every handler it sets up.
+"""gunicorn's logger, with the log scrub (and LOG_FORMAT) on every handler it sets up.
 
 gunicorn writes client addresses into its error log ("Invalid request from ip=..."), and into the
 access log when one is asked for. Whatever --error-logfile, --access-logfile or --log-syslog set
@@ -8,6 +8,7 @@ gunicorn.conf.py). setup() runs again on a configuration reload (SIGHUP), and so
 
 from gunicorn.glogging import Logger
 
+from outcry.logformat import use_log_format
 from outcry.logscrub import scrub_handlers
 
 
@@ -16,3 +17,4 @@ class ScrubbedLogger(Logger):
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             scrub_handlers(log)
+            use_log_format(log)

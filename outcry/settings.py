@@ -20,6 +20,7 @@ from kombu import Queue
 
 from outcry.beat import BEAT_QUEUE, BEAT_ROUTES
 from outcry.envtools import read, require_strong_secret, strict_bool
+from outcry.logformat import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.FileAwareEnv()  # every NAME may also come from the file named by NAME_FILE
@@ -398,6 +399,8 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = read(env.str, "LOG_LEVEL", "INFO")
+# "plain" lines, or "json": one object a line, in web, worker, beat and gunicorn (outcry/logformat.py).
+LOG_FORMAT = log_format()
 # One handler, scrubbed (outcry/logscrub.py; every record is scrubbed as it is made anyway, and
 # Celery's and gunicorn's handlers get the filter too). Django's own default handlers on "django"
 # are dropped: with DEBUG on they printed every django.* record a second time, and mail_admins
@@ -406,11 +409,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"scrub_personal_data": {"()": "outcry.logscrub.ScrubPersonalData"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "outcry.logformat.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["scrub_personal_data"],
         }
     },
