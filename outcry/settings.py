@@ -73,9 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages every visitor shares, answered whole for a second before the rest (outcry/sharedcache.py).
     "outcry.sharedcache.SharedResponseMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "outcry.security.PageSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -4,7 +4,7 @@ any cache in front (a CDN, nginx) may keep them too.
 A viral campaign is read thousands of times a second: its page, sharing page, embed and counter are
 the same for every visitor of one address and language (no CSRF token, no cookie: see
 petitions/web/embedding.py), so a view marks its answer with @shared_response and
-SharedResponseMiddleware, just inside Django's SecurityMiddleware, keeps the finished response
+SharedResponseMiddleware, just inside WhiteNoise (static files never reach it), keeps the finished response
 (every header the inner middleware added, the body plain and gzipped) for MEMORY_SECONDS. A read in
 that second is one dict lookup: no middleware, no view, no template, no query. The second is short
 enough that the page stamp of the abuse defences still measures the fill time from at most a
@@ -50,21 +50,18 @@ def shared_response(*, browser_seconds: int = 0, page: bool = True):
             if request.method not in SHAREABLE_METHODS or response.status_code != 200:
                 return response
             response.shared = True
-            if not page:
-                patch_cache_control(response, public=True, max_age=browser_seconds)
-                patch_vary_headers(response, ["Accept-Encoding"])
-                return response
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=browser_seconds,
-                s_maxage=settings.PUBLIC_PAGE_CACHE_SECONDS,
-                stale_while_revalidate=settings.PUBLIC_PAGE_STALE_SECONDS,
+            shared_caches = (
+                {
+                    "s_maxage": settings.PUBLIC_PAGE_CACHE_SECONDS,
+                    "stale_while_revalidate": settings.PUBLIC_PAGE_STALE_SECONDS,
+                }
+                if page
+                else {}
             )
+            patch_cache_control(response, public=True, max_age=browser_seconds, **shared_caches)
             # Pages reached without a language prefix speak the language of the cookie or the browser.
-            patch_vary_headers(
-                response, ["Accept-Encoding"] if language_in_path(request) else ["Accept-Encoding", "Cookie"]
-            )
+            by_language = page and not language_in_path(request)
+            patch_vary_headers(response, ["Accept-Encoding", "Cookie"] if by_language else ["Accept-Encoding"])
             return response
 
         return wrapped

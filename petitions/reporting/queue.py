@@ -15,36 +15,29 @@ from petitions.enums import DeliveryStatus
 from petitions.models import Delivery
 
 WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+RETRYING = Q(status=DeliveryStatus.QUEUED, attempts__gt=0)  # queued again after a failed attempt
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class QueueHealth:
-    waiting: int  # letters queued or being sent
-    oldest_waiting_since: datetime | None  # when the oldest of them was written
-    retrying: int  # queued again after a failed attempt
+    oldest_waiting_since: datetime | None  # when the oldest letter queued or being sent was written
+    retrying: int
     sent_last_minute: int
     sent_last_hour: int
     now: datetime
-
-    @property
-    def oldest_wait_seconds(self) -> float:
-        return (self.now - self.oldest_waiting_since).total_seconds() if self.oldest_waiting_since else 0.0
 
 
 def queue_health(letters: QuerySet[Delivery], *, now: datetime | None = None) -> QueueHealth:
     """The health of the letters in `letters` (all of them, or one campaign's): two aggregates."""
     now = now or timezone.now()
     waiting = letters.filter(status__in=WAITING).aggregate(
-        count=Count("pk"),
-        oldest=Min("created_at"),
-        retrying=Count("pk", filter=Q(status=DeliveryStatus.QUEUED, attempts__gt=0)),
+        oldest=Min("created_at"), retrying=Count("pk", filter=RETRYING)
     )
     sent = letters.filter(sent_at__gte=now - HOUR).aggregate(
         hour=Count("pk"), minute=Count("pk", filter=Q(sent_at__gte=now - MINUTE))
     )
     return QueueHealth(
-        waiting=waiting["count"],
         oldest_waiting_since=waiting["oldest"],
         retrying=waiting["retrying"],
         sent_last_minute=sent["minute"],
@@ -66,9 +59,7 @@ def waiting_by_campaign(*, now: datetime) -> dict[int, tuple[float, int]]:
     rows = (
         Delivery.objects.filter(status__in=WAITING)
         .values_list("campaign_id")
-        .annotate(
-            oldest=Min("created_at"), retrying=Count("pk", filter=Q(status=DeliveryStatus.QUEUED, attempts__gt=0))
-        )
+        .annotate(oldest=Min("created_at"), retrying=Count("pk", filter=RETRYING))
         .order_by()
     )
     return {campaign_id: ((now - oldest).total_seconds(), retrying) for campaign_id, oldest, retrying in rows}

@@ -23,6 +23,12 @@ def sign_form_guard(campaign, form=None) -> dict:
         "honeypot": campaign.abuse_honeypot,
         "stamp": sent if seconds_since_render(sent, campaign.pk) is not None else issue_stamp(campaign.pk),
         "captcha": campaign.abuse_captcha,
+        **(_widget_attributes() if campaign.abuse_captcha else {}),
+    }
+
+
+def _widget_attributes() -> dict[str, str]:
+    return {
         "configuration": json.dumps({"hideFooter": True, "hideLogo": True, "language": get_language()}),
         # Registered by static/js/altcha-setup.js as the widget's texts for the page's language.
         "strings": json.dumps(widget_strings(), ensure_ascii=False),

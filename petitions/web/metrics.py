@@ -8,7 +8,6 @@ worker's work. Campaigns are named by their public slug; nothing about a signer 
 import hmac
 
 from django.conf import settings
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions.models import CounterShard
+from petitions.reporting.counters import totals_by_campaign
 from petitions.reporting.queue import letters_by_campaign_and_status, sent_last_hour_by_campaign, waiting_by_campaign
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -57,7 +56,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
             labels = f'campaign="{_label(slugs[campaign_id])}",status="{status}"'
             samples["outcry_letters"].append(f"outcry_letters{{{labels}}} {count}")
     waiting, sent = waiting_by_campaign(now=now), sent_last_hour_by_campaign(now=now)
-    totals = _counter_totals()
+    totals = totals_by_campaign()
     for campaign_id, slug in sorted(slugs.items(), key=lambda item: item[1]):
         label = f'campaign="{_label(slug)}"'
         age, retrying = waiting.get(campaign_id, (0.0, 0))
@@ -75,10 +74,3 @@ def metrics(request: HttpRequest) -> HttpResponse:
     for name, help_text in METRICS.items():
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", *samples[name]]
     return HttpResponse("\n".join(lines) + "\n", content_type=CONTENT_TYPE)
-
-
-def _counter_totals() -> dict[int, tuple[int, int]]:
-    rows = (
-        CounterShard.objects.values_list("campaign_id").annotate(s=Sum("signatures"), e=Sum("emails_sent")).order_by()
-    )
-    return {campaign_id: (signatures, emails_sent) for campaign_id, signatures, emails_sent in rows}

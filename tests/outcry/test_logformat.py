@@ -55,6 +55,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for(log: Path, text: str, process: subprocess.Popen, *, timeout: float) -> None:
+    """Until `text` is in the log; fails with the log if the process ends first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        assert process.poll() is None, log.read_text()
+        time.sleep(0.1)
+
+
 def json_lines(text: str) -> list[dict]:
     """Every log line parsed (a line that is not JSON fails the test)."""
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
@@ -77,11 +86,7 @@ def test_gunicorn_and_the_app_write_json_lines_without_addresses(tmp_path):
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
-        while "Booting worker" not in log.read_text():
-            assert time.monotonic() < deadline, log.read_text()
-            assert server.poll() is None, log.read_text()
-            time.sleep(0.1)
+        wait_for(log, "Booting worker", server, timeout=30)
         with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
             raw.sendall(b"GET / HTTP/1.1\r\nHost: 198.51.100.7\r\nConnection: close\r\n\r\n")
             assert raw.recv(64).split()[1] == b"400"
@@ -112,11 +117,7 @@ def test_a_celery_worker_writes_json_lines(tmp_path):
             stderr=out,
         )
     try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            assert time.monotonic() < deadline, log.read_text()
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.2)
+        wait_for(log, "ready.", worker, timeout=60)
     finally:
         worker.kill()
         worker.wait(timeout=10)
