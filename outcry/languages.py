@@ -117,11 +117,14 @@ class LanguageParameterMiddleware:
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's, except that a 404 from a view behind an unprefixed URL stays a 404: Django would
-    redirect /c/<unknown>/counter.json to /en/c/<unknown>/counter.json, because that path would
-    match a pattern, turning a plain "no such campaign" into a redirect to another 404."""
+    """Django's, except for two answers. A 404 from a view behind an unprefixed URL stays a 404: Django
+    would redirect /c/<unknown>/counter.json to /en/c/<unknown>/counter.json, because that path would
+    match a pattern, turning a plain "no such campaign" into a redirect to another 404. And data a
+    view marked the same in every language (outcry/sharedcache.py) does not vary on it."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(response, "same_in_every_language", False):
+            return response  # data, not a page (counter.json): no Vary on the language, for any cache
         if response.status_code != 404 or getattr(request, "resolver_match", None) is None:
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Language",))

@@ -74,8 +74,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages every visitor shares, answered whole for a second before the rest (outcry/sharedcache.py).
-    "outcry.sharedcache.SharedResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "outcry.security.PageSecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -233,6 +231,8 @@ if env.str("EMAIL_URL", default=""):
     globals().update(read(env.email_url, "EMAIL_URL", None))
     EMAIL_FILE_PATH = str(MAIL_DIR)
 EMAIL_BACKEND = read(env.str, "EMAIL_BACKEND", EMAIL_BACKEND)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "outcry.mail.SMTPBackend"  # the same, cheaper per letter (outcry/mail.py)
 # Every ANYMAIL_<NAME> variable (or ANYMAIL_<NAME>_FILE) becomes ANYMAIL["<NAME>"], e.g.
 # ANYMAIL_MAILGUN_API_KEY, ANYMAIL_WEBHOOK_SECRET: whatever the chosen provider documents.
 ANYMAIL = {

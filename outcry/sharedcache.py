@@ -3,38 +3,52 @@ any cache in front (a CDN, nginx) may keep them too.
 
 A viral campaign is read thousands of times a second: its page, sharing page, embed and counter are
 the same for every visitor of one address and language (no CSRF token, no cookie: see
-petitions/web/embedding.py), so a view marks its answer with @shared_response and
-SharedResponseMiddleware, just inside WhiteNoise (static files never reach it), keeps the finished response
-(every header the inner middleware added, the body plain and gzipped) for MEMORY_SECONDS. A read in
-that second is one dict lookup: no middleware, no view, no template, no query. The second is short
-enough that the page stamp of the abuse defences still measures the fill time from at most a
-second before the page was sent.
+petitions/web/embedding.py), so a view marks its answer with @shared_response, and SharedResponses,
+the outermost layer of the WSGI application (outcry/wsgi.py), keeps the finished response (status,
+every header the middleware added, the body plain and gzipped) for MEMORY_SECONDS. A read in that
+second is two dict lookups: no Django request, no middleware, no view, no template, no query. The
+second is short enough that the page stamp of the abuse defences still measures the fill time from
+at most a second before the page was sent.
 
-The key is what decides the answer: scheme, host (validated, as Django would), path, query, the
-language the visitor gets (as LocaleMiddleware picks it: the prefix, else the cookie, else
-Accept-Language) and whether the browser takes gzip. `?lang=` is a choice that redirects and sets a
-cookie: it is never kept.
+It is an HTTP cache, not a second copy of Django's rules: the key is the request as it arrived
+(scheme, the raw host and forwarding headers, path, query) plus the raw value of every header the
+response's own Vary names, so a request is only ever answered with what Django answered for one
+exactly like it. A forged Host never gets a 200, so it is never kept; a page whose language comes
+from the cookie or Accept-Language varies on them. Accept-Encoding alone is folded to "takes gzip
+or not". `?lang=` is a choice that redirects and sets a cookie: it is never looked up.
 """
 
 import gzip
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language_from_request
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
 from outcry.languages import LANGUAGE_PARAMETER, language_in_path
 
 MEMORY_SECONDS = 1.0
-MAX_ENTRIES = 2000  # past this the store starts over (odd query strings count too)
+MAX_ENTRIES = 2000  # past this only entries that expired make room (odd query strings count too)
 GZIP_FROM_BYTES = 1024  # smaller bodies gain less than the header costs
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SHAREABLE_METHODS = ("GET", "HEAD")
+# What a request's address is made of, raw, before Django reads it (get_host, is_secure).
+ADDRESS = (
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+)
 
 
 def shared_response(*, browser_seconds: int = 0, page: bool = True):
@@ -50,6 +64,7 @@ def shared_response(*, browser_seconds: int = 0, page: bool = True):
             if request.method not in SHAREABLE_METHODS or response.status_code != 200:
                 return response
             response.shared = True
+            response.same_in_every_language = not page  # outcry/languages.py adds no Vary for it
             shared_caches = (
                 {
                     "s_maxage": settings.PUBLIC_PAGE_CACHE_SECONDS,
@@ -72,69 +87,104 @@ def shared_response(*, browser_seconds: int = 0, page: bool = True):
 @dataclass(frozen=True)
 class Kept:
     expires: float
-    status: int
-    headers: dict[str, str]
+    status: str
+    headers: list[tuple[str, str]]
     body: bytes
     gzipped: bytes | None
 
+    def answer(self, *, gzipped: bool, head: bool) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status line, headers and body for one reader."""
+        body = self.gzipped if gzipped and self.gzipped is not None else self.body
+        headers = [*self.headers, ("Content-Length", str(len(body)))]
+        if body is self.gzipped:
+            headers.append(("Content-Encoding", "gzip"))
+        return self.status, headers, b"" if head else body
+
 
 _kept: dict[tuple, Kept] = {}
+_varies_on: dict[tuple, tuple[str, ...]] = {}  # an address's Vary, as environ names
 
 
-class SharedResponseMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
+class SharedResponses:
+    """WSGI middleware around Django: answers from the kept responses, keeps new shared ones."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in SHAREABLE_METHODS or LANGUAGE_PARAMETER in request.GET:
-            return self.get_response(request)
-        gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        key = (
-            request.scheme,
-            request.get_host(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            get_language_from_request(request, check_path=True),
-        )
-        kept = _kept.get(key)
-        if kept is not None and kept.expires > time.monotonic():
-            return _answer(kept, gzipped=gzipped, head=request.method == "HEAD")
-        response = self.get_response(request)
-        if request.method == "GET" and getattr(response, "shared", False) and _keepable(response):
-            if len(_kept) >= MAX_ENTRIES:
-                _kept.clear()
-            kept = _kept[key] = _keep(response)
-            if gzipped and kept.gzipped is not None:
-                return _answer(kept, gzipped=True, head=False)
-        return response
+    def __init__(self, application: Callable):
+        self.application = application
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        kept = lookup(environ)
+        if kept is not None:
+            status, headers, body = kept.answer(gzipped=_takes_gzip(environ), head=environ["REQUEST_METHOD"] == "HEAD")
+            start_response(status, headers)
+            return [body]
+        result = self.application(environ, start_response)
+        if isinstance(result, HttpResponse):
+            keep(environ, result)
+        return result
 
 
-def _keepable(response: HttpResponse) -> bool:
-    """A response that set a cookie or is streamed would be wrong, or impossible, to hand to others."""
-    return response.status_code == 200 and not response.cookies and not response.streaming
+def lookup(environ: dict) -> Kept | None:
+    """The kept answer to this request, if one is fresh."""
+    if environ.get("REQUEST_METHOD") not in SHAREABLE_METHODS or _chooses_language(environ):
+        return None
+    address = tuple(environ.get(name) for name in ADDRESS)
+    varies_on = _varies_on.get(address)
+    if varies_on is None:
+        return None
+    kept = _kept.get((address, *(environ.get(name) for name in varies_on)))
+    return kept if kept is not None and kept.expires > time.monotonic() else None
 
 
-def _keep(response: HttpResponse) -> Kept:
+def keep(environ: dict, response: HttpResponse) -> None:
+    """Keep a response its view marked as shared, unless it cannot be handed to others."""
+    if environ.get("REQUEST_METHOD") != "GET" or not getattr(response, "shared", False):
+        return
+    if response.status_code != 200 or response.cookies or response.streaming or _chooses_language(environ):
+        return
+    varies_on = _vary_names(response)
+    if varies_on is None:
+        return
+    now = time.monotonic()
+    if len(_kept) >= MAX_ENTRIES:
+        for key in [key for key, kept in list(_kept.items()) if kept.expires <= now]:
+            _kept.pop(key, None)
+        if len(_kept) >= MAX_ENTRIES:
+            return  # the entries in use stay; this one is made again next time
+    address = tuple(environ.get(name) for name in ADDRESS)
+    _varies_on[address] = varies_on
     body = response.content
     compress = len(body) >= GZIP_FROM_BYTES and not response.has_header("Content-Encoding")
-    return Kept(
-        expires=time.monotonic() + MEMORY_SECONDS,
-        status=response.status_code,
-        headers=dict(response.items()),
+    _kept[(address, *(environ.get(name) for name in varies_on))] = Kept(
+        expires=now + MEMORY_SECONDS,
+        status=f"{response.status_code} {response.reason_phrase}",
+        headers=[(name, value) for name, value in response.items() if name.lower() != "content-length"],
         body=body,
         gzipped=gzip.compress(body, compresslevel=6, mtime=0) if compress else None,
     )
 
 
-def _answer(kept: Kept, *, gzipped: bool, head: bool) -> HttpResponse:
-    body = kept.gzipped if gzipped and kept.gzipped is not None else kept.body
-    response = HttpResponse(b"" if head else body, status=kept.status, headers=kept.headers)
-    if body is kept.gzipped:
-        response["Content-Encoding"] = "gzip"
-    response["Content-Length"] = str(len(body))
-    return response
-
-
 def forget_responses() -> None:
-    """Drop this process's kept responses (tests; the next read goes through the view)."""
+    """Drop this process's kept responses (the next read goes through the view)."""
     _kept.clear()
+    _varies_on.clear()
+
+
+def _vary_names(response: HttpResponse) -> tuple[str, ...] | None:
+    """The environ names of the headers the response varies on (Accept-Encoding aside); None for '*'."""
+    names = []
+    for header in cc_delim_re.split(response.get("Vary", "")):
+        header = header.strip().lower()
+        if header == "*":
+            return None
+        if header and header != "accept-encoding":
+            names.append("HTTP_" + header.upper().replace("-", "_"))
+    return tuple(sorted(set(names)))
+
+
+def _takes_gzip(environ: dict) -> bool:
+    return bool(ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def _chooses_language(environ: dict) -> bool:
+    query = environ.get("QUERY_STRING", "")
+    return bool(query) and any(part.partition("=")[0] == LANGUAGE_PARAMETER for part in query.split("&"))

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: Django, with the shared public responses in front (outcry/sharedcache.py)."""
 
 import os
 
@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
 application = get_wsgi_application()
+
+from outcry.sharedcache import SharedResponses  # noqa: E402 - needs the settings configured above
+
+application = SharedResponses(application)

@@ -403,7 +403,7 @@ def test_settings_load_with_the_compose_environment(app_env):
         "DEBUG": False,
         "database": ["django.db.backends.postgresql", "postgres", 5432, "outcry", "outcry"],
         "CELERY_BROKER_URL": "redis://redis:6379/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "outcry.mail.SMTPBackend",
         "EMAIL": ["mailpit", 1025],
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,

@@ -27,6 +27,7 @@ from types import MethodType
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils.encoding import punycode
 
 from petitions.core.text import header_display_name
 
@@ -49,8 +50,10 @@ def sender(display_name: str = "") -> str:
 
 
 def recipient(display_name: str, address: str) -> str:
-    """A To header for an address whose name an organiser typed (a target)."""
-    return formataddr((header_display_name(display_name), address))
+    """A To header for an address whose name an organiser typed (a target). A domain in another
+    script (президент.рф) is written in its ASCII form, as headers must be."""
+    local, _, domain = address.rpartition("@")
+    return formataddr((header_display_name(display_name), f"{local}@{punycode(domain)}"))
 
 
 def message_id() -> str:

@@ -94,3 +94,16 @@ def test_letter_delivery_when_the_same_email_signs_twice(
     ]
     expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100}
     assert wait_for_counters(web_server, letter_campaign.slug, expected_counters) == expected_counters
+
+
+def test_a_letter_to_an_address_on_a_domain_in_another_script(
+    letter_campaign, bob_form, smtp_server, celery_worker, web_server
+):
+    letter_campaign.targets.update(email="press@президент.рф")
+
+    web_server.sign(letter_campaign.slug, bob_form)
+    [letter] = smtp_server.wait_for_messages(1, then_quiet_for=1.0)
+
+    assert letter.rcpt_tos == ["press@xn--d1abbgf6aiiy.xn--p1ai"]
+    assert str(letter.message["To"]) == "Presidential Administration <press@xn--d1abbgf6aiiy.xn--p1ai>"
+    assert letter.mail_from == settings.DEFAULT_FROM_EMAIL

@@ -6,13 +6,16 @@ import gzip
 import time
 
 import pytest
-from django.test import Client
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory
 from django.test.signals import template_rendered
 
 from campaigns.selectors import CAMPAIGN_CACHE_SECONDS
 from outcry.sharedcache import MEMORY_SECONDS
 from petitions.models import Signature
 from tests.petitions.web.origins import FOREIGN_POSTS
+from tests.wsgiclient import WSGIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +23,9 @@ PAGES = ["/en/c/{slug}/", "/en/c/{slug}/share/", "/en/c/{slug}/embed/?form=1", "
 SHARED = [*PAGES, "/c/{slug}/counter.json"]
 
 
-def visitor(**headers) -> Client:
-    """A browser of its own: its own cookie jar, address and headers."""
-    return Client(enforce_csrf_checks=True, **headers)
+def visitor(**headers) -> WSGIClient:
+    """A browser of its own: its own cookie jar, address and headers, reaching the app as gunicorn does."""
+    return WSGIClient(enforce_csrf_checks=True, **headers)
 
 
 @pytest.fixture
@@ -142,7 +145,47 @@ def test_counter_is_shared_in_every_language_and_kept_by_browsers_briefly(campai
 
     assert response.json()["signatures"] == 0
     assert {part.strip() for part in response["Cache-Control"].split(",")} == {"public", "max-age=5"}
-    assert "Cookie" not in response["Vary"]
+    assert response["Vary"] == "Accept-Encoding"  # the same for every language, cookie and browser
+    assert "Content-Language" not in response
+
+
+@pytest.fixture
+def connections_kept_open():
+    """The test's transaction survives a real WSGI request (Django's test client does the same)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_the_wsgi_application_gunicorn_runs_answers_from_the_kept_responses(campaign, renders, connections_kept_open):
+    from outcry.wsgi import application
+
+    environ = RequestFactory().get(f"/en/c/{campaign.slug}/", HTTP_ACCEPT_ENCODING="gzip").environ
+    answers = []
+    for _ in range(2):
+        renders.clear()
+        result = application(dict(environ), lambda status, headers, exc_info=None: answers.append((status, headers)))
+        body = b"".join(result)
+        getattr(result, "close", lambda: None)()
+
+    assert [status for status, _ in answers] == ["200 OK", "200 OK"]
+    assert renders == []  # the second answer was kept
+    assert ("Content-Encoding", "gzip") in answers[1][1]
+    assert "Send my letter" in gzip.decompress(body).decode()
+
+
+def test_a_varying_page_is_kept_apart_for_each_value_it_varies_on(campaign):
+    url = f"/c/{campaign.slug}/"
+    for _ in range(2):
+        azerbaijani = visitor(HTTP_ACCEPT_LANGUAGE="az").get(url).content.decode()
+        russian = visitor(HTTP_ACCEPT_LANGUAGE="ru").get(url).content.decode()
+        chosen = visitor(HTTP_ACCEPT_LANGUAGE="az", HTTP_COOKIE="django_language=tr").get(url).content.decode()
+
+        assert '<html lang="az"' in azerbaijani
+        assert '<html lang="ru"' in russian
+        assert '<html lang="tr"' in chosen
 
 
 def test_a_language_choice_is_never_kept(campaign):
