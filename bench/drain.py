@@ -8,7 +8,8 @@ Procfile starts it), all on loopback. Then:
 
 1. Drain: LETTERS queued letters (signatures and letters written in bulk, unpaced targets, ids
    published with the app's own doorbell), sent by the worker. Measured: letters per second (from
-   the publish to the last message the sink received) and the time from each signature's
+   the publish to the last message the sink received; each signature's letters share a message,
+   as signing publishes them) and the time from each signature's
    created_at to the sink receiving its letter (joined on Message-ID).
 2. Idle: PROBES single signatures through sign_petition, one at a time, each after the previous
    letter arrived: signature created_at to the sink receiving it, when nothing else is queued.
@@ -280,11 +281,13 @@ def queue_backlog(campaign, letters: int, run: int) -> tuple[list[int], dict[int
     return ids, dict.fromkeys(ids, now)
 
 
-def ring_doorbell(ids: list[int]) -> None:
-    """Publish the ids as signing does after commit: the app's own doorbell, one connection."""
-    from petitions.core.doorbell import publish_ids
+def ring_doorbell(ids: list[int], *, per_signature: int) -> None:
+    """Publish the ids as signing does after commit, each signature's letters together
+    (petitions/delivery/queueing.py): the app's own doorbell, its pooled connection."""
+    from petitions.delivery.queueing import enqueue_deliveries
 
-    publish_ids("petitions.send_delivery", ids)
+    for start in range(0, len(ids), per_signature):
+        enqueue_deliveries(ids[start : start + per_signature])
 
 
 def read_sink(path: Path) -> list[tuple[float, str]]:
@@ -416,7 +419,7 @@ class DrainBenchmark:
         # Warm the pool (imports, connections, templates) on a few letters first, unmeasured.
         warm = make_campaign(f"warm-{run}-{secrets.token_hex(3)}", 1)
         warm_ids, _ = queue_backlog(warm, 4 * concurrency, run=-run - 1)
-        ring_doorbell(warm_ids)
+        ring_doorbell(warm_ids, per_signature=1)
         deadline = time.monotonic() + 60
         while Delivery.objects.filter(pk__in=warm_ids, status=DeliveryStatus.SENT).count() < len(warm_ids):
             if worker.proc.poll() is not None or time.monotonic() > deadline:
@@ -427,7 +430,7 @@ class DrainBenchmark:
 
         ids, signed_at = queue_backlog(campaign, self.args.letters, run=run)
         published = time.time()
-        ring_doorbell(ids)
+        ring_doorbell(ids, per_signature=self.args.targets)
         written = published - min(signed_at.values()).timestamp()
         ringing = time.time() - published
         log(f"prefork {concurrency}: {len(ids)} letters written in {written:.1f} s, published in {ringing:.1f} s")

@@ -28,6 +28,20 @@ DATABASE_WAIT_SECONDS = 600
 
 @shared_task(name="petitions.send_delivery")
 def send_delivery_task(delivery_id: int) -> str:
+    """One letter, at its sending slot (paced targets)."""
+    return _send_letter(delivery_id)
+
+
+@shared_task(name="petitions.send_deliveries")
+def send_deliveries_task(delivery_ids: list[int]) -> int:
+    """Letters published together, one after another. A message redelivered after a worker died
+    sends only what is still queued: each letter is claimed on its own (petitions/delivery/sending.py)."""
+    for delivery_id in delivery_ids:
+        _send_letter(delivery_id)
+    return len(delivery_ids)
+
+
+def _send_letter(delivery_id: int) -> str:
     try:
         return sending.send_delivery(delivery_id=delivery_id).status
     except DATABASE_UNAVAILABLE:

@@ -9,12 +9,16 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from campaigns.enums import DeliveryMode
-from petitions.core.doorbell import publish_ids
+from petitions.core.doorbell import publish_batches, publish_ids
 from petitions.delivery import pacing
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
 
 logger = logging.getLogger(__name__)
+
+# Letters that go together (a signature's targets, a sweep's batch) share a broker message; each is
+# still claimed and recorded on its own. Few enough that a backlog spreads over every pool process.
+LETTERS_PER_MESSAGE = 10
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
@@ -44,13 +48,17 @@ def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
 
 
 def enqueue_deliveries(delivery_ids: Iterable[int], *, etas: Iterable[datetime] | None = None) -> None:
-    """Ring the broker's doorbell for each id. A broker that is down loses nothing: the rows stay
+    """Ring the broker's doorbell for the ids: a message per LETTERS_PER_MESSAGE letters, or one
+    per letter with its sending slot (etas). A broker that is down loses nothing: the rows stay
     queued and are marked for the sweeper, which enqueues them once the broker is back."""
     delivery_ids = list(delivery_ids)
     if not delivery_ids:
         return
     try:
-        publish_ids("petitions.send_delivery", delivery_ids, etas=etas)
+        if etas is None:
+            publish_batches("petitions.send_deliveries", delivery_ids, per_message=LETTERS_PER_MESSAGE)
+        else:
+            publish_ids("petitions.send_delivery", delivery_ids, etas=etas)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper is the fallback
         logger.warning("Broker unreachable (%s); %d letter(s) left for the sweeper", exc, len(delivery_ids))
         Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED).update(enqueued_at=None)
