@@ -193,6 +193,9 @@ DELIVERY_MAX_ATTEMPTS = read(env.int, "DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_RETRY_BASE_SECONDS = read(env.int, "DELIVERY_RETRY_BASE_SECONDS", 30)
 SWEEP_INTERVAL_SECONDS = read(env.float, "SWEEP_INTERVAL_SECONDS", 30.0)
 SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
+# When no message waits on the broker, a queued letter's message is gone (Redis came back empty, a
+# worker died holding it): the sweeper enqueues it once it is this old (petitions/delivery/sweep.py).
+SWEEP_IDLE_GRACE_SECONDS = read(env.float, "SWEEP_IDLE_GRACE_SECONDS", 10.0)
 RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
 # How often paced targets' sending slots are handed out (and how far ahead).
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)

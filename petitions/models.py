@@ -158,6 +158,9 @@ class Delivery(models.Model):
     # message has had time to run and evidently got lost.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # The process that claimed it last (host:pid:start), so a sweeper on that host can release the
+    # lease of a process that was killed (petitions/delivery/leases.py).
+    leased_by = models.CharField(max_length=100, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True, help_text=_("The provider's message id."))
     last_error = models.TextField(blank=True)

@@ -70,6 +70,21 @@ def publish_batches(task_name: str, ids: Iterable[int], *, per_message: int) -> 
     _publish(task_name, [((ids[start : start + per_message],), None) for start in range(0, len(ids), per_message)])
 
 
+def messages_waiting() -> int | None:
+    """Messages on the letters' queue that no worker has taken yet; None when the broker cannot
+    say at once (down, failed moments ago, or a transport that does not count)."""
+    if not _breaker.allow():
+        return None
+    try:
+        with _producers().acquire(block=True, timeout=settings.BROKER_PUBLISH_TIMEOUT_SECONDS) as producer:
+            # kombu's own count: Redis removes an empty list, so a passive declare cannot count it.
+            size = getattr(producer.channel, "_size", None)
+            return None if size is None else int(size(app.amqp.default_queue.name))
+    except Exception as exc:  # noqa: BLE001 - any failure: the caller assumes messages may wait
+        logger.info("Could not count the broker's waiting messages: %s", type(exc).__name__)
+        return None
+
+
 def _publish(task_name: str, messages: list[tuple[tuple, datetime | None]]) -> None:
     if not _breaker.allow():
         raise BrokerSkipped(f"the broker failed less than {settings.REDIS_RETRY_AFTER_SECONDS}s ago")

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Model
 
 from campaigns.models import Campaign, Target
+from petitions.delivery import leases
 from petitions.enums import DeliveryStatus
 from petitions.models import CounterShard, Delivery, Signature
 from petitions.reporting.counters import add_to_counters
@@ -33,7 +34,7 @@ def claim_and_load(delivery_id: int, now: datetime) -> Delivery | None:
 
 def claim_and_load_with_orm(delivery_id: int, now: datetime, lease: datetime) -> Delivery | None:
     claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease, leased_by=leases.holder()
     )
     return Delivery.objects.select_related("campaign", "target", "signature").get(pk=delivery_id) if claimed else None
 
@@ -65,7 +66,7 @@ def _claim_sql() -> str:
     return f"""
         WITH claimed AS (
             UPDATE {Delivery._meta.db_table}
-            SET status = %s, attempts = attempts + 1, lease_expires_at = %s
+            SET status = %s, attempts = attempts + 1, lease_expires_at = %s, leased_by = %s
             WHERE id = %s AND status = %s AND next_attempt_at <= %s
             RETURNING *
         )
@@ -79,7 +80,9 @@ def _claim_sql() -> str:
 
 def claim_and_load_in_one_statement(delivery_id: int, now: datetime, lease: datetime) -> Delivery | None:
     with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), [DeliveryStatus.SENDING, lease, delivery_id, DeliveryStatus.QUEUED, now])
+        cursor.execute(
+            _claim_sql(), [DeliveryStatus.SENDING, lease, leases.holder(), delivery_id, DeliveryStatus.QUEUED, now]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
