@@ -15,7 +15,7 @@ help:
 	@echo "make run    - the app with the embedded setup (SQLite, filesystem broker, .eml letters), demo data"
 	@echo "make test   - the whole suite against PostgreSQL, Redis, a Celery worker and an SMTP server"
 	@echo "make test-unit - the pure tests alone, without PostgreSQL or Redis (seconds)"
-	@echo "make faults - the fault suite: worker kills, Redis outages, SMTP 4xx/5xx/hangs (about 5 minutes)"
+	@echo "make faults - the fault suite: worker kills, Redis and PostgreSQL outages, SMTP 4xx/5xx/hangs (about 10 minutes)"
 	@echo "make lint   - ruff check and format check, import contracts (layers, no cycles)"
 	@echo "make check  - Django system checks and missing-migration check"
 	@echo "make check-deploy - manage.py check --deploy with production settings"
@@ -98,8 +98,8 @@ test-unit: $(VENV)/.dev
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true OUTCRY_VAR_DIR="$$(mktemp -d)" $(BIN)/pytest -m unit $(PYTEST_ARGS)
 
 faults: $(VENV)/.dev
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-		DEBUG=true $(BIN)/pytest tests/faults -rxX $(PYTEST_ARGS)
+	TEST_REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true \
+		$(BIN)/python tests/services.py --own-postgres $(BIN)/pytest tests/faults -rxX $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

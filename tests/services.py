@@ -13,11 +13,15 @@ For each service, in order:
    packages when we may (root with apt-get), as the Makefile does for Chromium. Both are stopped and
    their folder removed when the command ends, whatever way it ends.
 
+`--own-postgres` always starts a throwaway cluster (the fault suite restarts and crashes it) and
+tells the command how in OUTCRY_TEST_POSTGRES_CONTROL (JSON: pg_ctl, data folder, options, log).
+
 A developer's own databases are never touched: a throwaway cluster is new and empty, and an
 existing service is only ever used through the URL the suite would have used anyway.
 """
 
 import glob
+import json
 import os
 import shutil
 import signal
@@ -90,7 +94,12 @@ def as_postgres_owner(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
-def throwaway_postgres(stack: ExitStack) -> str:
+CONTROL: dict = {}  # how to stop and start the throwaway cluster, for OUTCRY_TEST_POSTGRES_CONTROL
+
+
+def throwaway_postgres(stack: ExitStack, *, crash_safe: bool = False) -> str:
+    """A new cluster. Commits are acknowledged before they reach the log unless `crash_safe` (the
+    fault suite crashes it, and an acknowledged signature must then survive, as in production)."""
     if postgres_bin("initdb") is None:
         install("postgresql")
     initdb, pg_ctl = postgres_bin("initdb"), postgres_bin("pg_ctl")
@@ -104,12 +113,15 @@ def throwaway_postgres(stack: ExitStack) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+    # fsync off either way: the machine does not crash, only the server's processes may.
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    options += "" if crash_safe else " -c synchronous_commit=off"
     start = [pg_ctl, "-D", str(data), "-o", options, "-l", str(log_path), "-w", "start"]
     subprocess.run(as_postgres_owner(start), check=True, stdout=subprocess.DEVNULL)
     stop = [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]
     stack.callback(subprocess.run, as_postgres_owner(stop), check=False, stdout=subprocess.DEVNULL)
     wait_until_listening(port, "PostgreSQL", log_path)
+    CONTROL.update(pg_ctl=pg_ctl, data=str(data), options=options, log=str(log_path), as_postgres=os.geteuid() == 0)
     log(f"started a throwaway PostgreSQL on 127.0.0.1:{port} in {folder}")
     return f"postgres://postgres@127.0.0.1:{port}/outcry"
 
@@ -148,6 +160,9 @@ def service_url(stack: ExitStack, variable: str, default: str, start) -> str:
 
 
 def main(argv: list[str]) -> int:
+    own_postgres = argv[:1] == ["--own-postgres"]
+    if own_postgres:
+        argv = argv[1:]
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
@@ -159,7 +174,9 @@ def main(argv: list[str]) -> int:
         try:
             env = {
                 **os.environ,
-                "DATABASE_URL": service_url(
+                "DATABASE_URL": throwaway_postgres(stack, crash_safe=True)
+                if own_postgres
+                else service_url(
                     stack,
                     "DATABASE_URL",
                     os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -172,6 +189,8 @@ def main(argv: list[str]) -> int:
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             log(f"could not start the services: {exc}")
             return 3
+        if CONTROL:
+            env["OUTCRY_TEST_POSTGRES_CONTROL"] = json.dumps(CONTROL)
         child = subprocess.Popen(argv, env=env)
         try:
             return child.wait()

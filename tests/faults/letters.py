@@ -19,8 +19,10 @@ SEND_TASK = "petitions.send_delivery"
 
 
 def unpaced_campaign(*, targets: int) -> Campaign:
-    """A live campaign with `targets` active targets and no hourly cap (pacing is not under test)."""
-    campaign = live_campaign(goal=100_000)
+    """A live campaign with `targets` active targets and no hourly cap (pacing is not under test),
+    nor the per-address and per-domain limits: every signer of a case shares one address and one
+    mail domain, and the abuse defences are not under test either."""
+    campaign = live_campaign(goal=100_000, abuse_ip_hourly_limit=None, abuse_domain_hourly_limit=None)
     for _ in range(targets - 1):
         TargetFactory(campaign=campaign)
     campaign.targets.update(hourly_cap=None)

@@ -1,8 +1,9 @@
 """Redis stopped while people sign, and started again empty with thousands of letters queued:
 every letter is sent after it returns, by the sweeper, exactly once.
 
-First a thousand-odd letters are signed while Redis is up but the worker is slow (the SMTP server
-takes a quarter of a second to answer), so most of their messages sit in Redis. Redis then stops
+First a thousand-odd letters are signed while Redis is up, before the worker starts, so their
+messages sit in Redis (the worker, slowed by an SMTP server that takes a quarter of a second to
+answer, holds only its prefetch). Redis then stops
 (no persistence: the messages are gone) for FAULTS_REDIS_OUTAGE_SECONDS (60; 20 for a quick run)
 while people keep signing, which must still succeed. Redis comes back empty; the worker
 reconnects, and beat's sweeper finds the rows: those whose message was lost with Redis, and those
@@ -16,7 +17,6 @@ messages). Each such exit is named in the table.
 
 import base64
 import json
-import sys
 import time
 
 import pytest
@@ -28,7 +28,7 @@ from petitions.models import Delivery, Signature
 from tests.faults.audit import audit, wait_until_settled
 from tests.faults.conftest import knob
 from tests.faults.letters import unpaced_campaign
-from tests.integration.processes import ServiceProcess
+from tests.faults.signer import Signer
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -38,22 +38,6 @@ SLOW_REPLY_SECONDS = 0.25
 MAX_SIGNING_SECONDS_WITHOUT_BROKER = 10.0
 # The worker reconnects with a growing back-off (2 s, 4 s, ... up to 30 s), then the sweeper runs.
 RECOVERY_TIMEOUT_SECONDS = 180.0
-
-
-class Signer(ServiceProcess):
-    def __init__(self, stack, *, campaign_id: int, first: int, count: int, rate: float, name: str) -> None:
-        self.report_path = stack.workdir / f"{name}.json"
-        argv = [sys.executable, "-m", "tests.faults.signer", str(campaign_id), str(first), str(count), str(rate)]
-        super().__init__(name, [*argv, str(self.report_path)], env=stack.env, log_path=stack.workdir / f"{name}.log")
-        stack.track(self)
-
-    def result(self, timeout: float, sleep=time.sleep) -> dict:
-        deadline = time.monotonic() + timeout
-        while self.process.poll() is None and time.monotonic() < deadline:
-            sleep(0.2)
-        self.stop()
-        assert self.process.returncode == 0, self.log()
-        return json.loads(self.report_path.read_text())
 
 
 def letters_in_redis(url: str) -> int:
@@ -73,12 +57,15 @@ def test_redis_down_while_people_sign_then_back_empty(stack):
     campaign = unpaced_campaign(targets=2)
     started = time.monotonic()
     stack.workdir.mkdir(parents=True, exist_ok=True)
-    worker = stack.worker()
     handler.delay_every_reply(SLOW_REPLY_SECONDS)
+    # Signed before the worker starts, so that most messages are surely still in Redis when it
+    # stops, however fast or busy the machine (the worker then takes only its prefetch).
     before = Signer(stack, campaign_id=campaign.pk, first=0, count=BEFORE_SIGNATURES, rate=0, name="signer-before")
+    signed_before = before.result(timeout=120)
+    worker = stack.worker()
     worker.wait_ready()
     supervisor = stack.supervised(worker)
-    signed_before = before.result(timeout=120, sleep=supervisor.sleep)
+    supervisor.sleep(1)
     waiting_in_redis = letters_in_redis(stack.redis.url)
 
     stack.redis.stop()

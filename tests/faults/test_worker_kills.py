@@ -42,9 +42,20 @@ def in_window(campaign_id: int, handler) -> set[int]:
     return {pk for pk in sending.values_list("pk", flat=True) if received[letter_message_id(pk)]}
 
 
-def spring_trap(handler, where: str) -> bool:
-    """Bring every pool process to a known place in its SMTP exchange; False if it did not happen
-    within TRAP_TIMEOUT_SECONDS (e.g. nothing left to send)."""
+def spring_trap(handler, where: str, *, tries: int = 5) -> bool:
+    """Bring every pool process to a known place in its SMTP exchange, trying again (the server let
+    go, a moment's pause) when a busy machine kept it from happening within TRAP_TIMEOUT_SECONDS;
+    False if it never did (e.g. nothing left to send)."""
+    for _ in range(tries):
+        if _spring_trap_once(handler, where):
+            return True
+        handler.hold_mail(False)
+        handler.clear_delays()
+        time.sleep(0.3)
+    return False
+
+
+def _spring_trap_once(handler, where: str) -> bool:
     deadline = time.monotonic() + TRAP_TIMEOUT_SECONDS
     if where == "inside":
         handler.delay_next_replies(1, REPLY_DELAY_SECONDS)

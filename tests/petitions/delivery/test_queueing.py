@@ -80,9 +80,10 @@ def test_a_message_delivered_again_sends_each_letter_once(campaign):
     sign_petition(campaign=campaign, data=BOB, language="en", client_ip="198.51.100.1")
     ids = sorted(Delivery.objects.values_list("pk", flat=True))
 
-    send_deliveries_task.run(ids)
-    send_deliveries_task.run(ids)  # the broker gave it out again, after a worker died before its ack
+    first = send_deliveries_task.run(ids)
+    again = send_deliveries_task.run(ids)  # the broker gave it out again, after a worker died before its ack
 
+    assert (first, again) == ({"sent": 3}, {"skipped": 3})
     assert sorted(recipient for letter in mail.outbox for recipient in letter.to) == sorted(
         f"Presidential Administration <{target.email}>" for target in campaign.targets.all()
     )
