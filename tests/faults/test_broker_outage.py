@@ -27,7 +27,7 @@ from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
 from tests.faults.audit import audit, wait_until_settled
 from tests.faults.conftest import knob
-from tests.faults.letters import unpaced_campaign
+from tests.faults.letters import queue_letters, ring_doorbell, unpaced_campaign
 from tests.faults.signer import Signer
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -113,3 +113,45 @@ def test_redis_down_while_people_sign_then_back_empty(stack):
     assert left_for_sweeper == 2 * during_count
     assert (result.lost, result.duplicates, result.failed, result.counter_drift) == (0, 0, 0, [])
     assert result.sent == result.letters == 2 * signatures
+
+
+def test_redis_killed_three_times_under_load_the_same_worker_keeps_sending(stack):
+    """No supervisor here: the worker that consumed before the first kill must still be the one
+    sending after the third, with no restart by anyone."""
+    handler = stack.smtp.handler
+    campaign = unpaced_campaign(targets=2)
+    letter_ids = queue_letters(campaign, signatures=600)
+    started = time.monotonic()
+    handler.delay_every_reply(0.02)
+    worker = stack.worker()
+    ring_doorbell(stack.redis.url, letter_ids)
+    worker.wait_ready()
+    sent_before_each_kill = []
+    for _ in range(3):
+        while len(handler.messages) < (len(sent_before_each_kill) + 1) * len(letter_ids) // 5:
+            assert worker.process.poll() is None, worker.log()[-3000:]
+            time.sleep(0.05)
+        sent_before_each_kill.append(len(handler.messages))
+        stack.redis.kill()
+        time.sleep(2)
+        stack.redis.start()
+        time.sleep(3)
+    handler.clear_delays()
+    settled = wait_until_settled([campaign.pk], timeout=90)
+    critical = [line for line in worker.log().splitlines() if "CRITICAL" in line or "Unrecoverable" in line]
+
+    result = audit(
+        "Redis SIGKILLed x3 under load, no supervisor",
+        campaign_ids=[campaign.pk],
+        handler=handler,
+        started=started,
+        notes=[
+            f"letters received before each kill: {sent_before_each_kill}",
+            f"worker still the first process: {worker.process.poll() is None}",
+            f"critical log lines: {len(critical)}" + (f" (last: {critical[-1][-120:]})" if critical else ""),
+        ],
+    )
+    assert worker.process.poll() is None, "the worker exited: " + (critical[-1] if critical else worker.log()[-2000:])
+    assert settled
+    assert (result.lost, result.duplicates, result.failed, result.counter_drift) == (0, 0, 0, [])
+    assert result.sent == result.letters == len(letter_ids)

@@ -255,6 +255,13 @@ class PrivateRedis:
             self._process.stop()
             self._process = None
 
+    def kill(self) -> None:
+        """SIGKILL, as the OOM killer or a crash would: clients lose their connections mid-read."""
+        if self._process is not None:
+            self.thaw()
+            self._process.kill()
+            self._process = None
+
     def freeze(self) -> None:
         """SIGSTOP: the port still accepts connections (the kernel does that) but nothing answers,
         as with a hung host or a stalled disk. Harder on clients than a Redis that is down."""
