@@ -180,7 +180,7 @@ class Supervisor:
     def check(self) -> None:
         if self.worker.process.poll() is None:
             return
-        critical = [line for line in self.worker.log().splitlines() if "CRITICAL" in line or "Unrecoverable" in line]
+        critical = self.worker.critical_lines()
         self.exits.append(critical[-1][-160:] if critical else f"exit status {self.worker.process.returncode}")
         self.worker = self.stack.restart(self.worker)  # not waited for: the broker may still be down
 

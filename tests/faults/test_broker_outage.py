@@ -138,7 +138,7 @@ def test_redis_killed_three_times_under_load_the_same_worker_keeps_sending(stack
         time.sleep(3)
     handler.clear_delays()
     settled = wait_until_settled([campaign.pk], timeout=90)
-    critical = [line for line in worker.log().splitlines() if "CRITICAL" in line or "Unrecoverable" in line]
+    critical = worker.critical_lines()
 
     result = audit(
         "Redis SIGKILLed x3 under load, no supervisor",

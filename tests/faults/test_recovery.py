@@ -50,18 +50,26 @@ def pending(campaign_id: int) -> int:
     ).count()
 
 
-def test_worker_killed_mid_drain_recovers_within_a_minute_with_the_shipped_timings(stack):
+def a_quarter_drained(stack):
+    """A worker with the shipped timings a quarter of the way through a backlog of slow letters:
+    the campaign, its letters, the worker and when it all started."""
     stack.env.update(SHIPPED_TIMINGS)
-    handler = stack.smtp.handler
     campaign = unpaced_campaign(targets=2)
     letter_ids = queue_letters(campaign, signatures=SIGNATURES)
     started = time.monotonic()
-    handler.delay_every_reply(SLOW_REPLY_SECONDS)
+    stack.smtp.handler.delay_every_reply(SLOW_REPLY_SECONDS)
     worker = stack.worker()
     ring_doorbell(stack.redis.url, letter_ids)
     worker.wait_ready()
-    while len(handler.messages) < len(letter_ids) // 4:
+    while len(stack.smtp.handler.messages) < len(letter_ids) // 4:
+        assert worker.process.poll() is None, worker.log()[-3000:]
         time.sleep(0.05)
+    return campaign, letter_ids, worker, started
+
+
+def test_worker_killed_mid_drain_recovers_within_a_minute_with_the_shipped_timings(stack):
+    handler = stack.smtp.handler
+    campaign, _letter_ids, worker, started = a_quarter_drained(stack)
 
     worker.kill()
     sending_at_kill = Delivery.objects.filter(campaign=campaign, status=DeliveryStatus.SENDING).count()
@@ -94,18 +102,9 @@ def test_worker_killed_mid_drain_recovers_within_a_minute_with_the_shipped_timin
 
 
 def test_redis_back_empty_with_a_backlog_recovers_within_a_minute_with_the_shipped_timings(stack):
-    stack.env.update(SHIPPED_TIMINGS)
     handler = stack.smtp.handler
-    campaign = unpaced_campaign(targets=2)
-    letter_ids = queue_letters(campaign, signatures=SIGNATURES)
-    started = time.monotonic()
-    handler.delay_every_reply(SLOW_REPLY_SECONDS)
-    worker = stack.worker()
+    campaign, _letter_ids, worker, started = a_quarter_drained(stack)
     supervisor = stack.supervised(worker)
-    ring_doorbell(stack.redis.url, letter_ids)
-    worker.wait_ready()
-    while len(handler.messages) < len(letter_ids) // 4:
-        supervisor.sleep(0.05)
 
     stack.redis.stop()
     supervisor.sleep(5)

@@ -188,6 +188,10 @@ class CeleryWorker(ServiceProcess):
             log_path=workdir / f"{name}.log",
         )
 
+    def critical_lines(self) -> list[str]:
+        """The lines of its log that say it could not go on."""
+        return [line for line in self.log().splitlines() if "CRITICAL" in line or "Unrecoverable" in line]
+
     def restarted(self) -> "CeleryWorker":
         """A new worker with the same options (call after stop() or kill())."""
         return CeleryWorker(**self._options)
