@@ -427,6 +427,19 @@ LOGGING = {
     "loggers": {"django": {"handlers": []}, "django.request": {"level": "ERROR"}},
 }
 
+# Error reports to Sentry or GlitchTip, off unless a DSN is given; nothing personal is sent
+# (outcry/errortracking.py).
+SENTRY_DSN = read(env.str, "SENTRY_DSN", "")
+if SENTRY_DSN:
+    from outcry import errortracking
+
+    errortracking.configure(
+        dsn=SENTRY_DSN,
+        environment=read(env.str, "SENTRY_ENVIRONMENT", ""),
+        release=read(env.str, "SENTRY_RELEASE", ""),
+        traces_sample_rate=read(env.float, "SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
 if not DEBUG:
     require_strong_secret("SECRET_KEY", SECRET_KEY, weak=DEV_SECRET_KEY)
     if "*" in ALLOWED_HOSTS:
