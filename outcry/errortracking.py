@@ -11,8 +11,6 @@ than trusted to Sentry's server-side scrubbing:
 - SQL breadcrumbs keep the statement, never its parameters.
 """
 
-from collections.abc import Callable
-
 from outcry.logscrub import scrub
 
 KEPT_REQUEST_HEADERS = {"accept-language", "content-type", "content-length"}
@@ -59,9 +57,9 @@ def scrub_breadcrumb(crumb: dict, hint: dict | None = None) -> dict:
     return _scrubbed(crumb)
 
 
-def _scrubbed(value, _scrub: Callable[[str], str] = scrub):
+def _scrubbed(value):
     if isinstance(value, str):
-        return _scrub(value)
+        return scrub(value)
     if isinstance(value, dict):
         return {key: _scrubbed(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -127,7 +127,7 @@ def lookup(environ: dict) -> Kept | None:
     """The kept answer to this request, if one is fresh."""
     if environ.get("REQUEST_METHOD") not in SHAREABLE_METHODS or _chooses_language(environ):
         return None
-    address = tuple(environ.get(name) for name in ADDRESS)
+    address = _address(environ)
     varies_on = _varies_on.get(address)
     if varies_on is None:
         return None
@@ -145,12 +145,9 @@ def keep(environ: dict, response: HttpResponse) -> None:
     if varies_on is None:
         return
     now = time.monotonic()
-    if len(_kept) >= MAX_ENTRIES:
-        for key in [key for key, kept in list(_kept.items()) if kept.expires <= now]:
-            _kept.pop(key, None)
-        if len(_kept) >= MAX_ENTRIES:
-            return  # the entries in use stay; this one is made again next time
-    address = tuple(environ.get(name) for name in ADDRESS)
+    if len(_kept) >= MAX_ENTRIES and not _made_room(now):
+        return  # the entries in use stay; this one is made again next time
+    address = _address(environ)
     _varies_on[address] = varies_on
     body = response.content
     compress = len(body) >= GZIP_FROM_BYTES and not response.has_header("Content-Encoding")
@@ -161,6 +158,21 @@ def keep(environ: dict, response: HttpResponse) -> None:
         body=body,
         gzipped=gzip.compress(body, compresslevel=6, mtime=0) if compress else None,
     )
+
+
+def _made_room(now: float) -> bool:
+    """Drop what expired, and the Vary of addresses no longer kept (odd query strings would
+    otherwise grow it without end); whether there is room now."""
+    for key in [key for key, kept in list(_kept.items()) if kept.expires <= now]:
+        _kept.pop(key, None)
+    still_kept = {key[0] for key in _kept}
+    for address in [address for address in list(_varies_on) if address not in still_kept]:
+        _varies_on.pop(address, None)
+    return len(_kept) < MAX_ENTRIES
+
+
+def _address(environ: dict) -> tuple:
+    return tuple(environ.get(name) for name in ADDRESS)
 
 
 def forget_responses() -> None:

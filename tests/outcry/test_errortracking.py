@@ -76,7 +76,8 @@ def reporting(receiver):
 
 
 @pytest.mark.urls("tests.outcry.raising_urls")
-def test_a_failing_request_is_reported_without_anything_that_names_the_signer(reporting):
+def test_a_failing_request_is_reported_without_anything_that_names_the_signer(reporting, transactional_db):
+    """The 500 page lists live campaigns, so the database is there, as in production."""
     from outcry.wsgi import application  # as gunicorn calls it: Sentry wraps Django's WSGI handler
 
     environ = (

@@ -227,3 +227,17 @@ def test_a_post_from_another_site_is_refused_in_the_visitors_language_keeping_th
     assert 'value="Builder"' in page
     assert "no-store" in response["Cache-Control"]
     assert Signature.objects.count() == 0
+
+
+def test_the_store_stays_bounded_however_many_odd_addresses_are_read(campaign, monkeypatch):
+    from outcry import sharedcache
+
+    monkeypatch.setattr(sharedcache, "MAX_ENTRIES", 5)
+    monkeypatch.setattr(sharedcache, "MEMORY_SECONDS", 0.05)
+    for n in range(40):
+        visitor().get(f"/c/{campaign.slug}/counter.json?n={n}")
+        if n % 10 == 9:
+            time.sleep(0.06)  # the ones kept so far expire
+
+    assert len(sharedcache._kept) <= 5
+    assert len(sharedcache._varies_on) <= 2 * 5
