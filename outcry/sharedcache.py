@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
 from outcry.languages import LANGUAGE_PARAMETER, language_in_path
+from outcry.webmetrics import ROUTE
 
 MEMORY_SECONDS = 1.0
 MAX_ENTRIES = 2000  # past this only entries that expired make room (odd query strings count too)
@@ -91,6 +92,7 @@ class Kept:
     headers: list[tuple[str, str]]
     body: bytes
     gzipped: bytes | None
+    route: str | None  # the URL pattern's name, for outcry/webmetrics.py
 
     def answer(self, *, gzipped: bool, head: bool) -> tuple[str, list[tuple[str, str]], bytes]:
         """Status line, headers and body for one reader."""
@@ -114,6 +116,8 @@ class SharedResponses:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         kept = lookup(environ)
         if kept is not None:
+            if kept.route:
+                environ[ROUTE] = kept.route
             status, headers, body = kept.answer(gzipped=_takes_gzip(environ), head=environ["REQUEST_METHOD"] == "HEAD")
             start_response(status, headers)
             return [body]
@@ -157,6 +161,7 @@ def keep(environ: dict, response: HttpResponse) -> None:
         headers=[(name, value) for name, value in response.items() if name.lower() != "content-length"],
         body=body,
         gzipped=gzip.compress(body, compresslevel=6, mtime=0) if compress else None,
+        route=environ.get(ROUTE),
     )
 
 

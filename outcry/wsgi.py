@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn: Django, with the shared public responses in front (outcry/sharedcache.py)."""
+"""WSGI entry point for gunicorn: Django, with the shared public responses in front
+(outcry/sharedcache.py), every answer counted and timed around both (outcry/webmetrics.py)."""
 
 import os
 
@@ -8,5 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcry.settings")
 application = get_wsgi_application()
 
 from outcry.sharedcache import SharedResponses  # noqa: E402 - needs the settings configured above
+from outcry.webmetrics import RequestMetrics  # noqa: E402
 
-application = SharedResponses(application)
+application = RequestMetrics(SharedResponses(application))

@@ -1,7 +1,8 @@
-"""A test client whose requests pass through the app's outermost WSGI layer, as gunicorn's do.
+"""A test client whose requests pass through the app's outer WSGI layers, as gunicorn's do.
 
-Django's test client calls the handler directly, under outcry/wsgi.py's SharedResponses: a test of
-the responses every visitor shares (outcry/sharedcache.py) needs that layer in the path.
+Django's test client calls the handler directly, under outcry/wsgi.py's RequestMetrics and
+SharedResponses: a test of the responses every visitor shares (outcry/sharedcache.py), or of the
+request metrics (outcry/webmetrics.py), needs those layers in the path.
 """
 
 from django.core.handlers.wsgi import WSGIRequest
@@ -10,9 +11,10 @@ from django.test import Client
 from django.test.client import ClientHandler
 
 from outcry.sharedcache import SharedResponses
+from outcry.webmetrics import RequestMetrics
 
 
-class _ThroughSharedResponses(ClientHandler):
+class _ThroughOuterLayers(ClientHandler):
     def __call__(self, environ: dict) -> HttpResponse:
         started = {}
 
@@ -20,11 +22,11 @@ class _ThroughSharedResponses(ClientHandler):
             started.update(status=status, headers=headers)
 
         def django(environ: dict, start_response) -> HttpResponse:
-            response = super(_ThroughSharedResponses, self).__call__(environ)
+            response = super(_ThroughOuterLayers, self).__call__(environ)
             start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
             return response
 
-        result = SharedResponses(django)(environ, start_response)
+        result = RequestMetrics(SharedResponses(django))(environ, start_response)
         if isinstance(result, HttpResponse):
             return result  # made by Django just now
         response = HttpResponse(
@@ -37,4 +39,4 @@ class _ThroughSharedResponses(ClientHandler):
 class WSGIClient(Client):
     def __init__(self, enforce_csrf_checks: bool = False, **defaults):
         super().__init__(enforce_csrf_checks, **defaults)
-        self.handler = _ThroughSharedResponses(enforce_csrf_checks)
+        self.handler = _ThroughOuterLayers(enforce_csrf_checks)

@@ -1,8 +1,9 @@
-"""/metrics: the sending queue and the counters in Prometheus' text format, for a scraper that
-holds METRICS_TOKEN. Without the setting the address does not exist (404).
+"""/metrics: the sending queue and the counters in Prometheus' text format, then the web's own
+request metrics (outcry/webmetrics.py), for a scraper that holds METRICS_TOKEN. Without the
+setting the address does not exist (404).
 
-Read from the rows (petitions/reporting/queue.py), so one scrape of any web process sees every
-worker's work. Campaigns are named by their public slug; nothing about a signer is in it.
+The queue is read from the rows (petitions/reporting/queue.py), so one scrape of any web process
+sees every worker's work. Campaigns are named by their public slug; nothing about a signer is in it.
 """
 
 import hmac
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
+from outcry.webmetrics import exposition
 from petitions.reporting.counters import totals_by_campaign
 from petitions.reporting.queue import letters_by_campaign_and_status, sent_last_hour_by_campaign, waiting_by_campaign
 
@@ -73,4 +75,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     lines = []
     for name, help_text in METRICS.items():
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", *samples[name]]
-    return HttpResponse("\n".join(lines) + "\n", content_type=CONTENT_TYPE)
+    return HttpResponse("\n".join(lines) + "\n" + exposition(), content_type=CONTENT_TYPE)

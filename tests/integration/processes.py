@@ -6,6 +6,8 @@ worker's pool children and embedded beat, gunicorn's workers.
 """
 
 import contextlib
+import itertools
+import json
 import os
 import shutil
 import signal
@@ -230,6 +232,34 @@ class WebServer(ServiceProcess):
             env=env,
             log_path=workdir / "web.log",
         )
+
+    def is_ready(self) -> bool:
+        try:
+            requests.get(f"{self.url}/healthz", timeout=1)
+        except requests.RequestException:
+            return False
+        return True
+
+
+def image_gunicorn_command(port: int, *, workers: int = 1) -> list[str]:
+    """The Dockerfile's CMD, on a loopback port with `workers` processes."""
+    text = (REPO_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    command = json.loads(next(line for line in text.splitlines() if line.startswith("CMD "))[4:])
+    overrides = {"--bind": f"127.0.0.1:{port}", "--workers": str(workers)}
+    argv = [str(VENV_BIN / command[0])]
+    argv += [overrides.get(previous, argument) for previous, argument in itertools.pairwise(command)]
+    return [*argv, "--no-control-socket"]  # its default path is shared by every gunicorn of the user
+
+
+class ImageGunicorn(ServiceProcess):
+    """gunicorn started as the Docker image starts it, from the project directory."""
+
+    def __init__(self, *, env: dict[str, str], workdir: Path, workers: int = 1) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        argv = image_gunicorn_command(self.port, workers=workers)
+        super().__init__("gunicorn as in the image", argv, env=env, log_path=workdir / "web.log")
 
     def is_ready(self) -> bool:
         try:

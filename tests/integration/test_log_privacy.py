@@ -12,8 +12,6 @@ client or its own listening address, and the scan allows none at all.
 """
 
 import ipaddress
-import itertools
-import json
 import re
 import socket
 import uuid
@@ -29,7 +27,7 @@ from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
 from tests.factories import TargetFactory, live_campaign
 from tests.integration.browser import _PostFormHiddenFields
-from tests.integration.processes import REPO_DIR, VENV_BIN, ServiceProcess, free_port, stop_all, wait_until
+from tests.integration.processes import VENV_BIN, ImageGunicorn, ServiceProcess, stop_all, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -64,34 +62,6 @@ def addresses_in(text: str) -> list[str]:
         found.append(candidate)
     lowered = text.lower()
     return found + [secret for secret in KNOWN_SECRETS if secret in lowered]
-
-
-def image_gunicorn_command(port: int) -> list[str]:
-    """The Dockerfile's CMD, on a loopback port with one process."""
-    text = (REPO_DIR / "Dockerfile").read_text().replace("\\\n", " ")
-    command = json.loads(next(line for line in text.splitlines() if line.startswith("CMD "))[4:])
-    overrides = {"--bind": f"127.0.0.1:{port}", "--workers": "1"}
-    argv = [str(VENV_BIN / command[0])]
-    argv += [overrides.get(previous, argument) for previous, argument in itertools.pairwise(command)]
-    return [*argv, "--no-control-socket"]  # its default path is shared by every gunicorn of the user
-
-
-class ImageGunicorn(ServiceProcess):
-    """gunicorn started as the Docker image starts it, from the project directory."""
-
-    def __init__(self, *, env: dict[str, str], workdir: Path) -> None:
-        workdir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        argv = image_gunicorn_command(self.port)
-        super().__init__("gunicorn as in the image", argv, env=env, log_path=workdir / "web.log")
-
-    def is_ready(self) -> bool:
-        try:
-            requests.get(f"{self.url}/healthz", timeout=1)
-        except requests.RequestException:
-            return False
-        return True
 
 
 class Worker(ServiceProcess):

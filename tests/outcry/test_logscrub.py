@@ -145,7 +145,8 @@ def test_gunicorn_logger_scrubs_its_error_and_access_handlers():
     assert output.getvalue().endswith("Invalid request from ip=[ip]: Invalid HTTP Version: '[email]'\n")
 
 
-def test_the_image_starts_gunicorn_with_the_scrubbing_config_and_no_access_log():
+def test_the_image_starts_gunicorn_with_the_scrubbing_config_and_no_access_log(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the config sets it for gunicorn
     dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
     command = json.loads(next(line for line in dockerfile.splitlines() if line.startswith("CMD "))[4:])
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
