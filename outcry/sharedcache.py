@@ -114,7 +114,8 @@ class SharedResponses:
         self.application = application
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        kept = lookup(environ)
+        address = _address(environ)  # as it arrived: Django fills in SCRIPT_NAME when a server left it out
+        kept = lookup(environ, address)
         if kept is not None:
             if kept.route:
                 environ[ROUTE] = kept.route
@@ -123,15 +124,14 @@ class SharedResponses:
             return [body]
         result = self.application(environ, start_response)
         if isinstance(result, HttpResponse):
-            keep(environ, result)
+            keep(environ, result, address)
         return result
 
 
-def lookup(environ: dict) -> Kept | None:
-    """The kept answer to this request, if one is fresh."""
+def lookup(environ: dict, address: tuple) -> Kept | None:
+    """The kept answer to this request (at `address`), if one is fresh."""
     if environ.get("REQUEST_METHOD") not in SHAREABLE_METHODS or _chooses_language(environ):
         return None
-    address = _address(environ)
     varies_on = _varies_on.get(address)
     if varies_on is None:
         return None
@@ -139,8 +139,8 @@ def lookup(environ: dict) -> Kept | None:
     return kept if kept is not None and kept.expires > time.monotonic() else None
 
 
-def keep(environ: dict, response: HttpResponse) -> None:
-    """Keep a response its view marked as shared, unless it cannot be handed to others."""
+def keep(environ: dict, response: HttpResponse, address: tuple) -> None:
+    """Keep a response its view marked as shared (for `address`), unless it cannot be handed to others."""
     if environ.get("REQUEST_METHOD") != "GET" or not getattr(response, "shared", False):
         return
     if response.status_code != 200 or response.cookies or response.streaming or _chooses_language(environ):
@@ -151,7 +151,6 @@ def keep(environ: dict, response: HttpResponse) -> None:
     now = time.monotonic()
     if len(_kept) >= MAX_ENTRIES and not _made_room(now):
         return  # the entries in use stay; this one is made again next time
-    address = _address(environ)
     _varies_on[address] = varies_on
     body = response.content
     compress = len(body) >= GZIP_FROM_BYTES and not response.has_header("Content-Encoding")

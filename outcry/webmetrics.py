@@ -63,11 +63,19 @@ class RequestMetrics:
             return start_response(status, headers, exc_info)
 
         result = self.application(environ, recording_start_response)
-        route = environ.get(ROUTE, NO_ROUTE)
         method = environ.get("REQUEST_METHOD", "")
-        REQUESTS.labels(route, method if method in METHODS else "other", statuses[-1] if statuses else "").inc()
-        DURATION.labels(route).observe(time.perf_counter() - started)
+        key = (environ.get(ROUTE, NO_ROUTE), method if method in METHODS else "other", statuses[-1] if statuses else "")
+        series = _series.get(key)
+        if series is None:
+            series = _series[key] = (REQUESTS.labels(*key), DURATION.labels(key[0]))
+        series[0].inc()
+        series[1].observe(time.perf_counter() - started)
         return result
+
+
+# The labelled series by (route, method, status): prometheus_client's labels() costs more than
+# the count itself. Bounded: the routes, methods and statuses are few.
+_series: dict[tuple[str, str, str], tuple] = {}
 
 
 def exposition() -> str:

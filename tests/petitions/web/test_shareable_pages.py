@@ -176,6 +176,24 @@ def test_the_wsgi_application_gunicorn_runs_answers_from_the_kept_responses(camp
     assert "Send my letter" in gzip.decompress(body).decode()
 
 
+def test_a_server_that_leaves_out_script_name_still_gets_the_kept_answer(campaign, renders, connections_kept_open):
+    """Django writes SCRIPT_NAME into the environ it is given: the key is taken before that."""
+    from outcry.wsgi import application
+
+    environ = RequestFactory().get(f"/en/c/{campaign.slug}/").environ
+    environ.pop("SCRIPT_NAME", None)
+    rendered = []
+    for _ in range(2):
+        renders.clear()
+        result = application(dict(environ), lambda status, headers, exc_info=None: None)
+        b"".join(result)
+        getattr(result, "close", lambda: None)()
+        rendered.append(list(renders))
+
+    assert rendered[0] != []
+    assert rendered[1] == []
+
+
 def test_a_varying_page_is_kept_apart_for_each_value_it_varies_on(campaign):
     url = f"/c/{campaign.slug}/"
     for _ in range(2):
