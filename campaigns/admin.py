@@ -295,7 +295,6 @@ class PartnerAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("export"))
     def export(self, partner: Partner) -> str:
-        if not partner.campaign.share_with_partners:
-            return _("not shared")
         url = reverse("admin:petitions_signature_partner_export", args=[partner.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Consenting signers (CSV)"))
+        label = _("Consenting signers (CSV)") if partner.campaign.share_with_partners else _("Count (signers not shared)")
+        return format_html('<a href="{}">{}</a>', url, label)

@@ -19,7 +19,7 @@ from petitions.admin.moderation import ModerationActionsMixin
 from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
 from petitions.privacy import exports
-from petitions.reporting.public import campaign_counters
+from petitions.reporting.public import campaign_counters, signatures_through
 
 
 class PartnerFilter(admin.SimpleListFilter):
@@ -134,9 +134,10 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
         return self._export(request, campaign, partner=None)
 
     def partner_export_view(self, request, partner_id: int):
-        """A partner organisation's export: the consenting signers of its own link, if the campaign shares."""
+        """A partner organisation's view: its own link's count, and the export of the consenting
+        signers it brought if the campaign shares them."""
         partner = get_scoped_or_404(Partner.objects.select_related("campaign"), request.user, pk=partner_id)
-        if not partner.campaign.share_with_partners:
+        if not partner.campaign.share_with_partners and request.method == "POST":
             raise Http404("The campaign does not share its signers with partners.")
         return self._export(request, partner.campaign, partner=partner)
 
@@ -157,13 +158,18 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             response["Cache-Control"] = "no-store"
             return response
+        shared = partner is None or campaign.share_with_partners
+        rows, size = exports.export_size(campaign, partner) if shared else (0, 0)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Export signatures: %(campaign)s") % {"campaign": campaign},
             "campaign": campaign,
             "partner": partner,
             "counters": campaign_counters(campaign),
-            "estimated_mb": max(1, round(campaign_counters(campaign).signatures * exports.BYTES_PER_ROW / 1e6)),
+            "shared": shared,
+            "rows": rows,
+            "size": size,
+            "through_link": signatures_through(partner) if partner is not None else None,
             "columns": exports.COLUMNS,
             "log_url": reverse("admin:petitions_signatureexport_changelist") + f"?campaign__id__exact={campaign.pk}",
             "opts": Signature._meta,

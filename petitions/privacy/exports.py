@@ -2,7 +2,9 @@
 
 Rows are read in keyset batches (id > last id), so neither this process nor the database holds more
 than one batch, however many signers there are, and no transaction stays open while a slow client
-downloads. Every cell a spreadsheet could read as a formula is neutralised.
+downloads. Every cell a spreadsheet could read as a formula is neutralised. The file starts with a
+byte order mark: without it, Excel on Windows reads UTF-8 as the local code page, and "Əliyev" or
+"Мамедова" arrive garbled.
 """
 
 import csv
@@ -16,9 +18,10 @@ from petitions.enums import SignatureStatus
 from petitions.models import Signature, SignatureExport
 
 BATCH_SIZE = 5000
-# About what a signer takes in the file (157 MB for a million in bench/admin_lists.py): the export
-# page tells the organiser how big the download will be, so the browser's byte count is a progress bar.
-BYTES_PER_ROW = 160
+BOM = "\ufeff"
+# The export page tells the organiser how big the download will be, so that the browser's byte
+# count is a progress bar: the rows it will hold, times the size of the newest rows written out.
+SAMPLE_ROWS = 200
 
 COLUMNS = (
     "id",
@@ -75,6 +78,17 @@ def signature_rows(
         last_id = batch[-1][0]
 
 
+def export_size(campaign: Campaign, partner: Partner | None = None) -> tuple[int, int]:
+    """(rows, bytes) of the file the export would write now; the bytes from a sample of rows."""
+    queryset = exported_signatures(campaign, partner)
+    rows = queryset.count()
+    writer = csv.writer(_Line())
+    sample = list(queryset.order_by("-pk").values_list(*COLUMNS)[:SAMPLE_ROWS])
+    sampled = sum(len(writer.writerow([neutralise(value) for value in row]).encode()) for row in sample)
+    header = len((BOM + writer.writerow(COLUMNS)).encode())
+    return rows, header + (round(sampled * rows / len(sample)) if sample else 0)
+
+
 class _Line:
     """A file-like sink that hands back what csv.writer wrote for one row."""
 
@@ -105,7 +119,7 @@ def _lines(*, campaign, partner, user, actor, via, on_row) -> Iterator[str]:
     rows = 0
     completed = False
     try:
-        yield writer.writerow(COLUMNS)
+        yield BOM + writer.writerow(COLUMNS)
         for row in signature_rows(campaign, partner=partner):
             # Counted as it is handed out: a download cancelled here logs the rows that left.
             rows += 1

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django_countries.fields import Country
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Partner
 from campaigns.selectors import campaign_page
 from petitions.enums import SignatureStatus
 from petitions.models import CounterShard, Signature
@@ -65,6 +65,13 @@ def campaign_counters(campaign: Campaign) -> Counters:
         goal=current_goal(campaign.goal, signatures),
         goal_reached=campaign.goal if reached else None,
     )
+
+
+def signatures_through(partner: Partner) -> int:
+    """Confirmed signatures that came through a partner's link: the partner's own count."""
+    return Signature.objects.filter(
+        campaign_id=partner.campaign_id, source=partner.code, status=SignatureStatus.CONFIRMED
+    ).count()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rRe
 
 
 def parse(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("\ufeff"), "no byte order mark: Excel on Windows would garble the names"
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_export_download_streams_every_signer_with_formulas_neutralised(alice_client, alice, alpha, bravo):
@@ -45,8 +46,30 @@ def test_export_page_says_what_the_file_holds_and_records_nothing_yet(alice_clie
 
     assert response.status_code == 200
     assert "Download CSV" in response.content.decode()
-    assert "grows as it goes to about 1 MB" in response.content.decode()
+    assert "Rows: 1, about" in response.content.decode()
     assert SignatureExport.objects.filter(campaign=alpha.campaign).count() == 1  # the fixture's own
+
+
+def test_the_size_the_page_announces_is_the_size_of_the_download(alice_client, alpha):
+    """Names in several alphabets take two or three bytes a letter; the estimate counts bytes."""
+    names = ["Əli", "Мамедова Светлана", "فاطمة", "Gülnar Hüseynova", "José", "Ann"]
+    for number in range(240):
+        SignatureFactory(
+            campaign=alpha.campaign,
+            first_name=names[number % len(names)],
+            city="Gəncə" * (number % 4),
+            message="Azadlıq! " * (number % 7),
+        )
+    url = reverse("admin:petitions_signature_export", args=[alpha.campaign.pk])
+
+    page = alice_client.get(url)
+    downloaded = b"".join(alice_client.post(url).streaming_content)
+
+    rows, size = page.context["rows"], page.context["size"]
+    assert rows == len(parse(downloaded.decode())) == 241
+    assert abs(size - len(downloaded)) / len(downloaded) < 0.05, (size, len(downloaded))
+    assert downloaded.startswith(b"\xef\xbb\xbf")
+    assert "Мамедова Светлана" in downloaded.decode()
 
 
 def test_export_reads_signatures_in_keyset_batches(alpha, django_assert_num_queries):
@@ -133,11 +156,32 @@ def test_partner_export_is_refused_when_the_campaign_does_not_share(alice_client
     bravo = shared_with_alpha
     bravo.campaign.share_with_partners = False
     bravo.campaign.save()
+    url = reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk])
 
-    response = alice_client.post(reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk]))
+    page = alice_client.get(url).content.decode()
+    response = alice_client.post(url)
 
     assert response.status_code == 404
     assert not SignatureExport.objects.filter(partner=bravo.partner).exists()
+    assert "there is no file to download" in page
+    assert "Download CSV" not in page
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_partner_sees_the_count_of_its_own_link_shared_or_not(alice_client, shared_with_alpha, shared):
+    bravo = shared_with_alpha
+    bravo.campaign.share_with_partners = shared
+    bravo.campaign.save()
+
+    partners = alice_client.get(reverse("admin:campaigns_partner_changelist")).content.decode()
+    page = alice_client.get(reverse("admin:petitions_signature_partner_export", args=[bravo.partner.pk]))
+
+    # Confirmed through "bravo-ref": the fixture's signer and two of the four above (one of them
+    # without consent); the held one and the direct one are not the partner's.
+    assert f"Confirmed signatures through the link of {bravo.partner.name}: 3." in page.content.decode()
+    assert ("Consenting signers (CSV)" if shared else "Count (signers not shared)") in partners
+    if shared:
+        assert page.context["rows"] == 1
 
 
 def test_partner_sees_its_partnership_but_not_the_campaign(alice_client, shared_with_alpha):
