@@ -296,5 +296,6 @@ class PartnerAdmin(ScopedModelAdmin):
     @admin.display(description=_("export"))
     def export(self, partner: Partner) -> str:
         url = reverse("admin:petitions_signature_partner_export", args=[partner.pk])
-        label = _("Consenting signers (CSV)") if partner.campaign.share_with_partners else _("Count (signers not shared)")
+        shared = partner.campaign.share_with_partners
+        label = _("Consenting signers (CSV)") if shared else _("Count (signers not shared)")
         return format_html('<a href="{}">{}</a>', url, label)
