@@ -8,10 +8,16 @@ Celery does not expect, and the worker exits for good ("Unrecoverable error"). R
 connection error instead, Celery logs "Couldn't ack" and the worker goes on. Nothing is lost by
 the missing acknowledgement: a Redis that kept the message hands it out again after the
 visibility timeout, and the letter's row, already marked sent, makes that repeat a no-op.
+
+install() makes it the transport of redis:// and rediss:// URLs in the process, so that logs and
+the health check still name the broker by its URL ("Connected to redis://...").
 """
 
+from kombu import transport as kombu_transports
 from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+
+SCHEMES = ("redis", "rediss")
 
 
 class ClosedConnection(RedisConnectionError):
@@ -27,3 +33,9 @@ class Channel(kombu_redis.Channel):
 
 class Transport(kombu_redis.Transport):
     Channel = Channel
+
+
+def install() -> None:
+    """Use this transport for every redis:// and rediss:// broker URL of the process."""
+    for scheme in SCHEMES:
+        kombu_transports.TRANSPORT_ALIASES[scheme] = f"{__name__}:Transport"

@@ -156,9 +156,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):  # kombu expects them to exist
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # kombu's Redis transport, with a fix that keeps the worker running after Redis is lost
-    # (outcry/broker.py).
-    CELERY_BROKER_TRANSPORT = "outcry.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message not acknowledged within this time is redelivered; sending has its own lease, so
         # this only has to outlast the longest task.
