@@ -2,6 +2,8 @@
 inline (a target's names per language on its own page: inlines do not nest), each organiser seeing
 only their organisations' rows (campaigns/tenancy.py)."""
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -9,6 +11,8 @@ from django.db import models
 from django.db.models import Sum
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,7 @@ from campaigns import services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
+from outcry import adminconfirm
 
 
 class CampaignForm(forms.ModelForm):
@@ -262,7 +267,32 @@ class CampaignAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Close for good"), permissions=["change"])
     def close(self, request, queryset):
-        self._move(request, queryset, CampaignStatus.CLOSED)
+        if adminconfirm.confirmed(request):
+            self._move(request, queryset, CampaignStatus.CLOSED)
+            return None
+        closing = [campaign for campaign in queryset if campaign.status != CampaignStatus.CLOSED]
+        erased_on = timezone.localdate() + timedelta(days=settings.SIGNER_DATA_RETENTION_DAYS)
+        consequences = [
+            _("Campaigns that stop taking signatures, for good: %(count)s (%(names)s).")
+            % {"count": len(closing), "names": ", ".join(str(campaign) for campaign in closing) or "-"},
+            _("Their signatures, %(count)s, stay counted and on their pages. Letters still waiting are sent.")
+            % {"count": sum(campaign.signature_total or 0 for campaign in closing)},
+            _("The signers' names, addresses and messages are erased on %(date)s, %(days)s days from now.")
+            % {"date": date_format(erased_on), "days": settings.SIGNER_DATA_RETENTION_DAYS},
+        ]
+        already = len(queryset) - len(closing)
+        if already:
+            consequences.append(_("Already closed, unchanged: %(count)s.") % {"count": already})
+        return adminconfirm.confirmation_page(
+            self,
+            request,
+            queryset,
+            action="close",
+            title=_("Close for good?"),
+            consequences=consequences,
+            confirm_label=_("Yes, close for good"),
+            can_confirm=bool(closing),
+        )
 
     @admin.action(description=_("Duplicate (a draft copy with letters, targets and partners)"), permissions=["add"])
     def duplicate(self, request, queryset):

@@ -4,6 +4,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,9 +13,11 @@ from django.utils.translation import ngettext
 
 from campaigns.models import Campaign
 from campaigns.tenancy import get_scoped_or_404, scoped
+from outcry import adminconfirm
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.previews import letter_preview_view
 from petitions.delivery import sending, transitions
+from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus
 from petitions.models import Delivery, TrackingEvent
 
 
@@ -76,8 +79,29 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Cancel the selected pending letters"), permissions=["retry"])
     def cancel_pending(self, request, queryset):
-        count = transitions.cancel_letters(queryset, reason="Cancelled by an organiser.")
-        self.message_user(request, ngettext("%d letter cancelled.", "%d letters cancelled.", count) % count)
+        if adminconfirm.confirmed(request):
+            count = transitions.cancel_letters(queryset, reason="Cancelled by an organiser.")
+            self.message_user(request, ngettext("%d letter cancelled.", "%d letters cancelled.", count) % count)
+            return None
+        statuses = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+        waiting = sum(statuses.get(status, 0) for status in CANCELLABLE_STATUSES)
+        sending = statuses.get(DeliveryStatus.SENDING, 0)
+        consequences = [
+            _("Letters waiting to be sent, cancelled: %(count)s. They will never be sent.") % {"count": waiting},
+            _("Letters being sent right now, which finish: %(count)s.") % {"count": sending},
+            _("Letters that already ended (sent, failed or cancelled), unchanged: %(count)s.")
+            % {"count": sum(statuses.values()) - waiting - sending},
+        ]
+        return adminconfirm.confirmation_page(
+            self,
+            request,
+            queryset,
+            action="cancel_pending",
+            title=_("Cancel the waiting letters?"),
+            consequences=consequences,
+            confirm_label=_("Yes, cancel the waiting letters"),
+            can_confirm=bool(waiting),
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.test_letter_view)

@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaigns import services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.tasks import close_ended_campaigns_task
+from petitions.models import CounterShard
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +19,10 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:campaigns_campaign_changelist")
 
 
-def act(client, action: str, *campaigns):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [c.pk for c in campaigns]}, follow=True)
+def act(client, action: str, *campaigns, confirmed: bool = True):
+    """The action as an organiser runs it; one that cannot be undone is confirmed on its own page."""
+    form = {"action": action, "_selected_action": [c.pk for c in campaigns]}
+    return client.post(CHANGELIST, {**form, **({"confirmed": "yes"} if confirmed else {})}, follow=True)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +43,37 @@ def test_lifecycle_actions_move_only_along_the_allowed_steps(alice_client, alpha
     act(alice_client, action, alpha.campaign)
 
     assert Campaign.objects.get(pk=alpha.campaign.pk).status == after
+
+
+def test_closing_for_good_asks_first_and_says_what_it_will_do(alice_client, alpha, bravo, settings):
+    settings.SIGNER_DATA_RETENTION_DAYS = 90
+    CounterShard.objects.create(campaign=alpha.campaign, shard=0, signatures=1204)
+
+    page = act(alice_client, "close", alpha.campaign, confirmed=False)
+
+    text = page.content.decode()
+    assert Campaign.objects.get(pk=alpha.campaign.pk).status == CampaignStatus.LIVE
+    assert page.templates[0].name == "admin/outcry/confirm_action.html"
+    assert "This cannot be undone." in text
+    assert f"Campaigns that stop taking signatures, for good: 1 ({alpha.campaign})." in text
+    assert "Their signatures, 1204, stay counted" in text
+    erased_on = date_format(timezone.localdate() + timedelta(days=90))
+    assert f"erased on {erased_on}, 90 days from now." in text
+    assert 'value="Yes, close for good"' in text
+    assert bravo.campaign.name not in text
+
+    act(alice_client, "close", alpha.campaign)  # the page's form, sent back
+    assert Campaign.objects.get(pk=alpha.campaign.pk).status == CampaignStatus.CLOSED
+
+
+def test_closing_only_closed_campaigns_cannot_be_confirmed(alice_client, alpha):
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(status="closed")
+
+    text = act(alice_client, "close", alpha.campaign, confirmed=False).content.decode()
+
+    assert "Campaigns that stop taking signatures, for good: 0 (-)." in text
+    assert "Already closed, unchanged: 1." in text
+    assert 'value="Yes, close for good" disabled' in text
 
 
 def test_closing_starts_the_retention_clock(alice_client, alpha):

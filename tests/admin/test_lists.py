@@ -88,16 +88,28 @@ def test_retry_failed_letters_queues_them_again(alice_client, alpha, django_capt
     assert len(callbacks) == 1
 
 
-def test_cancel_pending_letters_leaves_sent_ones(alice_client, alpha):
+def test_cancel_pending_letters_asks_first_then_leaves_sent_ones(alice_client, alpha):
     queued = Delivery.objects.create(
         campaign=alpha.campaign, signature=SignatureFactory(campaign=alpha.campaign), target=alpha.target
     )
-
-    response = alice_client.post(
-        DELIVERIES, {"action": "cancel_pending", "_selected_action": [queued.pk, alpha.delivery.pk]}, follow=True
+    sending = Delivery.objects.create(
+        campaign=alpha.campaign,
+        signature=SignatureFactory(campaign=alpha.campaign),
+        target=alpha.target,
+        status=DeliveryStatus.SENDING,
     )
+    form = {"action": "cancel_pending", "_selected_action": [queued.pk, sending.pk, alpha.delivery.pk]}
+
+    page = alice_client.post(DELIVERIES, form).content.decode()
+    assert Delivery.objects.get(pk=queued.pk).status == DeliveryStatus.QUEUED  # nothing yet
+    assert "Letters waiting to be sent, cancelled: 1. They will never be sent." in page
+    assert "Letters being sent right now, which finish: 1." in page
+    assert "Letters that already ended (sent, failed or cancelled), unchanged: 1." in page
+
+    response = alice_client.post(DELIVERIES, {**form, "confirmed": "yes"}, follow=True)
 
     assert "1 letter cancelled." in response.content.decode()
+    assert Delivery.objects.get(pk=sending.pk).status == DeliveryStatus.SENDING
     assert Delivery.objects.get(pk=queued.pk).status == DeliveryStatus.CANCELLED
     assert Delivery.objects.get(pk=alpha.delivery.pk).status == DeliveryStatus.FAILED
 
