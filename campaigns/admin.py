@@ -163,8 +163,9 @@ class CampaignAdmin(ScopedModelAdmin):
     inlines = [MessageTemplateInline, TargetInline, PartnerInline]
     form = CampaignForm
     actions = ["publish", "pause", "resume", "close", "duplicate", "export_signatures"]
+    readonly_fields = ["public_address"]
     fieldsets = [
-        (None, {"fields": ["organisation", "name", "slug", "status", "default_language"]}),
+        (None, {"fields": ["organisation", "name", "slug", "public_address", "status", "default_language"]}),
         ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
         (
             "Signers' safety",
@@ -214,6 +215,21 @@ class CampaignAdmin(ScopedModelAdmin):
         # An aggregate drops Meta.ordering: order again, or pages (autocomplete too) are unstable.
         queryset = super().get_queryset(request).annotate(signature_total=Sum("counter_shards__signatures"))
         return queryset.order_by(*Campaign._meta.ordering, "pk")
+
+    @admin.display(description=_("public address"))
+    def public_address(self, campaign: Campaign) -> str:
+        if not campaign.pk:
+            return _("Shown once the campaign is saved.")
+        url = f"{settings.SITE_URL}/c/{campaign.slug}/"
+        if campaign.status == CampaignStatus.DRAFT:
+            return format_html("{} ({})", url, _("a draft: only organisers see it, through View on site"))
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def view_on_site(self, campaign: Campaign) -> str:
+        """The public page; for a draft, which the public cannot see yet, its preview."""
+        if campaign.status == CampaignStatus.DRAFT:
+            return reverse("admin:petitions_signature_page_preview", args=[campaign.pk])
+        return reverse("petitions:campaign", kwargs={"slug": campaign.slug})
 
     @admin.display(description=_("signatures"), ordering="signature_total")
     def signatures(self, campaign: Campaign) -> int:

@@ -40,7 +40,13 @@ class Organisation(models.Model):
 class Campaign(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="campaigns")
     name = models.CharField(max_length=200, help_text=_("Internal name; the public title is per language."))
-    slug = models.SlugField(max_length=80, unique=True, help_text=_("The address: /c/<slug>/"))
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "The last part of the page's address, /c/free-the-four/ for free-the-four: letters, digits and dashes."
+        ),
+    )
     status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     starts_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open as soon as it is live."))
     ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open until closed by hand."))
@@ -344,7 +350,10 @@ class Partner(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(max_length=200)
     code = models.SlugField(
-        max_length=64, help_text=_("The share link is /c/<campaign>/?ref=<code>; letters, digits and dashes.")
+        max_length=64,
+        help_text=_(
+            "The end of the partner's share link, /c/free-the-four/?ref=union for union: letters, digits and dashes."
+        ),
     )
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to="partners/", blank=True)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -190,3 +191,24 @@ def test_letter_preview_of_a_digest_campaign_shows_the_digest(alice_client, alph
     assert "Release the jailed trade unionists (2 signers, " in text
     assert "Signed by 2 people" in text
     assert "Jane Doe - Unite the Union, Leeds, United Kingdom" in text
+
+
+def test_the_campaign_form_shows_the_real_address_and_view_on_site_opens_the_page(alice_client, alpha, client):
+    change = reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk])
+
+    live = alice_client.get(change).content.decode()
+    url = f"{settings.SITE_URL}/c/{alpha.campaign.slug}/"
+    assert f'<a href="{url}">{url}</a>' in live
+    assert "/c/free-the-four/ for free-the-four" in live  # the hint reads whole, no "/c//"
+    assert f'href="/c/{alpha.campaign.slug}/" class="viewsitelink"' in live
+    assert client.get(f"/c/{alpha.campaign.slug}/").status_code == 200
+
+    Campaign.objects.filter(pk=alpha.campaign.pk).update(status=CampaignStatus.DRAFT)
+    draft = alice_client.get(change).content.decode()
+    preview = reverse("admin:petitions_signature_page_preview", args=[alpha.campaign.pk])
+    assert f'href="{preview}" class="viewsitelink"' in draft
+    assert alice_client.get(preview).status_code == 200
+    assert "a draft: only organisers see it" in draft
+
+    added = alice_client.get(reverse("admin:campaigns_campaign_add")).content.decode()
+    assert "Shown once the campaign is saved." in added
