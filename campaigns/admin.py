@@ -2,6 +2,7 @@
 inline (a target's names per language on its own page: inlines do not nest), each organiser seeing
 only their organisations' rows (campaigns/tenancy.py)."""
 
+import zoneinfo
 from datetime import timedelta
 
 from django import forms
@@ -62,6 +63,26 @@ class OrganisationAdmin(ScopedModelAdmin):
         return super().get_prepopulated_fields(request, obj) if organisation_ids(request.user) is None else {}
 
 
+TIME_ZONE_LIST = "outcry-time-zones"  # the page's one <datalist> (templates/admin/campaigns/_time_zones.html)
+
+
+class TargetForm(forms.ModelForm):
+    """The time zone is typed with suggestions from the list of zones: "Bak" offers Asia/Baku."""
+
+    class Meta:
+        model = Target
+        fields = "__all__"
+        widgets = {"timezone": forms.TextInput(attrs={"list": TIME_ZONE_LIST, "autocomplete": "off"})}
+
+
+class TimeZoneListMixin:
+    """Gives the change form the zone names for its datalist, once however many targets it has."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "time_zones": sorted(zoneinfo.available_timezones())}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 TARGET_FIELDS = [("name", "title"), ("email", "language"), "is_active"]
 SENDING_RULES = (
     "Sending rules",
@@ -80,6 +101,7 @@ SENDING_RULES = (
 
 class TargetInline(ScopedInlineMixin, admin.StackedInline):
     model = Target
+    form = TargetForm
     tenant_path = "campaign__organisation"
     extra = 0
     fieldsets = [(None, {"fields": [*TARGET_FIELDS, "names_per_language"]}), SENDING_RULES]
@@ -108,12 +130,13 @@ class TargetNameInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedModelAdmin):
+class TargetAdmin(TimeZoneListMixin, ScopedModelAdmin):
     """A target's own page, for what does not fit inline in the campaign: its names per language.
     Targets are added and removed in the campaign."""
 
     tenant_path = "campaign__organisation"
     organiser_permissions = frozenset({"view", "change"})
+    form = TargetForm
     list_display = ["name", "title", "campaign", "email", "language", "is_active"]
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
@@ -153,7 +176,7 @@ class PartnerInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedModelAdmin):
+class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     tenant_path = "organisation"
     list_display = ["name", "organisation", "status", "starts_at", "ends_at", "signatures", "goal", "dashboard"]
     list_filter = ["status", "organisation"]

@@ -13,7 +13,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.tasks import close_ended_campaigns_task
 from petitions.models import CounterShard
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,18 @@ def test_the_campaign_form_shows_the_real_address_and_view_on_site_opens_the_pag
 
     added = alice_client.get(reverse("admin:campaigns_campaign_add")).content.decode()
     assert "Shown once the campaign is saved." in added
+
+
+def test_time_zones_are_typed_with_suggestions_from_one_list_however_many_targets(alice_client, alpha):
+    for number in range(2):
+        TargetFactory(campaign=alpha.campaign, name=f"Embassy {number}")
+
+    page = alice_client.get(reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk])).content.decode()
+
+    assert page.count('<datalist id="outcry-time-zones">') == 1
+    assert '<option value="Asia/Baku">' in page and '<option value="Europe/Istanbul">' in page
+    assert page.count('list="outcry-time-zones"') == 3 + 1  # each target, and the empty form for a new one
+    target = alpha.campaign.targets.get(name="Embassy 0")
+    own = alice_client.get(reverse("admin:campaigns_target_change", args=[target.pk])).content.decode()
+    assert own.count('<datalist id="outcry-time-zones">') == 1
+    assert 'name="timezone"' in own and 'list="outcry-time-zones"' in own
