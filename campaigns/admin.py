@@ -71,7 +71,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = "__all__"
+        fields = ["timezone"]  # the admin names the rest (its fieldsets)
         widgets = {"timezone": forms.TextInput(attrs={"list": TIME_ZONE_LIST, "autocomplete": "off"})}
 
 
