@@ -221,9 +221,11 @@ def test_time_zones_are_typed_with_suggestions_from_one_list_however_many_target
     page = alice_client.get(reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk])).content.decode()
 
     assert page.count('<datalist id="outcry-time-zones">') == 1
-    assert '<option value="Asia/Baku">' in page and '<option value="Europe/Istanbul">' in page
+    assert '<option value="Asia/Baku">' in page
+    assert '<option value="Europe/Istanbul">' in page
     assert page.count('list="outcry-time-zones"') == 3 + 1  # each target, and the empty form for a new one
     target = alpha.campaign.targets.get(name="Embassy 0")
     own = alice_client.get(reverse("admin:campaigns_target_change", args=[target.pk])).content.decode()
     assert own.count('<datalist id="outcry-time-zones">') == 1
-    assert 'name="timezone"' in own and 'list="outcry-time-zones"' in own
+    assert 'name="timezone"' in own
+    assert 'list="outcry-time-zones"' in own
