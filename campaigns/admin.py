@@ -85,7 +85,7 @@ class TimeZoneListMixin:
 
 TARGET_FIELDS = [("name", "title"), ("email", "language"), "is_active"]
 SENDING_RULES = (
-    "Sending rules",
+    _("Sending rules"),
     {
         "fields": [
             ("hourly_cap", "timezone"),
@@ -93,8 +93,10 @@ SENDING_RULES = (
             "skip_dates",
             "sending_paused",
         ],
-        "description": "Mail systems stop accepting a sender at about 3,600 messages an hour "
-        "and then drop its mail for a day: keep the cap well below that.",
+        "description": _(
+            "Mail systems stop accepting a sender at about 3,600 messages an hour "
+            "and then drop its mail for a day: keep the cap well below that."
+        ),
     },
 )
 
@@ -189,22 +191,24 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     readonly_fields = ["public_address"]
     fieldsets = [
         (None, {"fields": ["organisation", "name", "slug", "public_address", "status", "default_language"]}),
-        ("Dates and goal", {"fields": ["starts_at", "ends_at", "goal"]}),
+        (_("Dates and goal"), {"fields": ["starts_at", "ends_at", "goal"]}),
         (
-            "Signers' safety",
+            _("Signers' safety"),
             {
                 "fields": ["signers_at_risk"],
-                "description": "Governments and employers written to may try to find out who signed. With "
-                "this on, a signature counts, shows and sends only once its signer confirms by email, so "
-                "signing with someone else's address reveals nothing.",
+                "description": _(
+                    "Governments and employers written to may try to find out who signed. With "
+                    "this on, a signature counts, shows and sends only once its signer confirms by email, so "
+                    "signing with someone else's address reveals nothing."
+                ),
             },
         ),
         (
-            "Page and sharing",
+            _("Page and sharing"),
             {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
         ),
         (
-            "Sending",
+            _("Sending"),
             {
                 "fields": [
                     "sending_paused",
@@ -212,25 +216,29 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
                     "bcc_email",
                     "offer_signer_copy",
                 ],
-                "description": "In digest mode each target gets one letter per period naming every new "
-                "signer, with their messages: the pressure of every signature without tripping the "
-                "target's mail limits.",
+                "description": _(
+                    "In digest mode each target gets one letter per period naming every new "
+                    "signer, with their messages: the pressure of every signature without tripping the "
+                    "target's mail limits."
+                ),
             },
         ),
         (
-            "Abuse defences",
+            _("Abuse defences"),
             {
                 "fields": [
                     ("abuse_honeypot", "abuse_min_fill_seconds", "abuse_captcha"),
                     ("abuse_ip_hourly_limit", "abuse_email_daily_limit", "abuse_domain_hourly_limit"),
                     "abuse_block_disposable",
                 ],
-                "description": "Suspect signatures are held silently: stored, not counted, no letter, "
-                "and their sender sees the usual thank-you page. Review them under Signatures.",
+                "description": _(
+                    "Suspect signatures are held silently: stored, not counted, no letter, "
+                    "and their sender sees the usual thank-you page. Review them under Signatures."
+                ),
                 "classes": ["collapse"],
             },
         ),
-        ("Notices", {"fields": ["daily_summary"]}),
+        (_("Notices"), {"fields": ["daily_summary"]}),
     ]
 
     def get_queryset(self, request):

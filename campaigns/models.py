@@ -21,16 +21,22 @@ from campaigns.placeholders import validate_placeholders
 class Organisation(models.Model):
     """A union or NGO that runs campaigns; its members are the staff users who organise for it."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    website = models.URLField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    website = models.URLField(_("website"), blank=True)
     notify_email = models.EmailField(
-        blank=True, help_text=_("Where alerts (bounces, milestones) go; empty: every member's address.")
+        _("email for alerts"),
+        blank=True,
+        help_text=_("Where alerts (bounces, milestones) go; empty: every member's address."),
     )
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
-    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="organisations"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -38,34 +44,50 @@ class Organisation(models.Model):
 
 
 class Campaign(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="campaigns")
-    name = models.CharField(max_length=200, help_text=_("Internal name; the public title is per language."))
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField(
+        _("internal name"), max_length=200, help_text=_("Internal name; the public title is per language.")
+    )
     slug = models.SlugField(
+        _("address"),
         max_length=80,
         unique=True,
         help_text=_(
             "The last part of the page's address, /c/free-the-four/ for free-the-four: letters, digits and dashes."
         ),
     )
-    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
-    starts_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open as soon as it is live."))
-    ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open until closed by hand."))
-    goal = models.PositiveIntegerField(null=True, blank=True, help_text=_("Signatures wanted; empty for none."))
-    default_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    image = models.ImageField(upload_to="campaigns/", blank=True)
-    share_text = models.CharField(max_length=280, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    starts_at = models.DateTimeField(
+        _("opens"), null=True, blank=True, help_text=_("Empty: open as soon as it is live.")
+    )
+    ends_at = models.DateTimeField(_("closes"), null=True, blank=True, help_text=_("Empty: open until closed by hand."))
+    goal = models.PositiveIntegerField(
+        _("goal"), null=True, blank=True, help_text=_("Signatures wanted; empty for none.")
+    )
+    default_language = models.CharField(_("main language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
+    share_text = models.CharField(_("text for sharing"), max_length=280, blank=True)
     allow_personal_message = models.BooleanField(
-        default=True, help_text=_("Signers may add a personal message to the letter.")
+        _("personal messages"), default=True, help_text=_("Signers may add a personal message to the letter.")
     )
     consent_text = models.CharField(
+        _("contact consent question"),
         max_length=500,
         blank=True,
         help_text=_("The question next to the contact-consent box; empty for the standard wording."),
     )
-    delivery_mode = models.CharField(max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.SINGLE)
-    digest_period = models.CharField(max_length=10, choices=DigestPeriod.choices, default=DigestPeriod.DAY)
+    delivery_mode = models.CharField(
+        _("how letters are sent"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.SINGLE
+    )
+    digest_period = models.CharField(
+        _("digest every"), max_length=10, choices=DigestPeriod.choices, default=DigestPeriod.DAY
+    )
     sending_paused = models.BooleanField(
-        default=False, help_text=_("Letters wait in the queue while sending is paused; signing goes on.")
+        _("sending paused"),
+        default=False,
+        help_text=_("Letters wait in the queue while sending is paused; signing goes on."),
     )
     # The default, because a government written to is the likely attacker: with it, signing with
     # someone's address changes nothing anyone else can see until that address's owner confirms
@@ -81,9 +103,14 @@ class Campaign(models.Model):
             "find out whether it has signed."
         ),
     )
-    bcc_email = models.EmailField(blank=True, help_text=_("A blind copy of every letter goes here (optional)."))
-    offer_signer_copy = models.BooleanField(default=False, help_text=_("Signers may ask for a copy of their letter."))
+    bcc_email = models.EmailField(
+        _("blind copy to"), blank=True, help_text=_("A blind copy of every letter goes here (optional).")
+    )
+    offer_signer_copy = models.BooleanField(
+        _("offer signers a copy"), default=False, help_text=_("Signers may ask for a copy of their letter.")
+    )
     share_with_partners = models.BooleanField(
+        _("share signers with partners"),
         default=False,
         help_text=_(
             "Partners with an organisation here may export the confirmed signers who came through their "
@@ -91,11 +118,12 @@ class Campaign(models.Model):
         ),
     )
     daily_summary = models.BooleanField(
+        _("daily summary"),
         default=False,
         help_text=_("Email the organisers a summary every morning: signatures, letters sent, failures."),
     )
     # The highest share of the goal (25, 50, 75, 100) the organisers were told about.
-    milestone_notified = models.PositiveSmallIntegerField(default=0, editable=False)
+    milestone_notified = models.PositiveSmallIntegerField(_("last milestone announced"), default=0, editable=False)
     # Abuse defences (petitions/abuse/): a signature that trips one is held for review, silently.
     abuse_honeypot = models.BooleanField(
         _("honeypot"), default=True, help_text=_("Hold signatures that fill in a field hidden from people.")
@@ -144,12 +172,14 @@ class Campaign(models.Model):
     )
     # Set when the status first becomes closed; signer data is anonymised a while after that
     # (or after ends_at), see petitions/privacy/retention.py.
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    signer_data_anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    signer_data_anonymised_at = models.DateTimeField(_("signer data erased"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -200,23 +230,29 @@ def validate_timezone(value: str) -> None:
 class Target(models.Model):
     """Someone the letters go to. Deactivated targets receive nothing new."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True, help_text=_("Role, e.g. 'Head of Administration'."))
-    email = models.EmailField()
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Role, e.g. 'Head of Administration'.")
+    )
+    email = models.EmailField(
+        _("email address"),
+    )
     language = models.CharField(
+        _("language"),
         max_length=10,
         choices=settings.LANGUAGES,
         blank=True,
         help_text=_("Language of the letter; empty for the campaign's default."),
     )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     is_active = models.BooleanField(
-        default=True, help_text=_("Inactive targets receive nothing; pending letters are cancelled.")
+        _("active"), default=True, help_text=_("Inactive targets receive nothing; pending letters are cancelled.")
     )
     # Pacing: real government mailboxes stop accepting a sender's mail at about 3,600 messages an
     # hour and then drop it for a day, so the default stays far below that.
     hourly_cap = models.PositiveIntegerField(
+        _("letters an hour at most"),
         default=60,
         null=True,
         blank=True,
@@ -224,20 +260,30 @@ class Target(models.Model):
         help_text=_("At most this many letters an hour, spread evenly; empty for no limit (not advised)."),
     )
     window_start = models.TimeField(
-        null=True, blank=True, help_text=_("Send only from this time of day, in the target's time zone.")
+        _("send from"),
+        null=True,
+        blank=True,
+        help_text=_("Send only from this time of day, in the target's time zone."),
     )
-    window_end = models.TimeField(null=True, blank=True, help_text=_("... until this time of day."))
-    weekdays_only = models.BooleanField(default=False, help_text=_("Send Monday to Friday only."))
+    window_end = models.TimeField(_("send until"), null=True, blank=True, help_text=_("... until this time of day."))
+    weekdays_only = models.BooleanField(_("weekdays only"), default=False, help_text=_("Send Monday to Friday only."))
     skip_dates = models.JSONField(
-        default=list, blank=True, help_text=_('Dates to send nothing, e.g. ["2026-12-31", "2027-01-01"].')
+        _("dates to skip"),
+        default=list,
+        blank=True,
+        help_text=_('Dates to send nothing, e.g. ["2026-12-31", "2027-01-01"].'),
     )
-    sending_paused = models.BooleanField(default=False, help_text=_("Letters to this target wait while paused."))
+    sending_paused = models.BooleanField(
+        _("sending paused"), default=False, help_text=_("Letters to this target wait while paused.")
+    )
     # The earliest moment the next letter may go: each send pushes it by 3600 / hourly_cap seconds.
-    next_send_at = models.DateTimeField(null=True, blank=True, editable=False)
-    bounced_at = models.DateTimeField(null=True, blank=True, editable=False)
-    bounce_reason = models.TextField(blank=True, editable=False)
+    next_send_at = models.DateTimeField(_("next letter due"), null=True, blank=True, editable=False)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True, editable=False)
+    bounce_reason = models.TextField(_("why it bounced"), blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email"], name="target_email_unique_per_campaign"),
@@ -287,12 +333,14 @@ class TargetName(models.Model):
 
     Letters and pages in a language without a row use the target's own name and title."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="names")
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True)
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="names")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("name in another language")
+        verbose_name_plural = _("names in other languages")
         ordering = ["target", "language"]
         constraints = [
             models.UniqueConstraint(fields=["target", "language"], name="one_target_name_per_language"),
@@ -305,17 +353,22 @@ class TargetName(models.Model):
 class MessageTemplate(models.Model):
     """The public page and the letter in one language; placeholders are checked on every save."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="templates")
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
-    page_title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=500, blank=True)
-    story = models.TextField(help_text=_("Shown on the campaign page. Blank lines separate paragraphs."))
-    letter_subject = models.CharField(max_length=250)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="templates"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    page_title = models.CharField(_("page title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    story = models.TextField(_("story"), help_text=_("Shown on the campaign page. Blank lines separate paragraphs."))
+    letter_subject = models.CharField(_("letter subject"), max_length=250)
     letter_body = models.TextField(
-        help_text=_("Plain text. Placeholders such as {signer_name} or {signer_signoff} are filled per signer.")
+        _("letter text"),
+        help_text=_("Plain text. Placeholders such as {signer_name} or {signer_signoff} are filled per signer."),
     )
 
     class Meta:
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions: page and letter")
         ordering = ["campaign", "language"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "language"], name="one_template_per_language"),
@@ -347,18 +400,22 @@ class Partner(models.Model):
     partner's own count is made.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField(max_length=200)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="partners"
+    )
+    name = models.CharField(_("name"), max_length=200)
     code = models.SlugField(
+        _("code"),
         max_length=64,
         help_text=_(
             "The end of the partner's share link, /c/free-the-four/?ref=union for union: letters, digits and dashes."
         ),
     )
-    website = models.URLField(blank=True)
-    logo = models.ImageField(upload_to="partners/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="partners/", blank=True)
     organisation = models.ForeignKey(
         Organisation,
+        verbose_name=_("organisation here"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -368,9 +425,11 @@ class Partner(models.Model):
             "its members may export the consenting signers who came through this partner's link."
         ),
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order on the public page."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order on the public page."))
 
     class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         ordering = ["position", "name"]
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="one_partner_code_per_campaign")]
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PetitionsConfig(AppConfig):
     name = "petitions"
-    verbose_name = "Signatures and letters"
+    verbose_name = _("Signatures and letters")
 
     def ready(self) -> None:
         # Imports here, as Django asks: the app registry is ready only now.

@@ -75,6 +75,8 @@ class Signature(models.Model):
     objects = SignatureQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email_hash"], name="one_signature_per_email"),
@@ -118,6 +120,8 @@ class BlockRule(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("block rule")
+        verbose_name_plural = _("block rules")
         ordering = ["kind", "value"]
         constraints = [models.UniqueConstraint(fields=["kind", "value"], name="one_block_rule_per_value")]
 
@@ -167,8 +171,9 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
         ordering = ["-created_at"]
-        verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["signature", "target"], name="one_letter_per_signature_and_target"),
         ]
@@ -230,6 +235,8 @@ class CounterShard(models.Model):
     emails_sent = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("counter part")
+        verbose_name_plural = _("counter parts")
         constraints = [models.UniqueConstraint(fields=["campaign", "shard"], name="one_row_per_counter_shard")]
 
     def __str__(self) -> str:
@@ -256,6 +263,8 @@ class TrackingEvent(models.Model):
     outcome = models.CharField(max_length=200, blank=True, help_text=_("What the event changed, if anything."))
 
     class Meta:
+        verbose_name = _("delivery report")
+        verbose_name_plural = _("delivery reports")
         ordering = ["occurred_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -297,6 +306,8 @@ class SignatureExport(models.Model):
     completed = models.BooleanField(default=False, help_text=_("False: the download stopped before the end."))
 
     class Meta:
+        verbose_name = _("signature export")
+        verbose_name_plural = _("signature exports")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -315,6 +326,8 @@ class SignerMailCount(models.Model):
     sent = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("mails to one address in a day")
+        verbose_name_plural = _("mails to one address in a day")
         constraints = [models.UniqueConstraint(fields=["email_hash", "day"], name="one_mail_count_per_address_and_day")]
 
     def __str__(self) -> str:

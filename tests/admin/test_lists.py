@@ -154,4 +154,4 @@ def test_delivery_list_stops_counting_at_the_cap(alice_client, alpha, monkeypatc
 
     page = alice_client.get(DELIVERIES).content.decode()
 
-    assert "More than 0 deliveries: narrow them with the filters or the search" in page
+    assert "More than 0 letters: narrow them with the filters or the search" in page

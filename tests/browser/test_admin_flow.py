@@ -51,7 +51,7 @@ def test_organiser_creates_previews_publishes_and_sees_a_signature(
     admin.locator("#id_name").press("Tab")
     assert admin.locator("#id_slug").input_value() == "free-the-dockers"
     type_into(admin.locator("#id_goal"), "100")
-    tap(admin.get_by_text("Add another Message template"))
+    tap(admin.get_by_text("Add another Language version"))
     choose(admin.locator("#id_templates-0-language"), "en")
     type_into(admin.locator("#id_templates-0-page_title"), "Free the dockers")
     type_into(admin.locator("#id_templates-0-story"), "Five dockers are in jail for striking.")
