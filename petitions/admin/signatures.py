@@ -4,15 +4,17 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib import admin
+from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from campaigns.models import Campaign, Partner
-from campaigns.tenancy import get_scoped_or_404, is_organiser, scoped
+from campaigns.tenancy import get_scoped_or_404, is_organiser, organisation_ids, scoped
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
 from petitions.admin.moderation import ModerationActionsMixin
@@ -71,6 +73,32 @@ class SignedWithinFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """By country, listing only the countries the organiser's signatures (in the chosen campaign)
+    come from, not all 250. Read once a minute per scope: a million rows take a scan."""
+
+    title = _("country")
+    parameter_name = "country"
+    SECONDS = 60
+
+    def lookups(self, request, model_admin):
+        signatures = scoped(Signature.objects.all(), request.user)
+        campaign_id = request.GET.get("campaign__id__exact")
+        if campaign_id and campaign_id.isdigit():
+            signatures = signatures.filter(campaign_id=campaign_id)
+        ids = organisation_ids(request.user)
+        scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
+        key = f"admin-countries:{scope}:{campaign_id or ''}"
+        codes = cache.get(key)
+        if codes is None:
+            codes = sorted(set(signatures.order_by().values_list("country", flat=True).distinct()) - {""})
+            cache.set(key, codes, self.SECONDS)
+        return sorted(((code, countries.name(code) or code) for code in codes), key=lambda choice: str(choice[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 @admin.register(Signature)
 class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
     tenant_path = "campaign__organisation"
@@ -89,7 +117,7 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
     # Sorting a million rows by an unindexed column would take seconds: only indexed orders.
     sortable_by = ["id", "created_at"]
     list_display_links = ["id", "first_name"]
-    list_filter = ["campaign", "status", "consent_to_contact", PartnerFilter, SignedWithinFilter, "country"]
+    list_filter = ["campaign", "status", "consent_to_contact", PartnerFilter, SignedWithinFilter, CountryFilter]
     list_select_related = ["campaign"]
     list_per_page = 50
     search_fields = ["first_name", "last_name"]

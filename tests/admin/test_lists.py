@@ -57,12 +57,31 @@ def test_signature_filters_narrow_the_list(alice_client, alpha, query, expected)
     assert [row.first_name for row in listed(response)] == expected
 
 
+def test_the_country_filter_lists_the_countries_signatures_come_from_and_no_other(alice_client, alpha, bravo):
+    SignatureFactory(campaign=alpha.campaign, first_name="Direct", country="AZ")
+    SignatureFactory(campaign=alpha.campaign, first_name="Other", country="TR")
+    SignatureFactory(campaign=bravo.campaign, first_name="Bravo far", country="NZ")
+
+    response = alice_client.get(SIGNATURES, HTTP_ACCEPT_LANGUAGE="az")
+
+    (countries,) = [
+        spec for spec in response.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "country"
+    ]
+    choices = [choice["display"] for choice in countries.choices(response.context["cl"])]
+    own = {str(c) for c in alpha.campaign.signatures.values_list("country", flat=True) if c}
+    assert len(choices) == 1 + len(own | {"AZ", "TR"})  # "All" first
+    assert "Azərbaycan" in choices
+    assert "Türkiyə" in choices
+    assert not any("Zeland" in str(choice) for choice in choices)  # bravo's New Zealand
+
+
 def test_signature_list_costs_the_same_queries_for_many_rows(alice_client, alpha, django_assert_max_num_queries):
     SignatureFactory.create_batch(60, campaign=alpha.campaign)
 
-    # Session, user, two-factor device, organisations (x2), campaign and partner filters, count,
-    # permissions (x2, for the site-wide block rules in the sidebar), the page of rows.
-    with django_assert_max_num_queries(11):
+    # Session, user, two-factor device, organisations (x2), campaign, partner and country filters
+    # (the countries read once a minute), count, permissions (x2, for the site-wide block rules in
+    # the sidebar), the page of rows.
+    with django_assert_max_num_queries(12):
         response = alice_client.get(SIGNATURES, {"campaign__id__exact": alpha.campaign.pk})
 
     assert len(listed(response)) == 50
