@@ -179,7 +179,6 @@ def measure(runs: int, export_runs: int) -> tuple[list[tuple], tuple]:
     from django.urls import reverse
 
     from campaigns.models import Campaign
-
     from tests.twofactor import verified_login
 
     client = Client()
