@@ -36,41 +36,47 @@ class SignatureQuerySet(models.QuerySet):
 class Signature(models.Model):
     # Every index costs each signing an update: the campaign's own index is covered by the composite
     # ones below, which start with the campaign.
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="signatures", db_index=False
+    )
     # Personal data is encrypted at rest (encryption.py); lookups go through the keyed hashes.
     first_name = EncryptedCharField(_("first name"), max_length=100)
     last_name = EncryptedCharField(_("last name"), max_length=100)
     # Keyed tokens of the name's words: how an organiser finds a signer by name (privacy.name_index).
-    name_index = models.TextField(blank=True, editable=False)
+    name_index = models.TextField(_("name tokens"), blank=True, editable=False)
     email = EncryptedEmailField(_("email"), max_length=254)
     # Keyed HMAC of the normalised email: decides "already signed" without comparing raw addresses.
-    email_hash = models.CharField(max_length=64, editable=False)
+    email_hash = models.CharField(_("email hash"), max_length=64, editable=False)
     country = CountryField(_("country"))
     city = EncryptedCharField(_("city"), max_length=100, blank=True)
     organisation = EncryptedCharField(_("organisation or union"), max_length=200, blank=True)
     message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
-    language = models.CharField(max_length=10)
+    language = models.CharField(_("language"), max_length=10)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
-    consent_text = models.CharField(max_length=500, blank=True, help_text=_("The wording the signer agreed to."))
+    consent_text = models.CharField(
+        _("consent wording"), max_length=500, blank=True, help_text=_("The wording the signer agreed to.")
+    )
     show_name_publicly = models.BooleanField(_("show my first name publicly"), default=False)
     wants_copy = models.BooleanField(_("send me a copy of my letter"), default=False)
     wants_receipt = models.BooleanField(_("email me a private link to follow my letters"), default=False)
-    status = models.CharField(max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED)
-    source = models.CharField(max_length=64, blank=True, help_text=_("Partner or referrer code."))
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.CONFIRMED
+    )
+    source = models.CharField(_("partner code"), max_length=64, blank=True, help_text=_("Partner or referrer code."))
+    ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True, editable=False)
     # Why the abuse defences held it (petitions/abuse/), e.g. "honeypot too_fast"; empty if none did.
-    hold_reasons = models.CharField(max_length=200, blank=True, editable=False)
+    hold_reasons = models.CharField(_("why held"), max_length=200, blank=True, editable=False)
     # When the retention period cleared the signer's personal data (petitions/privacy/retention.py).
-    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     # The signer asked for erasure (data_requests.py); set until it is done.
-    erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    erasure_requested_at = models.DateTimeField(_("erasure asked for"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # Double opt-in (signing/confirmations.py): when a worker was done with the confirmation email
     # (sent, or skipped for the address's daily cap), and when the sweeper last asked for it again
     # because its message was lost. Both empty while the email is owed.
-    confirmation_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmation_swept_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_mailed_at = models.DateTimeField(_("confirmation mailed"), null=True, blank=True, editable=False)
+    confirmation_swept_at = models.DateTimeField(_("confirmation checked again"), null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -112,12 +118,14 @@ class BlockRule(models.Model):
 
     Kind = BlockRuleKind
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # Stored normalised: an email as normalise_email() spells it, a domain in IDNA lower case, a network
     # in CIDR form. An IP rule is checked against the request's address, which is never stored.
-    value = models.CharField(max_length=254)
-    note = models.CharField(max_length=200, blank=True, help_text=_("Why, for the next organiser who looks."))
-    created_at = models.DateTimeField(default=timezone.now)
+    value = models.CharField(_("value"), max_length=254)
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("Why, for the next organiser who looks.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("block rule")
@@ -144,31 +152,49 @@ class Delivery(models.Model):
     """
 
     # Covered by the composite index and constraint below (fewer index updates per signing).
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="deliveries", db_index=False
+    )
     signature = models.ForeignKey(
-        Signature, on_delete=models.CASCADE, related_name="deliveries", db_index=False, null=True, blank=True
+        Signature,
+        verbose_name=_("signature"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
+        null=True,
+        blank=True,
     )
     digest = models.ForeignKey(
-        "self", on_delete=models.PROTECT, related_name="entries", null=True, blank=True, db_index=False
+        "self",
+        verbose_name=_("digest"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        null=True,
+        blank=True,
+        db_index=False,
     )
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="deliveries", db_index=False
+    )
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     # The letter as sent names its signer (or a digest's signers): encrypted at rest too.
     subject = EncryptedCharField(max_length=250, blank=True)
     body = EncryptedTextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     # When a message for this row was last put on the broker; the sweeper re-enqueues rows whose
     # message has had time to run and evidently got lost.
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease ends"), null=True, blank=True)
     # The process that claimed it last (host:pid:start), so a sweeper on that host can release the
     # lease of a process that was killed (petitions/delivery/leases.py).
-    leased_by = models.CharField(max_length=100, blank=True, default="")
-    sent_at = models.DateTimeField(null=True, blank=True)
-    message_id = models.CharField(max_length=255, blank=True, help_text=_("The provider's message id."))
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    leased_by = models.CharField(_("worker"), max_length=100, blank=True, default="")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    message_id = models.CharField(
+        _("message id"), max_length=255, blank=True, help_text=_("The provider's message id.")
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("letter")
@@ -229,10 +255,14 @@ class CounterShard(models.Model):
     row lock; reading sums a fixed number of rows, whatever the number of signatures.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counter_shards")
-    shard = models.PositiveSmallIntegerField()
-    signatures = models.BigIntegerField(default=0)
-    emails_sent = models.BigIntegerField(default=0)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="counter_shards"
+    )
+    shard = models.PositiveSmallIntegerField(
+        _("part"),
+    )
+    signatures = models.BigIntegerField(_("signatures"), default=0)
+    emails_sent = models.BigIntegerField(_("letters sent"), default=0)
 
     class Meta:
         verbose_name = _("counter part")
@@ -251,16 +281,24 @@ class TrackingEvent(models.Model):
     delivery already says who the letter went to.
     """
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tracking_events")
-    provider = models.CharField(max_length=30)
-    event_type = models.CharField(max_length=20)
-    event_id = models.CharField(max_length=255, blank=True, help_text=_("The provider's event id, if it gives one."))
-    occurred_at = models.DateTimeField(help_text=_("When the provider says it happened (else when we heard of it)."))
-    received_at = models.DateTimeField(default=timezone.now)
-    reject_reason = models.CharField(max_length=20, blank=True)
-    description = models.CharField(max_length=500, blank=True)
-    mta_response = models.CharField(max_length=1000, blank=True)
-    outcome = models.CharField(max_length=200, blank=True, help_text=_("What the event changed, if anything."))
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("letter"), on_delete=models.CASCADE, related_name="tracking_events"
+    )
+    provider = models.CharField(_("provider"), max_length=30)
+    event_type = models.CharField(_("event"), max_length=20)
+    event_id = models.CharField(
+        _("event id"), max_length=255, blank=True, help_text=_("The provider's event id, if it gives one.")
+    )
+    occurred_at = models.DateTimeField(
+        _("happened"), help_text=_("When the provider says it happened (else when we heard of it).")
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    reject_reason = models.CharField(_("reason refused"), max_length=20, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    mta_response = models.CharField(_("mail server's answer"), max_length=1000, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=200, blank=True, help_text=_("What the event changed, if anything.")
+    )
 
     class Meta:
         verbose_name = _("delivery report")
@@ -286,24 +324,34 @@ class TrackingEvent(models.Model):
 class SignatureExport(models.Model):
     """The audit log of exports of signer data: who took which campaign's signers, when, how many."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signature_exports")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="signature_exports"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     partner = models.ForeignKey(
         "campaigns.Partner",
+        verbose_name=_("partner"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Set when a partner exported the consenting signers of its own link."),
     )
-    actor = models.CharField(max_length=200, help_text=_("Who asked, as shown when the export ran."))
-    via = models.CharField(max_length=20, help_text=_("admin or command"))
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0)
-    completed = models.BooleanField(default=False, help_text=_("False: the download stopped before the end."))
+    actor = models.CharField(_("who"), max_length=200, help_text=_("Who asked, as shown when the export ran."))
+    via = models.CharField(_("how"), max_length=20, help_text=_("admin or command"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    completed = models.BooleanField(
+        _("completed"), default=False, help_text=_("False: the download stopped before the end.")
+    )
 
     class Meta:
         verbose_name = _("signature export")
@@ -321,9 +369,11 @@ class SignerMailCount(models.Model):
     Keyed by the same keyed hash as Signature.email_hash: no address is stored here.
     """
 
-    email_hash = models.CharField(max_length=64)
-    day = models.DateField()
-    sent = models.PositiveIntegerField(default=0)
+    email_hash = models.CharField(_("email hash"), max_length=64)
+    day = models.DateField(
+        _("day"),
+    )
+    sent = models.PositiveIntegerField(_("sent"), default=0)
 
     class Meta:
         verbose_name = _("mails to one address in a day")
