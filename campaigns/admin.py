@@ -161,11 +161,12 @@ class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):
 PARTNER_TENANT_PATH = ("campaign__organisation", "organisation")
 
 
-class PartnerInline(ScopedInlineMixin, admin.TabularInline):
+class PartnerInline(ScopedInlineMixin, admin.StackedInline):
     model = Partner
     tenant_path = PARTNER_TENANT_PATH
     extra = 0
-    fields = ["name", "code", "website", "logo", "organisation", "position"]
+    # Stacked, two to a row: as a table its six columns made the page 2,074 px wide.
+    fields = [("name", "code"), ("website", "position"), "logo", "organisation"]
 
     def get_readonly_fields(self, request, obj=None):
         """Linking an organisation gives its members the consenting signers of the partner's link:
