@@ -2,7 +2,6 @@
 inline (a target's names per language on its own page: inlines do not nest), each organiser seeing
 only their organisations' rows (campaigns/tenancy.py)."""
 
-import zoneinfo
 from datetime import timedelta
 
 from django import forms
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import services
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName
+from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName, time_zone_names
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
 from outcry import adminconfirm
 
@@ -79,7 +78,7 @@ class TimeZoneListMixin:
     """Gives the change form the zone names for its datalist, once however many targets it has."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "time_zones": sorted(zoneinfo.available_timezones())}
+        extra_context = {**(extra_context or {}), "time_zones": sorted(time_zone_names())}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
@@ -252,7 +251,7 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     def public_address(self, campaign: Campaign) -> str:
         if not campaign.pk:
             return _("Shown once the campaign is saved.")
-        url = f"{settings.SITE_URL}/c/{campaign.slug}/"
+        url = settings.SITE_URL + reverse("petitions:campaign", kwargs={"slug": campaign.slug})
         if campaign.status == CampaignStatus.DRAFT:
             return format_html("{} ({})", url, _("a draft: only organisers see it, through View on site"))
         return format_html('<a href="{}">{}</a>', url, url)

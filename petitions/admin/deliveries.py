@@ -85,12 +85,12 @@ class DeliveryAdmin(ReadOnlyAdmin):
             return None
         statuses = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
         waiting = sum(statuses.get(status, 0) for status in CANCELLABLE_STATUSES)
-        sending = statuses.get(DeliveryStatus.SENDING, 0)
+        being_sent = statuses.get(DeliveryStatus.SENDING, 0)  # not "sending": that is the module
         consequences = [
             _("Letters waiting to be sent, cancelled: %(count)s. They will never be sent.") % {"count": waiting},
-            _("Letters being sent right now, which finish: %(count)s.") % {"count": sending},
+            _("Letters being sent right now, which finish: %(count)s.") % {"count": being_sent},
             _("Letters that already ended (sent, failed or cancelled), unchanged: %(count)s.")
-            % {"count": sum(statuses.values()) - waiting - sending},
+            % {"count": sum(statuses.values()) - waiting - being_sent},
         ]
         return adminconfirm.confirmation_page(
             self,

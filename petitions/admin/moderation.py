@@ -9,6 +9,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from outcry import adminconfirm
 from petitions.abuse import moderation
 from petitions.abuse.lists import forget_block_rules
 from petitions.models import BlockRule
@@ -40,7 +41,7 @@ def _review(action: str):
     def review(modeladmin, request, queryset):
         if not modeladmin.has_moderate_permission(request):
             raise PermissionDenied
-        if request.POST.get("confirmed") == "yes":
+        if adminconfirm.confirmed(request):
             result = service(signature_ids=queryset.values_list("pk", flat=True))
             modeladmin.message_user(request, done.format(**result.__dict__), messages.SUCCESS)
             return None
