@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from campaigns.models import Campaign, Target
@@ -82,7 +83,7 @@ class Signature(models.Model):
 
     class Meta:
         verbose_name = _("signature")
-        verbose_name_plural = _("signatures")
+        verbose_name_plural = pgettext_lazy("the list of signatures in the admin", "signatures")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email_hash"], name="one_signature_per_email"),
