@@ -2,6 +2,7 @@
 inline (a target's names per language on its own page: inlines do not nest), each organiser seeing
 only their organisations' rows (campaigns/tenancy.py)."""
 
+import functools
 from datetime import timedelta
 
 from django import forms
@@ -10,33 +11,20 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Sum
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import services
+from campaigns import readiness, services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName, time_zone_names
+from campaigns.overview import overview_view
+from campaigns.placeholders import PLACEHOLDERS
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
 from outcry import adminconfirm
-
-
-class CampaignForm(forms.ModelForm):
-    class Meta:
-        model = Campaign
-        fields = ["status"]  # the admin adds the fieldsets' fields
-
-    def clean_status(self):
-        """Only the lifecycle's steps: draft -> live <-> paused -> closed, and closed stays closed."""
-        status = self.cleaned_data["status"]
-        if self.instance.pk:
-            try:
-                services.check_transition(self.instance.status, status)
-            except services.InvalidTransition as exc:
-                raise forms.ValidationError(str(exc)) from None
-        return status
 
 
 @admin.register(Organisation)
@@ -104,7 +92,10 @@ class TargetInline(ScopedInlineMixin, admin.StackedInline):
     model = Target
     form = TargetForm
     tenant_path = "campaign__organisation"
-    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 1  # a new campaign starts with a target to fill in
+
     fieldsets = [(None, {"fields": [*TARGET_FIELDS, "names_per_language"]}), SENDING_RULES]
     readonly_fields = ["names_per_language"]
 
@@ -150,10 +141,16 @@ class TargetAdmin(TimeZoneListMixin, ScopedModelAdmin):
 
 
 class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):
+    """The page and letter per language, shown as tabs beside a live preview of the letters
+    (templates/admin/campaigns/campaign/language_versions.html, static/admin/outcry/builder.js)."""
+
     model = MessageTemplate
+    template = "admin/campaigns/campaign/language_versions.html"
     tenant_path = "campaign__organisation"
-    extra = 0
     fields = ["language", "page_title", "summary", "story", "letter_subject", "letter_body"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 1  # a new campaign starts with its first language version open
 
 
 # A partnership belongs to the campaign's organisation and to the partner's own organisation.
@@ -186,12 +183,19 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MessageTemplateInline, TargetInline, PartnerInline]
-    form = CampaignForm
     actions = ["publish", "pause", "resume", "close", "duplicate", "export_signatures"]
-    readonly_fields = ["public_address"]
+    # The status moves only through the lifecycle buttons (overview page, list actions), so that
+    # Publish checks the campaign is ready and Close for good asks, wherever it is pressed.
+    readonly_fields = ["public_address", "status"]
+    # In writing order (templates/admin/campaigns/campaign/change_form.html puts the page and letter
+    # and the targets right after the first fieldset); what has good defaults is folded, last.
     fieldsets = [
-        (None, {"fields": ["organisation", "name", "slug", "public_address", "status", "default_language"]}),
-        (_("Dates and goal"), {"fields": ["starts_at", "ends_at", "goal"]}),
+        (None, {"fields": [("name", "organisation"), ("slug", "default_language"), "public_address", "status"]}),
+        (_("Dates and goal"), {"fields": [("starts_at", "ends_at"), "goal"]}),
+        (
+            _("Page and sharing"),
+            {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
+        ),
         (
             _("Signers' safety"),
             {
@@ -204,11 +208,7 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
             },
         ),
         (
-            _("Page and sharing"),
-            {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
-        ),
-        (
-            _("Sending"),
+            _("Advanced: sending"),
             {
                 "fields": [
                     "sending_paused",
@@ -221,10 +221,11 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
                     "signer, with their messages: the pressure of every signature without tripping the "
                     "target's mail limits."
                 ),
+                "classes": ["collapse"],
             },
         ),
         (
-            _("Abuse defences"),
+            _("Advanced: abuse defences"),
             {
                 "fields": [
                     ("abuse_honeypot", "abuse_min_fill_seconds", "abuse_captcha"),
@@ -238,7 +239,7 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
                 "classes": ["collapse"],
             },
         ),
-        (_("Notices"), {"fields": ["daily_summary"]}),
+        (_("Advanced: notices"), {"fields": ["daily_summary"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
@@ -271,12 +272,57 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
         url = reverse("admin:petitions_signature_dashboard", args=[campaign.pk])
         return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        builder = {
+            "placeholders": [{"name": name, "help": str(text)} for name, text in PLACEHOLDERS.items()],
+            "live_preview_url": reverse("admin:petitions_delivery_live_preview"),
+            "texts": {
+                "languages": _("Languages"),
+                "new_language": _("New language"),
+                "add_language": _("Add a language"),
+                "to_delete": _("to be deleted"),
+                "has_errors": _("This language has errors to correct."),
+                "insert": _("Insert:"),
+                "to": _("To:"),
+                "inactive": _("inactive: receives nothing"),
+                "preview_failed": _("The preview could not be made."),
+            },
+        }
+        return super().changeform_view(request, object_id, form_url, {**(extra_context or {}), "builder": builder})
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new campaign's first language version is in the language the organiser uses the admin in."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MessageTemplateInline) and not obj.pk and request.method == "GET":
+            kwargs["initial"] = [{"language": self.get_changeform_initial_data(request)["default_language"]}]
+        return kwargs
+
+    def get_urls(self):
+        overview = self.admin_site.admin_view(functools.partial(overview_view, self))
+        return [path("<int:campaign_id>/overview/", overview, name="campaigns_campaign_overview"), *super().get_urls()]
+
+    def _overview_unless_staying(self, request, campaign, response):
+        """Save goes to the overview (what is missing, Publish, the link); the other buttons keep
+        the admin's own behaviour."""
+        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")):
+            return response
+        return redirect(reverse("admin:campaigns_campaign_overview", args=[campaign.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._overview_unless_staying(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._overview_unless_staying(request, obj, super().response_change(request, obj))
+
     def get_changeform_initial_data(self, request):
-        """An organiser of one organisation starts with it chosen."""
+        """An organiser of one organisation starts with it chosen, and writes first in the language
+        they use the admin in."""
         initial = super().get_changeform_initial_data(request)
         ids = organisation_ids(request.user)
         if ids and len(ids) == 1:
             initial.setdefault("organisation", ids[0])
+        language = get_language()
+        initial.setdefault("default_language", language if language in dict(settings.LANGUAGES) else "en")
         return initial
 
     @admin.action(description=_("Export the signatures (CSV)"), permissions=["view"])
@@ -302,7 +348,16 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
 
     @admin.action(description=_("Publish (draft to live)"), permissions=["change"])
     def publish(self, request, queryset):
-        self._move(request, queryset.filter(status=CampaignStatus.DRAFT), CampaignStatus.LIVE)
+        ready = []
+        for campaign in queryset.filter(status=CampaignStatus.DRAFT).prefetch_related("templates", "targets"):
+            missing = readiness.missing_before_live(campaign)
+            if missing:
+                problems = " ".join(missing)
+                message = _("%(campaign)s stays a draft: %(missing)s") % {"campaign": campaign, "missing": problems}
+                self.message_user(request, message, messages.WARNING)
+            else:
+                ready.append(campaign.pk)
+        self._move(request, queryset.filter(pk__in=ready), CampaignStatus.LIVE)
 
     @admin.action(description=_("Pause"), permissions=["change"])
     def pause(self, request, queryset):

@@ -11,18 +11,19 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# name -> what it stands for (shown to organisers beside the letter)
 PLACEHOLDERS: dict[str, str] = {
-    "signer_name": "First and last name of the signer",
-    "signer_first_name": "First name of the signer",
-    "signer_last_name": "Last name of the signer",
-    "signer_country": "Country of the signer, in the letter's language",
-    "signer_city": "City of the signer (may be empty)",
-    "signer_organisation": "Organisation or union of the signer (may be empty)",
-    "signer_message": "The signer's personal message (may be empty)",
-    "signer_signoff": "Name, then organisation, city and country on one line",
-    "target_name": "Name of the person the letter goes to",
-    "target_title": "Title or role of that person",
-    "campaign_title": "Title of the campaign page",
+    "signer_name": _("First and last name of the signer"),
+    "signer_first_name": _("First name of the signer"),
+    "signer_last_name": _("Last name of the signer"),
+    "signer_country": _("Country of the signer, in the letter's language"),
+    "signer_city": _("City of the signer (may be empty)"),
+    "signer_organisation": _("Organisation or union of the signer (may be empty)"),
+    "signer_message": _("The signer's personal message (may be empty)"),
+    "signer_signoff": _("The name of the signer, and under it their organisation, city and country"),
+    "target_name": _("Name of the person the letter goes to"),
+    "target_title": _("Title or role of that person"),
+    "campaign_title": _("Title of the campaign page"),
 }
 
 SAMPLE_VALUES: dict[str, str] = {

@@ -71,12 +71,14 @@ def public_campaigns() -> QuerySet[Campaign]:
 
 def template_for(campaign: Campaign, language: str) -> MessageTemplate | None:
     """The template in `language`, else the campaign's default language, else any."""
-    return _pick(_by_language(campaign), language, campaign.default_language)
+    return pick_template(_by_language(campaign), language, campaign.default_language)
 
 
 def letter_template(campaign: Campaign, language: str) -> MessageTemplate | None:
     """template_for, from a per-process cache: the sender reads it for every letter."""
-    return _pick(_templates.get(campaign.pk, lambda: _by_language(campaign)), language, campaign.default_language)
+    return pick_template(
+        _templates.get(campaign.pk, lambda: _by_language(campaign)), language, campaign.default_language
+    )
 
 
 def with_letter_names(target: Target) -> Target:
@@ -98,7 +100,8 @@ def _by_language(campaign: Campaign) -> dict[str, MessageTemplate]:
     return {template.language: template for template in campaign.templates.all()}
 
 
-def _pick(templates: dict[str, MessageTemplate], language: str, default: str) -> MessageTemplate | None:
+def pick_template(templates: dict[str, MessageTemplate], language: str, default: str) -> MessageTemplate | None:
+    """The one rule for which version a reader of `language` gets: theirs, else the main one, else any."""
     return templates.get(language) or templates.get(default) or next(iter(templates.values()), None)
 
 

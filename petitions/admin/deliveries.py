@@ -15,15 +15,17 @@ from campaigns.models import Campaign
 from campaigns.tenancy import get_scoped_or_404, scoped
 from outcry import adminconfirm
 from petitions.admin.base import ReadOnlyAdmin
-from petitions.admin.previews import letter_preview_view
+from petitions.admin.previews import letter_preview_view, live_letter_preview_view
 from petitions.delivery import sending, transitions
 from petitions.enums import CANCELLABLE_STATUSES, DeliveryStatus
 from petitions.models import Delivery, TrackingEvent
 
 
 class TestLetterForm(forms.Form):
-    target = forms.ModelChoiceField(queryset=None, empty_label=None, help_text="Rendered in this target's language.")
-    to_email = forms.EmailField(label="Send to", help_text="Your own address: the test never goes to the target.")
+    target = forms.ModelChoiceField(
+        queryset=None, empty_label=None, label=_("As received by"), help_text=_("Rendered in this target's language.")
+    )
+    to_email = forms.EmailField(label=_("Send to"), help_text=_("Your own address: the test never goes to the target."))
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +108,9 @@ class DeliveryAdmin(ReadOnlyAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(self.test_letter_view)
         preview = self.admin_site.admin_view(partial(letter_preview_view, self))
+        live = self.admin_site.admin_view(partial(live_letter_preview_view, self))
         return [
+            path("letter-preview/live/", live, name="petitions_delivery_live_preview"),
             path("test-letter/<int:campaign_id>/", view, name="petitions_delivery_test_letter"),
             path("letter-preview/<int:campaign_id>/", preview, name="petitions_delivery_letter_preview"),
             *super().get_urls(),
@@ -123,13 +127,15 @@ class DeliveryAdmin(ReadOnlyAdmin):
                     campaign=campaign, target=form.cleaned_data["target"], to_email=form.cleaned_data["to_email"]
                 )
             except Exception as exc:  # noqa: BLE001 - the organiser sees what went wrong, nothing is stored
-                messages.error(request, f"The test letter could not be sent: {exc}")
+                messages.error(request, _("The test letter could not be sent: %(error)s") % {"error": exc})
             else:
-                messages.success(request, f"Sent “{subject}” to {form.cleaned_data['to_email']}.")
-                return redirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+                sent = _("Sent “%(subject)s” to %(email)s.")
+                messages.success(request, sent % {"subject": subject, "email": form.cleaned_data["to_email"]})
+                back = "overview" if request.POST.get("next") == "overview" else "change"
+                return redirect(reverse(f"admin:campaigns_campaign_{back}", args=[campaign.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Send a test letter: {campaign}",
+            "title": _("Send a test letter: %(campaign)s") % {"campaign": campaign},
             "campaign": campaign,
             "form": form,
             "opts": Campaign._meta,

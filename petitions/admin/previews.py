@@ -1,14 +1,20 @@
-"""Previews for organisers: each target's letter as it will be sent, and the public page of a draft."""
+"""Previews for organisers: each target's letter as it will be sent (also live, as the campaign form
+is typed), and the public page of a draft."""
 
-from django.http import Http404, HttpResponseNotAllowed
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from campaigns.enums import DeliveryMode
-from campaigns.models import Campaign
-from campaigns.selectors import preview_campaign_page
+from campaigns.enums import DeliveryMode, DigestPeriod
+from campaigns.models import Campaign, MessageTemplate, Target, TargetName, time_zone_names
+from campaigns.placeholders import validate_placeholders
+from campaigns.selectors import pick_template, preview_campaign_page
 from campaigns.tenancy import get_scoped_or_404
 from petitions.mail import letters
 from petitions.reporting.public import recent_signers
@@ -76,3 +82,93 @@ def page_preview_view(model_admin, request, campaign_id: int):
     response = TemplateResponse(request, "admin/petitions/page_preview.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# The live preview renders what is being typed: bound it, as the form's own fields are.
+LIVE_PREVIEW_MAX_BYTES = 200_000
+LIVE_PREVIEW_MAX_TARGETS = 50
+
+
+def live_letter_preview_view(model_admin, request):
+    """The letters as the campaign form stands, unsaved: per target, the subject and text it would
+    receive, in its language, signed by the sample signer. JSON for the builder's preview pane."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    campaigns = model_admin.admin_site.get_model_admin(Campaign)
+    if not (campaigns.has_add_permission(request) or campaigns.has_change_permission(request)):
+        raise PermissionDenied
+    if len(request.body) > LIVE_PREVIEW_MAX_BYTES:
+        return JsonResponse({"error": _("The letter is too long to preview.")}, status=413)
+    try:
+        data = json.loads(request.body)
+        draft = draft_campaign(request.user, data)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return JsonResponse({"error": _("The preview could not read the form.")}, status=400)
+    return JsonResponse({"letters": draft_letters(*draft)})
+
+
+def draft_campaign(user, data: dict) -> tuple[Campaign, dict[str, MessageTemplate], list[Target]]:
+    """The campaign, its language versions and its targets as the form holds them. Saved targets of
+    the user's own campaign keep their names per language; nothing else is read from the database."""
+    saved = None
+    if data.get("campaign"):
+        saved = get_scoped_or_404(Campaign.objects.all(), user, pk=int(data["campaign"]))
+    languages = dict(settings.LANGUAGES)
+    default = data.get("default_language") if data.get("default_language") in languages else settings.LANGUAGE_CODE
+    campaign = Campaign(
+        pk=saved.pk if saved else None,
+        default_language=default,
+        delivery_mode=data.get("delivery_mode") if data.get("delivery_mode") in DeliveryMode.values else "single",
+        digest_period=data.get("digest_period") if data.get("digest_period") in DigestPeriod.values else "day",
+    )
+    templates = {}
+    for row in data.get("templates", [])[: len(languages)]:
+        if row.get("language") in languages and row["language"] not in templates:
+            templates[row["language"]] = MessageTemplate(
+                language=row["language"],
+                page_title=str(row.get("page_title", ""))[:200],
+                letter_subject=str(row.get("letter_subject", ""))[:250],
+                letter_body=str(row.get("letter_body", "")),
+            )
+    names = {}
+    if saved:
+        for name in TargetName.objects.filter(target__campaign=saved):
+            names.setdefault(name.target_id, {})[name.language] = name
+    targets = []
+    for row in data.get("targets", [])[:LIVE_PREVIEW_MAX_TARGETS]:
+        target = Target(
+            pk=int(row["id"]) if str(row.get("id", "")).isdigit() else None,
+            name=str(row.get("name", ""))[:200] or _("[the target's name]"),
+            title=str(row.get("title", ""))[:200],
+            language=row.get("language") if row.get("language") in languages else "",
+            timezone=row.get("timezone") if row.get("timezone") in time_zone_names() else "UTC",
+            is_active=bool(row.get("is_active", True)),
+        )
+        target.names_by_language = names.get(target.pk, {})
+        targets.append(target)
+    if not targets:
+        sample = Target(name=_("[the target's name]"), title=_("[the target's title]"), timezone="UTC")
+        sample.names_by_language = {}
+        targets = [sample]
+    return campaign, templates, targets
+
+
+def draft_letters(campaign: Campaign, templates: dict[str, MessageTemplate], targets: list[Target]) -> list[dict]:
+    letters_out = []
+    languages = dict(settings.LANGUAGES)
+    for target in targets:
+        template = pick_template(templates, target.language or campaign.default_language, campaign.default_language)
+        entry = {"target": str(target), "active": target.is_active}
+        if template is None:
+            letters_out.append({**entry, "error": _("Write the page and letter in a language first.")})
+            continue
+        entry |= {"language": template.language, "language_name": str(languages[template.language])}
+        try:
+            for text in (template.letter_subject, template.letter_body):
+                validate_placeholders(text)
+        except ValidationError as exc:
+            letters_out.append({**entry, "error": " ".join(exc.messages)})
+            continue
+        subject, body = letters.render_sample(campaign=campaign, target=target, template=template)
+        letters_out.append({**entry, "subject": subject, "text": body})
+    return letters_out

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from campaigns.enums import DeliveryMode
+from campaigns.models import MessageTemplate
 from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
 from campaigns.selectors import letter_template, with_letter_names
 from petitions.core.periods import period_of
@@ -51,7 +52,13 @@ def render_letter(delivery: Delivery) -> tuple[str, str]:
     template = letter_template(campaign, target.language or campaign.default_language)
     if template is None:
         raise LetterNotConfigured("The campaign has no message template to write the letter with.")
-    values = signer_values(delivery.signature, template.language) | {
+    return render_letter_with(template, target=target, signature=delivery.signature)
+
+
+def render_letter_with(template: MessageTemplate, *, target, signature: Signature) -> tuple[str, str]:
+    """(subject, body) of one signer's letter written with `template` (saved or not: the builder's
+    live preview renders what the organiser is typing)."""
+    values = signer_values(signature, template.language) | {
         "target_name": target.name_in(template.language),
         "target_title": target.title_in(template.language),
         "campaign_title": template.page_title,
@@ -62,12 +69,14 @@ def render_letter(delivery: Delivery) -> tuple[str, str]:
 
 
 def render_digest(
-    *, campaign, target, signatures: list[Signature], period_label: str, part: tuple[int, int]
+    *, campaign, target, signatures: list[Signature], period_label: str, part: tuple[int, int], template=None
 ) -> tuple[str, str]:
-    """(subject, body) of a digest: the campaign's letter, signed by the list of the period's signers,
-    then their personal messages. Single-signer placeholders read "the undersigned" or nothing."""
-    target = with_letter_names(target)
-    template = letter_template(campaign, target.language or campaign.default_language)
+    """(subject, body) of a digest: the campaign's letter (or `template`, unsaved, for the builder's
+    preview), signed by the list of the period's signers, then their personal messages.
+    Single-signer placeholders read "the undersigned" or nothing."""
+    if template is None:
+        target = with_letter_names(target)
+        template = letter_template(campaign, target.language or campaign.default_language)
     if template is None:
         raise LetterNotConfigured("The campaign has no message template to write the digest with.")
     with translation.override(template.language):
@@ -158,6 +167,31 @@ SECOND_SAMPLE_SIGNER = {
 }
 
 
+def sample_signatures(campaign) -> list[Signature]:
+    """The sample signers of previews: one for a letter, both for a digest. Never saved."""
+    return [
+        Signature(campaign=campaign, language=campaign.default_language, **sample)
+        for sample in (SAMPLE_SIGNER, SECOND_SAMPLE_SIGNER)
+    ]
+
+
+def render_sample(*, campaign, target, template: MessageTemplate) -> tuple[str, str]:
+    """(subject, body) `target` would receive from `template` (saved or not), signed by the sample
+    signer; in digest mode, this period's digest naming both sample signers."""
+    signers = sample_signatures(campaign)
+    if campaign.delivery_mode != DeliveryMode.DIGEST:
+        return render_letter_with(template, target=target, signature=signers[0])
+    period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
+    return render_digest(
+        campaign=campaign,
+        target=target,
+        signatures=signers,
+        period_label=period.label(),
+        part=(1, 1),
+        template=template,
+    )
+
+
 def build_sample_letter(*, campaign, target) -> OutgoingEmail:
     """The letter exactly as `target` would receive it, signed by the sample signer; in digest mode,
     this period's digest naming two sample signers. Nothing is stored."""
@@ -170,10 +204,7 @@ def build_sample_letter(*, campaign, target) -> OutgoingEmail:
 
 
 def _build_sample_digest(*, campaign, target) -> OutgoingEmail:
-    signers = [
-        Signature(campaign=campaign, language=campaign.default_language, **sample)
-        for sample in (SAMPLE_SIGNER, SECOND_SAMPLE_SIGNER)
-    ]
+    signers = sample_signatures(campaign)
     period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
     digest = Delivery(campaign=campaign, target=target, signature=None)
     digest.subject, digest.body = render_digest(

@@ -88,7 +88,7 @@ def test_test_letter_goes_to_the_organiser_exactly_as_the_target_would_get_it(ad
     from django.core import mail
 
     target = campaign.targets.get()
-    page = admin_client_logged_in.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+    page = admin_client_logged_in.get(reverse("admin:campaigns_campaign_overview", args=[campaign.pk]))
     url = reverse("admin:petitions_delivery_test_letter", args=[campaign.pk])
 
     response = admin_client_logged_in.post(url, {"target": target.pk, "to_email": "alice@union.example.org"})

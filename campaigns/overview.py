@@ -1,0 +1,70 @@
+"""The campaign's overview: where an organiser lands after saving, and what to do next.
+
+One page with the state of the campaign, what is missing before it can go live, the lifecycle
+buttons (the changelist's own actions, so Publish checks and Close for good asks the same way
+everywhere), the public link, the share text, the embed code and a test letter to yourself.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from campaigns import readiness
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign
+from campaigns.tenancy import get_scoped_or_404
+
+# The buttons each status offers, as (action, label); the labels are the actions' own.
+LIFECYCLE = {
+    CampaignStatus.DRAFT: ["publish"],
+    CampaignStatus.LIVE: ["pause", "close"],
+    CampaignStatus.PAUSED: ["resume", "close"],
+    CampaignStatus.CLOSED: [],
+}
+
+
+def public_url(campaign: Campaign) -> str:
+    return settings.SITE_URL + reverse("petitions:campaign", kwargs={"slug": campaign.slug})
+
+
+def overview_view(model_admin, request, campaign_id: int):
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("organisation").prefetch_related("templates", "targets"),
+        request.user,
+        pk=campaign_id,
+    )
+    if not model_admin.has_view_permission(request, campaign):
+        raise PermissionDenied
+    here = reverse("admin:campaigns_campaign_overview", args=[campaign.pk])
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in LIFECYCLE[CampaignStatus(campaign.status)] or not model_admin.has_change_permission(
+            request, campaign
+        ):
+            raise PermissionDenied
+        response = getattr(model_admin, action)(request, model_admin.get_queryset(request).filter(pk=campaign.pk))
+        return response or redirect(here)
+    steps = readiness.steps(campaign)
+    targets = [target for target in campaign.targets.all() if target.is_active]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("%(campaign)s: overview") % {"campaign": campaign},
+        "campaign": campaign,
+        "original": campaign,
+        "opts": Campaign._meta,
+        "phase": campaign.phase(),
+        "required": [step for step in steps if step.required],
+        "advice": [step for step in steps if not step.required],
+        "missing": [step.text for step in steps if step.required and not step.done],
+        "buttons": [(action, model_admin.get_actions(request)[action][2]) for action in LIFECYCLE[campaign.status]]
+        if model_admin.has_change_permission(request, campaign)
+        else [],
+        "public_url": public_url(campaign),
+        "is_draft": campaign.status == CampaignStatus.DRAFT,
+        "test_targets": targets,
+        "your_email": request.user.email,
+    }
+    return TemplateResponse(request, "admin/campaigns/campaign/overview.html", context)
