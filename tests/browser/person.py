@@ -141,10 +141,11 @@ def tappable_at(locator, positions) -> list[int]:
     return reached
 
 
-def tap(locator, *, positions=()):
+def tap(locator, *, positions=(), downloads: bool = False):
     """Scroll to the element, check nothing covers it (also after scrolling to `positions` first),
     then tap it on a touch screen or click it with the mouse. Never forced. Returns the response of
-    the page the press loaded in this window, if it loaded one."""
+    the page the press loaded in this window, if it loaded one (a press that `downloads` a file
+    loads none: the page stays)."""
     if positions:
         tappable_at(locator, positions)
     bring_into_view(locator)
@@ -153,7 +154,7 @@ def tap(locator, *, positions=()):
     touch = is_touch(page)
     press = locator.tap if touch else locator.click
     response = None
-    if locator.evaluate(_NAVIGATES):
+    if not downloads and locator.evaluate(_NAVIGATES):
         # Wait for the page it loads, as a person waits for the next page before reading on.
         with page.expect_navigation() as navigation:
             press()
