@@ -12,6 +12,7 @@ import json
 import re
 import time
 from base64 import b32decode
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,7 +157,8 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     walk.saves += 1
     campaign = Campaign.objects.get(slug="free-the-dockers")
     assert admin.url.endswith(f"/admin/campaigns/campaign/{campaign.pk}/overview/")
-    assert campaign.templates.count() == 2 and campaign.targets.count() == 2
+    assert campaign.templates.count() == 2
+    assert campaign.targets.count() == 2
     assert "✗" not in admin.locator("[data-testid=required]").inner_text()
     screenshot(admin, f"builder-{device}-overview-draft")
 
@@ -193,8 +195,9 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     tap(admin.get_by_role("link", name="Export signatures"))
     with admin.expect_download() as download:
         tap(admin.get_by_role("button", name="Download CSV"), downloads=True)
-    exported = open(download.value.path(), "rb").read()
-    assert exported.startswith(b"\xef\xbb\xbf") and b"Builder" in exported
+    exported = Path(download.value.path()).read_bytes()
+    assert exported.startswith(b"\xef\xbb\xbf")
+    assert b"Builder" in exported
     admin.go_back()
 
     tap(admin.get_by_role("button", name="Close for good"))
