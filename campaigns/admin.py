@@ -18,33 +18,61 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import readiness, services
+from campaigns import (
+    readiness,
+    services,
+    translating,  # noqa: F401 - registers the translators' page
+    translations,
+)
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName, time_zone_names
+from campaigns.models import (
+    Campaign,
+    Membership,
+    MessageTemplate,
+    Organisation,
+    Partner,
+    Target,
+    TargetName,
+    time_zone_names,
+)
 from campaigns.overview import overview_view
 from campaigns.placeholders import PLACEHOLDERS
+from campaigns.roles import Can
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
 from outcry import adminconfirm
 
 
+class MembershipInline(ScopedInlineMixin, admin.TabularInline):
+    """Who belongs to the organisation, and their role. Superusers add members and set roles (the
+    accounts are theirs to create); members see the list."""
+
+    model = Membership
+    tenant_path = "organisation"
+    organiser_permissions = frozenset({"view"})
+    extra = 0
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedModelAdmin):
-    """Organisers may keep their organisation's details up to date; who belongs to it, and which
+    """Owners may keep their organisation's details up to date; who belongs to it, and which
     organisations exist, is for superusers."""
 
     tenant_path = "pk"
     organiser_permissions = frozenset({"view", "change"})
+    organiser_capabilities = {**ScopedModelAdmin.organiser_capabilities, "change": Can.MANAGE}
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["members"]
+    fields = ["name", "slug", "website", "notify_email"]
+    inlines = [MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         if organisation_ids(request.user) is None:
             return super().get_readonly_fields(request, obj)
-        # Who belongs is decided above the organisers.
-        return ["slug", "members"]
+        return ["slug"]  # its address in exports and logs: changed by superusers only
 
     def get_prepopulated_fields(self, request, obj=None):
         return super().get_prepopulated_fields(request, obj) if organisation_ids(request.user) is None else {}
@@ -177,6 +205,8 @@ class PartnerInline(ScopedInlineMixin, admin.StackedInline):
 @admin.register(Campaign)
 class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     tenant_path = "organisation"
+    organiser_permissions = frozenset({"view", "add", "change", "delete", "export"})
+    organiser_capabilities = {**ScopedModelAdmin.organiser_capabilities, "export": Can.EXPORT}
     list_display = ["name", "organisation", "status", "starts_at", "ends_at", "signatures", "goal", "dashboard"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]
@@ -273,7 +303,10 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        campaign = self.get_object(request, object_id) if object_id else None
+        states = {row.language: row.state for row in translations.campaign_states(campaign)} if campaign else {}
         builder = {
+            "translation_states": states,
             "placeholders": [{"name": name, "help": str(text)} for name, text in PLACEHOLDERS.items()],
             "live_preview_url": reverse("admin:petitions_delivery_live_preview"),
             "texts": {
@@ -286,9 +319,18 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
                 "to": _("To:"),
                 "inactive": _("inactive: receives nothing"),
                 "preview_failed": _("The preview could not be made."),
+                "outdated": _("outdated"),
             },
         }
         return super().changeform_view(request, object_id, form_url, {**(extra_context or {}), "builder": builder})
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is MessageTemplate:
+            deleted = set(formset.deleted_forms) if formset.can_delete else set()
+            for version in formset.forms:
+                if version.has_changed() and version.instance.pk and version not in deleted:
+                    translations.record_translated(version.instance)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         """A new campaign's first language version is in the language the organiser uses the admin in."""
@@ -325,7 +367,10 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
         initial.setdefault("default_language", language if language in dict(settings.LANGUAGES) else "en")
         return initial
 
-    @admin.action(description=_("Export the signatures (CSV)"), permissions=["view"])
+    def has_export_permission(self, request) -> bool:
+        return self._permission("export", request, lambda: request.user.has_perm("petitions.view_signature"))
+
+    @admin.action(description=_("Export the signatures (CSV)"), permissions=["export"])
     def export_signatures(self, request, queryset):
         campaigns = list(queryset[:2])
         if len(campaigns) != 1:

@@ -27,3 +27,12 @@ class DeliveryMode(models.TextChoices):
 class DigestPeriod(models.TextChoices):
     HOUR = "hour", _("Every hour")
     DAY = "day", _("Every day")
+
+
+class Role(models.TextChoices):
+    """What a member may do in their organisation (campaigns/roles.py has the table)."""
+
+    OWNER = "owner", _("Owner")
+    CAMPAIGNER = "campaigner", _("Campaigner")
+    TRANSLATOR = "translator", _("Translator")
+    VIEWER = "viewer", _("Viewer")

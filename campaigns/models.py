@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod
+from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod, Role
 from campaigns.placeholders import validate_placeholders
 
 
@@ -31,7 +31,11 @@ class Organisation(models.Model):
         help_text=_("Where alerts (bounces, milestones) go; empty: every member's address."),
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="organisations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        blank=True,
+        related_name="organisations",
+        through="Membership",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -42,6 +46,37 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """A staff user's place in an organisation, and what their role lets them do there."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=Role.choices,
+        default=Role.CAMPAIGNER,
+        help_text=_(
+            "Owner: everything, erasing signers' data included. Campaigner: campaigns, letters, "
+            "targets, publishing, signers and their export. Translator: the pages and letters only. "
+            "Viewer: campaigns and figures, no signers' data."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["organisation", "user"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
 
 
 class Campaign(models.Model):
@@ -372,6 +407,8 @@ class MessageTemplate(models.Model):
         _("letter text"),
         help_text=_("Plain text. Placeholders such as {signer_name} or {signer_signoff} are filled per signer."),
     )
+    # The main language's text when this version was last written (campaigns/translations.py).
+    translated_from = models.JSONField(_("translated from"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("language version")

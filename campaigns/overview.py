@@ -12,10 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaigns import readiness
+from campaigns import readiness, translations
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from campaigns.tenancy import get_scoped_or_404
+from campaigns.roles import Can
+from campaigns.tenancy import get_scoped_or_404, may
 
 # The buttons each status offers, as (action, label); the labels are the actions' own.
 LIFECYCLE = {
@@ -65,6 +66,8 @@ def overview_view(model_admin, request, campaign_id: int):
         "public_url": public_url(campaign),
         "is_draft": campaign.status == CampaignStatus.DRAFT,
         "test_targets": targets,
+        "translations": translations.campaign_states(campaign),
+        "may_translate": may(request.user, Can.TRANSLATE, campaign),
         "your_email": request.user.email,
     }
     return TemplateResponse(request, "admin/campaigns/campaign/overview.html", context)

@@ -1,10 +1,14 @@
-"""The one tenant-scoping mechanism of the admin: each organiser sees only their organisations' rows.
+"""The one tenant-scoping mechanism of the admin: each organiser sees only their organisations' rows,
+and does there only what their role allows.
 
 Every scoped model names the path from its rows to their Organisation (`Campaign: "organisation"`,
 `Signature: "campaign__organisation"`, ...). From that single map come the querysets of admin lists,
 change pages, history, actions and custom views (`scoped`), the choices of foreign-key fields and of
-list filters, and autocomplete (which reads the remote admin's queryset). Superusers see everything;
-staff who belong to no organisation see nothing.
+list filters, and autocomplete (which reads the remote admin's queryset). Each question also names
+a capability (campaigns/roles.py): the organisations where the user's role grants it are the ones
+that count, so a translator's list shows the campaigns but no signer, and an action runs only on
+the rows of organisations where the user may do it. Superusers see everything; staff who belong to
+no organisation see nothing.
 """
 
 from django.contrib import admin
@@ -15,7 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Organisation
+from campaigns.models import Membership, Organisation
+from campaigns.roles import CAPABILITIES, Can
 
 # model -> lookup path from its rows to their Organisation, or a tuple of paths any of which may
 # match (a partnership belongs to the campaign's organisation and to the partner organisation);
@@ -31,19 +36,54 @@ def register_tenant_path(model: type[models.Model], path: TenantPath) -> None:
     TENANT_PATHS[model] = path
 
 
-def organisation_ids(user) -> list[int] | None:
-    """The organisations `user` organises for; None means every one (superusers)."""
+def roles(user) -> dict[int, str]:
+    """The user's role in each of their organisations, read once per request (the user object)."""
+    cached = getattr(user, "_outcry_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._outcry_roles = cached
+    return cached
+
+
+def organisation_ids(user, can: Can = Can.VIEW) -> list[int] | None:
+    """The organisations where `user`'s role grants `can`; None means every one (superusers)."""
     if not user.is_active:
         return []
     if user.is_superuser:
         return None
     if not user.is_staff:
         return []
-    cached = getattr(user, "_outcry_organisation_ids", None)
-    if cached is None:
-        cached = list(user.organisations.values_list("pk", flat=True))
-        user._outcry_organisation_ids = cached
-    return cached
+    return [organisation for organisation, role in roles(user).items() if can in CAPABILITIES[role]]
+
+
+def may(user, can: Can, obj: models.Model | None = None) -> bool:
+    """Whether `user` may do `can` in `obj`'s organisation (or, without `obj`, in any of theirs)."""
+    ids = organisation_ids(user, can)
+    if ids is None:
+        return True
+    if obj is None:
+        return bool(ids)
+    return bool(organisations_of(obj) & set(ids))
+
+
+def organisations_of(obj: models.Model) -> set[int]:
+    """The organisation(s) a row belongs to, read along its model's tenant path(s)."""
+    paths = TENANT_PATHS[type(obj)]
+    found = set()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        if path == "pk":
+            found.add(obj.pk)
+            continue
+        *hops, last = path.split("__")
+        node = obj
+        for hop in hops:
+            node = getattr(node, hop, None)
+            if node is None:
+                break
+        else:
+            if getattr(node, f"{last}_id", None) is not None:
+                found.add(getattr(node, f"{last}_id"))
+    return found
 
 
 def is_organiser(user) -> bool:
@@ -52,9 +92,10 @@ def is_organiser(user) -> bool:
     return ids is None or bool(ids)
 
 
-def tenant_q(model: type[models.Model], user) -> Q | None:
-    """The filter that keeps `model`'s rows of `user`'s organisations; None: no filter needed."""
-    ids = organisation_ids(user)
+def tenant_q(model: type[models.Model], user, can: Can = Can.VIEW) -> Q | None:
+    """The filter that keeps `model`'s rows of the organisations where `user` may `can`; None: no
+    filter needed."""
+    ids = organisation_ids(user, can)
     if ids is None:
         return None
     try:
@@ -67,17 +108,21 @@ def tenant_q(model: type[models.Model], user) -> Q | None:
     return condition
 
 
-def scoped(queryset: QuerySet, user) -> QuerySet:
-    """`queryset` narrowed to `user`'s organisations (unchanged for superusers)."""
-    condition = tenant_q(queryset.model, user)
+def scoped(queryset: QuerySet, user, can: Can = Can.VIEW) -> QuerySet:
+    """`queryset` narrowed to the organisations where `user` may `can` (unchanged for superusers)."""
+    condition = tenant_q(queryset.model, user, can)
     return queryset if condition is None else queryset.filter(condition)
 
 
-def get_scoped_or_404(queryset: QuerySet, user, **lookup) -> models.Model:
-    """One row the user may see, else 404: another organisation's id looks exactly like a missing one."""
+def get_scoped_or_404(queryset: QuerySet, user, can: Can = Can.VIEW, **lookup) -> models.Model:
+    """One row the user may `can`, else 404: another organisation's id looks exactly like a missing
+    one. A row of their own organisation that their role does not allow is refused (403)."""
     if not is_organiser(user):
         raise PermissionDenied
-    return get_object_or_404(scoped(queryset, user), **lookup)
+    row = get_object_or_404(scoped(queryset, user), **lookup)
+    if not may(user, can, row):
+        raise PermissionDenied
+    return row
 
 
 class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
@@ -95,12 +140,14 @@ class ScopedMixin:
     """For ModelAdmin and inlines: rows, related choices and permissions follow the user's organisations.
 
     `tenant_path` is the lookup from this admin's model to its Organisation. `organiser_permissions`
-    lists what members may do (Django's per-model permissions are not needed for them); the admin's
-    own restrictions (read-only lists) still apply on top.
+    lists what members may do at all (Django's per-model permissions are not needed for them), and
+    `organiser_capabilities` which capability each of those permissions needs in the row's
+    organisation; the admin's own restrictions (read-only lists) still apply on top.
     """
 
     tenant_path: TenantPath = ""
     organiser_permissions = frozenset({"view", "add", "change", "delete"})
+    organiser_capabilities: dict[str, Can] = {"view": Can.VIEW, "add": Can.EDIT, "change": Can.EDIT, "delete": Can.EDIT}
 
     def __init_subclass__(cls, **kwargs):
         # Inlines name their model on the class and are only instantiated per request: register now,
@@ -119,7 +166,7 @@ class ScopedMixin:
         queryset = super().get_queryset(request)
         if not is_organiser(request.user):
             return queryset.none()
-        return scoped(queryset, request.user)
+        return scoped(queryset, request.user, self.organiser_capabilities["view"])
 
     def get_field_queryset(self, db, db_field, request: HttpRequest):
         """Foreign-key and many-to-many choices (selects, autocomplete validation) of the user's rows."""
@@ -134,32 +181,52 @@ class ScopedMixin:
             queryset = related._default_manager.using(db)
         if not is_organiser(request.user):
             return queryset.none()
-        return scoped(queryset, request.user)
+        # A form's choices are what the user may put there: rows where they may make this change.
+        return scoped(queryset, request.user, self.organiser_capabilities["change"])
 
-    def _organiser_may(self, request: HttpRequest, action: str) -> bool | None:
-        """None: defer to Django's permissions (superusers); else the organiser's answer."""
-        ids = organisation_ids(request.user)
-        if ids is None:
+    def _organiser_may(self, request: HttpRequest, action: str, obj=None) -> bool | None:
+        """None: defer to Django's permissions (superusers); else the organiser's answer: the action
+        is one members may take here, and their role grants its capability in the row's organisation
+        (without a row: in one of theirs; lists and actions are then narrowed to those)."""
+        if organisation_ids(request.user) is None:
             return None
-        # No per-object check here: every object an admin view shows or changes is loaded through
-        # get_queryset, which is already scoped (another organisation's id is simply not found).
-        return bool(ids) and action in self.organiser_permissions
+        if action not in self.organiser_permissions:
+            return False
+        return may(request.user, self.organiser_capabilities[action], obj)
 
-    def _permission(self, action: str, request: HttpRequest, default) -> bool:
-        answer = self._organiser_may(request, action)
+    def _permission(self, action: str, request: HttpRequest, default, obj=None) -> bool:
+        answer = self._organiser_may(request, action, obj)
         return default() if answer is None else answer
 
     def has_view_permission(self, request, obj=None):
         parent = super().has_view_permission
-        return self._permission("view", request, lambda: parent(request, obj))
+        return self._permission("view", request, lambda: parent(request, obj), obj)
 
     def has_change_permission(self, request, obj=None):
         parent = super().has_change_permission
-        return self._permission("change", request, lambda: parent(request, obj))
+        return self._permission("change", request, lambda: parent(request, obj), obj)
 
     def has_delete_permission(self, request, obj=None):
         parent = super().has_delete_permission
-        return self._permission("delete", request, lambda: parent(request, obj))
+        return self._permission("delete", request, lambda: parent(request, obj), obj)
+
+    def get_action(self, action):
+        """Every action runs only on the rows of organisations where the user's role grants what the
+        action needs (the selection may span organisations with different roles)."""
+        found = super().get_action(action)
+        if found is None:
+            return None
+        func, name, description = found
+        needs = [self.organiser_capabilities[p] for p in getattr(func, "allowed_permissions", ())]
+
+        def narrowed(modeladmin, request, queryset):
+            for can in needs:
+                queryset = scoped(queryset, request.user, can)
+            return func(modeladmin, request, queryset)
+
+        narrowed.allowed_permissions = getattr(func, "allowed_permissions", ())
+        narrowed.short_description = getattr(func, "short_description", description)
+        return narrowed, name, description
 
 
 class ScopedModelAdmin(ScopedMixin, admin.ModelAdmin):

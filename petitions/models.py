@@ -363,6 +363,39 @@ class SignatureExport(models.Model):
         return f"Export #{self.pk} of {self.campaign}"
 
 
+class SignerErasure(models.Model):
+    """The audit log of erasures run by organisers (a signer who asked them by mail rather than
+    through their own link): who erased how many of which campaign's signers, and when. Names no one."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="signer_erasures"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.CharField(_("who"), max_length=200, help_text=_("Who erased, as shown when it ran."))
+    erased_at = models.DateTimeField(_("when"), default=timezone.now)
+    signatures = models.PositiveIntegerField(_("signatures erased"), default=0)
+    waiting = models.PositiveIntegerField(
+        _("waiting for a letter being sent"),
+        default=0,
+        help_text=_("Erased within the hour, once the letter being sent at that moment is done."),
+    )
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure #{self.pk} in {self.campaign}"
+
+
 class SignerMailCount(models.Model):
     """How many emails Outcry sent one address today (receipts, confirmations, ...): the per-address
     daily cap that keeps the signing form from being used to mail-bomb someone (mailcaps.py).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campaigns.models import Campaign
+from campaigns.roles import Can
 from campaigns.tenancy import get_scoped_or_404, scoped
 from outcry import adminconfirm
 from petitions.admin.base import ReadOnlyAdmin
@@ -61,6 +62,9 @@ class TrackingEventInline(admin.TabularInline):
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     tenant_path = "campaign__organisation"
+    # A letter carries its signer's name and message; retrying and cancelling are editing.
+    organiser_permissions = frozenset({"view", "retry"})
+    organiser_capabilities = {**ReadOnlyAdmin.organiser_capabilities, "view": Can.SEE_SIGNERS, "retry": Can.EDIT}
     list_display = ["id", "campaign", "target", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "campaign", "target"]
     list_select_related = ["campaign", "target"]
@@ -70,7 +74,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     def has_retry_permission(self, request) -> bool:
         """Organisers act on letters through these actions (never by editing a row)."""
-        return self.has_view_permission(request)
+        return self._permission("retry", request, lambda: self.has_view_permission(request))
 
     @admin.action(description=_("Retry the selected failed letters"), permissions=["retry"])
     def retry_failed(self, request, queryset):
@@ -118,7 +122,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     def test_letter_view(self, request, campaign_id: int):
         """Send a "[TEST]" letter, rendered exactly as a target would receive it, to the organiser."""
-        campaign = get_scoped_or_404(Campaign.objects.all(), request.user, pk=campaign_id)
+        campaign = get_scoped_or_404(Campaign.objects.all(), request.user, can=Can.TRANSLATE, pk=campaign_id)
         form = TestLetterForm(request.POST or None, campaign=campaign, initial={"to_email": request.user.email})
         form.fields["target"].queryset = scoped(campaign.targets.all(), request.user)
         if request.method == "POST" and form.is_valid():

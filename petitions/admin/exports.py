@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from campaigns.roles import Can
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.models import SignatureExport
 
@@ -10,6 +11,7 @@ from petitions.models import SignatureExport
 class SignatureExportAdmin(ReadOnlyAdmin):
     # The campaign's organisers see every export of its signers; a partner sees its own.
     tenant_path = ("campaign__organisation", "partner__organisation")
+    organiser_capabilities = {**ReadOnlyAdmin.organiser_capabilities, "view": Can.SEE_SIGNERS}
     list_display = ["started_at", "campaign", "partner", "actor", "via", "rows", "completed", "finished_at"]
     list_filter = ["campaign", "via", "completed"]
     list_select_related = ["campaign", "partner"]

@@ -59,6 +59,7 @@ def _review(action: str):
 
     review.__name__ = f"{action}_selected"
     review.short_description = title
+    review.allowed_permissions = ("moderate",)
     return review
 
 

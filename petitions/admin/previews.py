@@ -6,7 +6,6 @@ import json
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,8 +13,9 @@ from django.utils.translation import gettext as _
 from campaigns.enums import DeliveryMode, DigestPeriod
 from campaigns.models import Campaign, MessageTemplate, Target, TargetName, time_zone_names
 from campaigns.placeholders import validate_placeholders
+from campaigns.roles import Can
 from campaigns.selectors import pick_template, preview_campaign_page
-from campaigns.tenancy import get_scoped_or_404
+from campaigns.tenancy import get_scoped_or_404, may
 from petitions.mail import letters
 from petitions.reporting.public import recent_signers
 from petitions.web import views
@@ -48,8 +48,6 @@ def letter_previews(campaign: Campaign) -> list[dict]:
 
 def letter_preview_view(model_admin, request, campaign_id: int):
     campaign = get_scoped_or_404(Campaign.objects.all(), request.user, pk=campaign_id)
-    if not model_admin.has_view_permission(request):
-        return redirect("admin:index")
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Letter preview: %(campaign)s") % {"campaign": campaign},
@@ -94,8 +92,7 @@ def live_letter_preview_view(model_admin, request):
     receive, in its language, signed by the sample signer. JSON for the builder's preview pane."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    campaigns = model_admin.admin_site.get_model_admin(Campaign)
-    if not (campaigns.has_add_permission(request) or campaigns.has_change_permission(request)):
+    if not may(request.user, Can.TRANSLATE):
         raise PermissionDenied
     if len(request.body) > LIVE_PREVIEW_MAX_BYTES:
         return JsonResponse({"error": _("The letter is too long to preview.")}, status=413)
@@ -112,7 +109,7 @@ def draft_campaign(user, data: dict) -> tuple[Campaign, dict[str, MessageTemplat
     the user's own campaign keep their names per language; nothing else is read from the database."""
     saved = None
     if data.get("campaign"):
-        saved = get_scoped_or_404(Campaign.objects.all(), user, pk=int(data["campaign"]))
+        saved = get_scoped_or_404(Campaign.objects.all(), user, can=Can.TRANSLATE, pk=int(data["campaign"]))
     languages = dict(settings.LANGUAGES)
     default = data.get("default_language") if data.get("default_language") in languages else settings.LANGUAGE_CODE
     campaign = Campaign(

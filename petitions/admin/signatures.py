@@ -6,7 +6,6 @@ from functools import partial
 from django.contrib import admin
 from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from campaigns.models import Campaign, Partner
-from campaigns.tenancy import get_scoped_or_404, is_organiser, organisation_ids, scoped
+from campaigns.roles import Can
+from campaigns.tenancy import get_scoped_or_404, organisation_ids, scoped
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.admin.dashboard import dashboard_view
+from petitions.admin.erasure import ErasureActionMixin
 from petitions.admin.moderation import ModerationActionsMixin
 from petitions.admin.previews import page_preview_view
 from petitions.models import Signature
@@ -100,8 +101,17 @@ class CountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
+class SignatureAdmin(ErasureActionMixin, ModerationActionsMixin, ReadOnlyAdmin):
     tenant_path = "campaign__organisation"
+    # Signers' names and addresses are for the roles that may see them; moderating is editing.
+    organiser_permissions = frozenset({"view", "moderate", "erase"})
+    organiser_capabilities = {
+        **ReadOnlyAdmin.organiser_capabilities,
+        "view": Can.SEE_SIGNERS,
+        "moderate": Can.EDIT,
+        "erase": Can.ERASE,
+    }
+    actions = [*ModerationActionsMixin.actions, "erase_signers"]
     list_display = [
         "id",
         "first_name",
@@ -128,7 +138,7 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
 
     def has_moderate_permission(self, request) -> bool:
         """Organisers review their own campaigns' held and spam signatures (the rows are scoped)."""
-        return is_organiser(request.user) and self.has_view_permission(request)
+        return self._permission("moderate", request, lambda: request.user.has_perm("petitions.change_signature"))
 
     def get_search_results(self, request, queryset, search_term):
         """Names and addresses are encrypted at rest: an address is matched through its keyed hash
@@ -158,21 +168,23 @@ class SignatureAdmin(ModerationActionsMixin, ReadOnlyAdmin):
 
     def export_view(self, request, campaign_id: int):
         """The owning organisation's export of every signer of a campaign."""
-        campaign = get_scoped_or_404(Campaign.objects.select_related("organisation"), request.user, pk=campaign_id)
+        campaign = get_scoped_or_404(
+            Campaign.objects.select_related("organisation"), request.user, can=Can.EXPORT, pk=campaign_id
+        )
         return self._export(request, campaign, partner=None)
 
     def partner_export_view(self, request, partner_id: int):
         """A partner organisation's view: its own link's count, and the export of the consenting
         signers it brought if the campaign shares them."""
-        partner = get_scoped_or_404(Partner.objects.select_related("campaign"), request.user, pk=partner_id)
+        partner = get_scoped_or_404(
+            Partner.objects.select_related("campaign"), request.user, can=Can.EXPORT, pk=partner_id
+        )
         if not partner.campaign.share_with_partners and request.method == "POST":
             raise Http404("The campaign does not share its signers with partners.")
         return self._export(request, partner.campaign, partner=partner)
 
     def _export(self, request, campaign: Campaign, *, partner: Partner | None):
         """GET: what the export holds; POST: the CSV, streamed, logged in the export audit log."""
-        if not self.has_view_permission(request):
-            return redirect("admin:index")
         if request.method == "POST":
             lines = exports.export_signatures_csv(
                 campaign=campaign,

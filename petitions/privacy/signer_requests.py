@@ -26,7 +26,7 @@ from petitions.core.hashing import email_hash
 from petitions.core.sealing import seal, unseal
 from petitions.enums import DeliveryStatus
 from petitions.mail import signer_mail
-from petitions.models import Signature
+from petitions.models import Signature, SignerErasure
 from petitions.privacy.retention import anonymise_signatures
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,26 @@ def erase_signatures(*, key: str, now: datetime | None = None) -> int:
     now = now or timezone.now()
     signatures_of(key).filter(erasure_requested_at__isnull=True).update(erasure_requested_at=now)
     return finish_erasures(now=now)
+
+
+def erase_for_organiser(*, signatures, user, actor: str, now: datetime | None = None) -> list[SignerErasure]:
+    """An organiser erases signers who asked them directly: the same erasure as the signer's own
+    link, recorded per campaign in the erasure log with who ran it."""
+    now = now or timezone.now()
+    by_campaign: dict[int, list[int]] = {}
+    for signature_id, campaign_id in signatures.filter(anonymised_at__isnull=True).values_list("pk", "campaign_id"):
+        by_campaign.setdefault(campaign_id, []).append(signature_id)
+    records = []
+    for campaign_id, ids in by_campaign.items():
+        Signature.objects.filter(pk__in=ids, erasure_requested_at__isnull=True).update(erasure_requested_at=now)
+        finish_erasures(now=now)
+        waiting = Signature.objects.filter(pk__in=ids, anonymised_at__isnull=True).count()
+        records.append(
+            SignerErasure.objects.create(
+                campaign_id=campaign_id, user=user, actor=actor, erased_at=now, signatures=len(ids), waiting=waiting
+            )
+        )
+    return records
 
 
 def finish_erasures(*, now: datetime | None = None) -> int:

@@ -1,7 +1,8 @@
 """Alice organises Alpha. She requests every admin URL with Bravo's ids: no row of Bravo reaches her.
 
 The URLs are enumerated from the admin site itself (every registered model, every foreign key,
-every action, every custom view), so a model or an action added later is probed too.
+every action, every custom view), so a model or an action added later is probed too. Every test
+runs once for each role alice may have in Alpha (owner, campaigner, translator, viewer).
 """
 
 import json
@@ -14,13 +15,31 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
-from campaigns.models import Campaign
+from campaigns.enums import Role
+from campaigns.models import Campaign, Membership
+from campaigns.roles import CAPABILITIES, Can
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, SignatureExport
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "bravo"
+
+
+@pytest.fixture(params=list(Role), ids=[role.value for role in Role])
+def role(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def alpha(alpha, alice, role):
+    """The Alpha tenant, alice holding `role` in it."""
+    Membership.objects.filter(user=alice, organisation=alpha.organisation).update(role=role)
+    return alpha
+
+
+def can(role: str, capability: Can) -> bool:
+    return capability in CAPABILITIES[role]
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -162,9 +181,14 @@ def test_campaign_form_refuses_a_bravo_organisation_and_never_edits_bravo(alice_
     assert Campaign.objects.get(pk=bravo.campaign.pk).name == "Bravo secret campaign"
 
 
-def test_campaign_form_offers_only_alices_organisations(alice_client, alpha, bravo):
+def test_campaign_form_offers_only_alices_organisations(alice_client, alpha, bravo, role):
     response = alice_client.get(admin_url(Campaign, "add"))
 
+    if not can(role, Can.EDIT):
+        # The other organisation of the fixtures' alice (where she is a campaigner) is still hers.
+        choices = {str(org) for org in response.context["adminform"].form.fields["organisation"].queryset}
+        assert choices == {"Workers' Table Solidarity"}
+        return
     choices = {str(org) for org in response.context["adminform"].form.fields["organisation"].queryset}
     assert choices == {"Alpha Coalition", "Workers' Table Solidarity"}
 
@@ -193,11 +217,21 @@ def test_anonymous_users_are_sent_to_the_login_page(client, alpha):
         assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_alice_sees_her_own_rows(alice_client, alpha, bravo):
-    for model, obj in ((Campaign, alpha.campaign), (Delivery, alpha.delivery)):
-        response = alice_client.get(admin_url(model, "changelist"))
-        assert [row.pk for row in result_rows(response)] == [obj.pk]
-        assert alice_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+def test_alice_sees_her_own_rows_as_far_as_her_role_allows(alice_client, alpha, bravo, role):
+    response = alice_client.get(admin_url(Campaign, "changelist"))
+    assert [row.pk for row in result_rows(response)] == [alpha.campaign.pk]
+    assert alice_client.get(admin_url(Campaign, "change", alpha.campaign.pk)).status_code == 200
+    letters = alice_client.get(admin_url(Delivery, "changelist"))
+    if can(role, Can.SEE_SIGNERS):
+        assert [row.pk for row in result_rows(letters)] == [alpha.delivery.pk]
+        assert alice_client.get(admin_url(Delivery, "change", alpha.delivery.pk)).status_code == 200
+    else:
+        # Her other organisation's letters are hers to see; Alpha's are not, and their signers neither.
+        assert alpha.delivery.pk not in [row.pk for row in result_rows(letters)]
+        assert "alphasigner" not in letters.content.decode().lower()
+        page = alice_client.get(admin_url(Delivery, "change", alpha.delivery.pk), follow=True)
+        assert "doesn’t exist" in page.content.decode()  # as if there were no such letter
+        assert "alphasigner" not in page.content.decode().lower()
 
 
 def test_superuser_sees_every_organisation(root_client, alpha, bravo):
@@ -206,13 +240,23 @@ def test_superuser_sees_every_organisation(root_client, alpha, bravo):
     assert {row.pk for row in result_rows(response)} == {alpha.campaign.pk, bravo.campaign.pk}
 
 
-def test_organiser_edits_her_organisation_but_not_its_members(alice_client, alpha):
+def test_only_an_owner_edits_her_organisation_and_never_its_members(alice_client, alpha, role):
     url = admin_url(type(alpha.organisation), "change", alpha.organisation.pk)
-    data = {"name": "Alpha Renamed", "website": "", "notify_email": ""}
+    members = Membership.objects.filter(organisation=alpha.organisation).first()
+    data = {
+        "name": "Alpha Renamed",
+        "website": "",
+        "notify_email": "",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": str(members.pk),
+        "memberships-0-organisation": str(alpha.organisation.pk),
+        "memberships-0-role": "viewer",
+    }
 
     response = alice_client.post(url, data, follow=True)
 
     alpha.organisation.refresh_from_db()
-    assert response.status_code == 200
-    assert alpha.organisation.name == "Alpha Renamed"
-    assert list(alpha.organisation.members.values_list("username", flat=True)) == ["alice"]
+    assert response.status_code == (200 if role == Role.OWNER else 403)
+    assert alpha.organisation.name == ("Alpha Renamed" if role == Role.OWNER else "Alpha Coalition")
+    assert list(alpha.organisation.memberships.values_list("user__username", "role")) == [("alice", role)]

@@ -55,7 +55,9 @@ const outcryBuilder = () => {
       tab.dataset.row = row.id;
       tab.setAttribute("aria-controls", row.id);
       const hasErrors = row.querySelector(".errorlist, .errors");
-      tab.textContent = label(row) + (hasErrors ? " ⚠" : "") + (deleted(row) ? ` (${texts.to_delete})` : "");
+      const language = field(row, "language")?.value;
+      const outdated = config.translation_states?.[language] === "outdated" ? ` (${texts.outdated})` : "";
+      tab.textContent = label(row) + outdated + (hasErrors ? " ⚠" : "") + (deleted(row) ? ` (${texts.to_delete})` : "");
       if (hasErrors) tab.title = texts.has_errors;
       tab.addEventListener("click", () => show(row));
       tablist.append(tab);
