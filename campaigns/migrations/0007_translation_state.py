@@ -3,6 +3,23 @@
 from django.db import migrations, models
 
 
+FIELDS = ("page_title", "summary", "story", "letter_subject", "letter_body")
+
+
+def translations_match_their_main_text_now(apps, schema_editor):
+    """Existing translations are taken as matching the main language as it stands: from here on,
+    a change to the main text marks them outdated."""
+    MessageTemplate = apps.get_model("campaigns", "MessageTemplate")
+    mains = {
+        (row.campaign_id, row.language): row for row in MessageTemplate.objects.select_related("campaign")
+    }
+    for template in mains.values():
+        main = mains.get((template.campaign_id, template.campaign.default_language))
+        if main is not None and main.pk != template.pk:
+            template.translated_from = {field: getattr(main, field) for field in FIELDS}
+            template.save(update_fields=["translated_from"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +32,5 @@ class Migration(migrations.Migration):
             name='translated_from',
             field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='translated from'),
         ),
-    ]
+        migrations.RunPython(translations_match_their_main_text_now, migrations.RunPython.noop),
+]
