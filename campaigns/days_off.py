@@ -118,10 +118,14 @@ def _calendar(country: str, subdivision: str, year: int, language: str | None) -
     return dict(calendar)
 
 
+def _default_language(country: str) -> str | None:
+    return _entity(country).default_language if country in subdivisions_by_country() else None
+
+
 @functools.lru_cache(maxsize=2048)
 def public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
     """The public holidays of a country (or of one of its subdivisions) in a year."""
-    return frozenset(_calendar(country, subdivision, year, None))
+    return frozenset(_calendar(country, subdivision, year, _default_language(country)))
 
 
 def own_dates(target) -> frozenset[str]:
@@ -139,15 +143,16 @@ def is_day_off(target, day: date) -> bool:
 
 def library_language(country: str, language: str) -> str | None:
     """The library's translation of a country's holiday names closest to `language` (a Django
-    language code), else English, else the country's own language."""
-    supported = _entity(country).supported_languages
+    language code), else English, else the country's own language (never the one the library
+    would guess from the process's environment)."""
+    entity = _entity(country)
     for wanted in (language, "en"):
-        if wanted in supported:
+        if wanted in entity.supported_languages:
             return wanted
-        regional = [code for code in supported if code.startswith(f"{wanted}_")]
+        regional = [code for code in entity.supported_languages if code.startswith(f"{wanted}_")]
         if regional:
-            return "en_US" if wanted == "en" and "en_US" in regional else regional[0]
-    return None
+            return "en_US" if "en_US" in regional else regional[0]
+    return entity.default_language
 
 
 def coming_holidays(country: str, subdivision: str, start: date, language: str) -> list[tuple[date, date, str]]:
