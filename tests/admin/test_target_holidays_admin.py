@@ -43,7 +43,7 @@ def test_organiser_chooses_a_country_and_two_dates_and_sees_them_with_the_coming
     novruz = next_novruz()
     assert "No letters go on these public holidays of Azerbaijan in the next 12 months:" in page
     assert (
-        f'<li>Spring Festival, <time datetime="{novruz.isoformat()}">{date_format(novruz)}</time> – '
+        f'<li><bdi>Spring Festival</bdi>, <time datetime="{novruz.isoformat()}">{date_format(novruz)}</time> – '
         f'<time datetime="{novruz.replace(day=24).isoformat()}">{date_format(novruz.replace(day=24))}</time></li>'
     ) in page
 
@@ -121,6 +121,7 @@ def test_the_list_of_holidays_follows_the_country_chosen_before_saving(alice_cli
     spain = alice_client.get(url, {"country": "ES", "subdivision": "Catalunya", "zone": "Europe/Madrid"})
     wrong = alice_client.get(url, {"country": "ES", "subdivision": "Bavaria", "zone": "nowhere"})
     none = alice_client.get(url, {"country": ""})
+    script = alice_client.get(url, {"country": "ES", "subdivision": "<script>alert(1)</script>"})
     stranger = Client().get(url, {"country": "ES"})
 
     assert "public holidays of Spain, CT (Catalunya) in the next 12 months" in spain.content.decode()
@@ -129,6 +130,8 @@ def test_the_list_of_holidays_follows_the_country_chosen_before_saving(alice_cli
     assert "National Day of Catalonia" not in wrong.content.decode()
     assert "Epiphany" in wrong.content.decode()  # the country's own holidays still show
     assert "No country chosen" in none.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; is not a state or region of Spain." in script.content.decode()
+    assert "<script>" not in script.content.decode()
     assert stranger.status_code == 302
     assert stranger.url.startswith("/admin/login/")
 
