@@ -3,14 +3,18 @@ inline (a target's names per language on its own page: inlines do not nest), eac
 only their organisations' rows (campaigns/tenancy.py)."""
 
 import functools
+import zoneinfo
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Sum
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,11 +23,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import (
+    days_off,
     readiness,
     services,
     translating,  # noqa: F401 - registers the translators' page
     translations,
 )
+from campaigns.date_list import DateListField
 from campaigns.enums import CampaignStatus
 from campaigns.models import (
     Campaign,
@@ -82,20 +88,83 @@ TIME_ZONE_LIST = "outcry-time-zones"  # the page's one <datalist> (templates/adm
 
 
 class TargetForm(forms.ModelForm):
-    """The time zone is typed with suggestions from the list of zones: "Bak" offers Asia/Baku."""
+    """The time zone is typed with suggestions from the list of zones: "Bak" offers Asia/Baku; the
+    state or region with suggestions for the chosen country (static/admin/outcry/holidays.js)."""
 
     class Meta:
         model = Target
         fields = ["timezone"]  # the admin names the rest (its fieldsets)
-        widgets = {"timezone": forms.TextInput(attrs={"list": TIME_ZONE_LIST, "autocomplete": "off"})}
+        field_classes = {"skip_dates": DateListField}
+        widgets = {
+            "timezone": forms.TextInput(attrs={"list": TIME_ZONE_LIST, "autocomplete": "off", "data-holiday-zone": ""}),
+            "holiday_country": forms.Select(attrs={"data-holiday-country": ""}),
+            "holiday_subdivision": forms.TextInput(attrs={"autocomplete": "off", "data-holiday-subdivision": ""}),
+        }
+
+    class Media:
+        js = ["admin/outcry/holidays.js"]
+        css = {"all": ["admin/outcry/holidays.css"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "holiday_country" in self.fields:
+            no_country = ("", _("No country: no public holidays"))
+            self.fields["holiday_country"].choices = [no_country, *days_off.country_choices()]
+        if "holiday_subdivision" in self.fields:
+            country = self["holiday_country"].value() if "holiday_country" in self.fields else ""
+            self.fields["holiday_subdivision"].widget.attrs["list"] = subdivision_list_id(country or "")
 
 
-class TimeZoneListMixin:
-    """Gives the change form the zone names for its datalist, once however many targets it has."""
+def subdivision_list_id(country: str) -> str:
+    """The page's <datalist> of a country's states and regions (templates/admin/campaigns/_subdivisions.html)."""
+    return f"outcry-subdivisions-{country}"
+
+
+class TargetSuggestionsMixin:
+    """Gives the change form its lists of suggestions once, however many targets it has: the zone
+    names, and each country's states and regions."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "time_zones": sorted(time_zone_names())}
+        subdivisions = [
+            (country, days_off.subdivision_names(country).items())
+            for country, codes in days_off.subdivisions_by_country().items()
+            if codes
+        ]
+        extra_context = {
+            **(extra_context or {}),
+            "time_zones": sorted(time_zone_names()),
+            "holiday_subdivisions": subdivisions,
+        }
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def public_holidays_html(country: str, subdivision: str, zone_name: str) -> str:
+    """The coming twelve months' public holidays of a target's country, from today where the target is."""
+    context = {"country": country if country in days_off.subdivisions_by_country() else ""}
+    if context["country"]:
+        try:
+            subdivision = days_off.clean_subdivision(country, subdivision)
+        except ValidationError as exc:
+            context["problem"], subdivision = " ".join(exc.messages), ""
+        place = days_off.country_name(country)
+        if subdivision:
+            place = f"{place}, {days_off.subdivision_label(country, subdivision)}"
+        zone = zoneinfo.ZoneInfo(zone_name if zone_name in time_zone_names() else "UTC")
+        today = timezone.now().astimezone(zone).date()
+        context |= {"place": place, "days": days_off.coming_holidays(country, subdivision, today, get_language())}
+    return render_to_string("admin/campaigns/_public_holidays.html", context)
+
+
+class PublicHolidaysMixin:
+    """Beside the organiser's own dates, the public holidays that will be skipped too."""
+
+    @admin.display(description=_("public holidays skipped"))
+    def public_holidays_ahead(self, target: Target) -> str:
+        return format_html(
+            '<div class="outcry-public-holidays" data-public-holidays data-url="{}" aria-live="polite">{}</div>',
+            reverse("admin:campaigns_target_public_holidays"),
+            public_holidays_html(target.holiday_country, target.holiday_subdivision, target.timezone),
+        )
 
 
 TARGET_FIELDS = [("name", "title"), ("email", "language"), "is_active"]
@@ -105,7 +174,8 @@ SENDING_RULES = (
         "fields": [
             ("hourly_cap", "timezone"),
             ("window_start", "window_end", "weekdays_only"),
-            "skip_dates",
+            ("holiday_country", "holiday_subdivision"),
+            ("skip_dates", "public_holidays_ahead"),
             "sending_paused",
         ],
         "description": _(
@@ -116,7 +186,7 @@ SENDING_RULES = (
 )
 
 
-class TargetInline(ScopedInlineMixin, admin.StackedInline):
+class TargetInline(PublicHolidaysMixin, ScopedInlineMixin, admin.StackedInline):
     model = Target
     form = TargetForm
     tenant_path = "campaign__organisation"
@@ -125,7 +195,7 @@ class TargetInline(ScopedInlineMixin, admin.StackedInline):
         return 0 if obj else 1  # a new campaign starts with a target to fill in
 
     fieldsets = [(None, {"fields": [*TARGET_FIELDS, "names_per_language"]}), SENDING_RULES]
-    readonly_fields = ["names_per_language"]
+    readonly_fields = ["names_per_language", "public_holidays_ahead"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("names")
@@ -150,7 +220,7 @@ class TargetNameInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(TimeZoneListMixin, ScopedModelAdmin):
+class TargetAdmin(PublicHolidaysMixin, TargetSuggestionsMixin, ScopedModelAdmin):
     """A target's own page, for what does not fit inline in the campaign: its names per language.
     Targets are added and removed in the campaign."""
 
@@ -165,7 +235,19 @@ class TargetAdmin(TimeZoneListMixin, ScopedModelAdmin):
     inlines = [TargetNameInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["campaign"] if obj else []
+        return ["campaign", "public_holidays_ahead"] if obj else ["public_holidays_ahead"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.public_holidays_view)
+        return [path("public-holidays/", view, name="campaigns_target_public_holidays"), *super().get_urls()]
+
+    def public_holidays_view(self, request):
+        """The list of public holidays for the country just chosen in a form, before it is saved."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET
+        html = public_holidays_html(query.get("country", ""), query.get("subdivision", ""), query.get("zone", ""))
+        return HttpResponse(html)
 
 
 class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):
@@ -203,7 +285,7 @@ class PartnerInline(ScopedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
+class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
     tenant_path = "organisation"
     organiser_permissions = frozenset({"view", "add", "change", "delete", "export"})
     organiser_capabilities = {**ScopedModelAdmin.organiser_capabilities, "export": Can.EXPORT}

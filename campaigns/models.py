@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import days_off
 from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod, Role
 from campaigns.placeholders import validate_placeholders
 
@@ -309,11 +310,25 @@ class Target(models.Model):
     )
     window_end = models.TimeField(_("send until"), null=True, blank=True, help_text=_("... until this time of day."))
     weekdays_only = models.BooleanField(_("weekdays only"), default=False, help_text=_("Send Monday to Friday only."))
+    holiday_country = models.CharField(
+        _("public holidays of"),
+        max_length=2,
+        blank=True,
+        choices=days_off.country_choices,
+        help_text=_("No letters go on this country's public holidays, in the target's time zone."),
+    )
+    holiday_subdivision = models.CharField(
+        _("state or region"),
+        max_length=40,
+        blank=True,
+        help_text=_("Optional: also skip the holidays of one state or region, e.g. CA for California."),
+    )
+    # A list of ISO dates ("2026-12-31"), edited as a list of date fields (campaigns/admin.py).
     skip_dates = models.JSONField(
-        _("dates to skip"),
+        _("your own dates to skip"),
         default=list,
         blank=True,
-        help_text=_('Dates to send nothing, e.g. ["2026-12-31", "2027-01-01"].'),
+        help_text=_("Days on which no letters go, on top of the public holidays."),
     )
     sending_paused = models.BooleanField(
         _("sending paused"), default=False, help_text=_("Letters to this target wait while paused.")
@@ -360,7 +375,7 @@ class Target(models.Model):
         if self.window_start is not None and self.window_start == self.window_end:
             raise ValidationError({"window_end": _("The sending window must not be empty.")})
         if not isinstance(self.skip_dates, list):
-            raise ValidationError({"skip_dates": _('Write a list of dates, e.g. ["2026-12-31"].')})
+            raise ValidationError({"skip_dates": _("Give the dates to skip as a list of dates.")})
         for value in self.skip_dates:
             try:
                 date.fromisoformat(str(value))
@@ -368,6 +383,10 @@ class Target(models.Model):
                 raise ValidationError(
                     {"skip_dates": _("%(value)s is not a date like 2026-12-31.") % {"value": value}}
                 ) from None
+        try:
+            self.holiday_subdivision = days_off.clean_subdivision(self.holiday_country, self.holiday_subdivision)
+        except ValidationError as exc:
+            raise ValidationError({"holiday_subdivision": exc}) from None
 
 
 class TargetName(models.Model):

@@ -1,4 +1,4 @@
-"""When a letter may go to its target: hourly cap, sending window, weekdays, skipped dates, pauses.
+"""When a letter may go to its target: hourly cap, sending window, weekdays, days off, pauses.
 
 Government mailboxes stop accepting a sender's mail at about 3,600 messages an hour and then drop
 it for a day, so pacing lives in the database, per target (never in Celery's per-worker rate_limit):
@@ -23,12 +23,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from campaigns import days_off
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Target
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery
 
-# How far ahead window_opening looks for an allowed moment (skip lists cannot block forever).
+# How far ahead window_opening looks for an allowed moment (days off cannot block forever).
 SEARCH_DAYS = 366
 JITTER = 0.1  # each slot comes 0-10% of the spacing later, so targets' letters do not align
 
@@ -40,7 +41,7 @@ def spacing(target: Target) -> timedelta | None:
 def _allowed_day(target: Target, day: date) -> bool:
     if target.weekdays_only and day.weekday() >= 5:
         return False
-    return day.isoformat() not in {str(value) for value in target.skip_dates or []}
+    return not days_off.is_day_off(target, day)
 
 
 def _in_window(target: Target, moment: time) -> bool:

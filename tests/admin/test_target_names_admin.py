@@ -21,7 +21,6 @@ def target_form(target, *names: tuple[str, str, str]) -> dict:
         "is_active": "on",
         "hourly_cap": "60",
         "timezone": target.timezone,
-        "skip_dates": "[]",
         "names-MIN_NUM_FORMS": "0",
         "names-MAX_NUM_FORMS": "1000",
     }

@@ -40,7 +40,6 @@ def campaign_form(organisation, **overrides):
         "targets-0-email": "office@example.org",
         "targets-0-timezone": "Asia/Baku",
         "targets-0-hourly_cap": "60",
-        "targets-0-skip_dates": "[]",
         "targets-0-is_active": "on",
         "partners-TOTAL_FORMS": "0",
         "partners-INITIAL_FORMS": "0",

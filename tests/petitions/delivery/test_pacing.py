@@ -79,6 +79,29 @@ class TestWindowOpening:
 
         assert window_opening(target, baku(2026, 12, 30, 17, 30)) == baku(2027, 1, 2, 9)
 
+    def test_public_holidays_of_the_targets_country_are_skipped(self, campaign):
+        target = office_hours_target(campaign, holiday_country="AZ")
+
+        # Novruz, 20-24 March 2027, and the 25th and 26th it moves on to: sending resumes on the 27th.
+        assert window_opening(target, baku(2027, 3, 19, 17, 30)) == baku(2027, 3, 27, 9)
+
+    def test_the_organisers_dates_are_skipped_on_top_of_the_public_holidays(self, campaign):
+        target = office_hours_target(campaign, holiday_country="AZ", skip_dates=["2027-03-27", "2027-03-28"])
+
+        assert window_opening(target, baku(2027, 3, 19, 17, 30)) == baku(2027, 3, 29, 9)
+
+    def test_without_a_country_holidays_are_working_days_as_before(self, campaign):
+        target = office_hours_target(campaign)
+
+        assert window_opening(target, baku(2027, 3, 19, 17, 30)) == baku(2027, 3, 20, 9)
+
+    def test_the_holiday_is_the_one_of_the_targets_own_date(self, campaign):
+        target = office_hours_target(campaign, holiday_country="AZ", window_start=None, window_end=None)
+        evening_in_london = datetime(2027, 3, 19, 21, tzinfo=UTC)  # already 20 March, Novruz, in Baku
+
+        assert window_opening(target, datetime(2027, 3, 19, 19, tzinfo=UTC)) == datetime(2027, 3, 19, 19, tzinfo=UTC)
+        assert window_opening(target, evening_in_london) == baku(2027, 3, 27, 0)
+
     def test_window_across_midnight(self, campaign):
         target = office_hours_target(campaign, window_start=time(22), window_end=time(2))
 
@@ -136,6 +159,17 @@ def test_simulated_day_never_exceeds_the_cap_nor_leaves_the_window(campaign, set
 
 
 @pytest.mark.django_db
+def test_on_a_public_holiday_the_dispatcher_gives_the_first_slot_after_it(campaign):
+    target = office_hours_target(campaign, holiday_country="AZ")
+    now = baku(2027, 3, 22, 10)  # Novruz
+    queue_letters(campaign, target, 2, now)
+
+    assert dispatch_paced(now=now, horizon=timedelta(hours=1)) == []
+    first = dispatch_paced(now=baku(2027, 3, 27, 9), horizon=timedelta(minutes=1))
+    assert [slot.at for slot in first] == [baku(2027, 3, 27, 9)]
+
+
+@pytest.mark.django_db
 def test_sender_refuses_a_letter_over_the_cap_even_if_dispatched_twice(campaign):
     target = office_hours_target(campaign, hourly_cap=2, window_start=None, window_end=None)
     now = baku(2026, 12, 1, 10)
@@ -162,6 +196,21 @@ def test_outside_the_window_a_letter_waits_for_the_opening(campaign):
     assert result.status == "deferred"
     assert letter.status == DeliveryStatus.QUEUED
     assert letter.next_attempt_at == baku(2026, 12, 2, 9)
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_on_a_public_holiday_an_unpaced_letter_waits_for_the_next_working_day(campaign):
+    """The sender loads the target in one SQL statement on PostgreSQL: its country comes with it."""
+    target = office_hours_target(campaign, hourly_cap=None, holiday_country="AZ")
+    novruz = baku(2027, 3, 21, 11)
+    queue_letters(campaign, target, 1, novruz)
+
+    result = send_delivery(delivery_id=Delivery.objects.get().pk, now=novruz)
+
+    letter = Delivery.objects.get()
+    assert result.status == "deferred"
+    assert letter.next_attempt_at == baku(2027, 3, 27, 9)
     assert mail.outbox == []
 
 

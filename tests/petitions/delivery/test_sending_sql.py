@@ -26,7 +26,9 @@ RECORDS = [record_sent_in_one_statement, record_sent_with_orm]
 
 @pytest.fixture
 def letter(campaign):
-    TargetFactory(campaign=campaign, name="Second", skip_dates=["2026-12-31"])
+    TargetFactory(
+        campaign=campaign, name="Second", skip_dates=["2026-12-31"], holiday_country="ES", holiday_subdivision="CT"
+    )
     data = {"first_name": "Bob", "last_name": "B", "email": "bob@example.net", "country": "GB"}
     sign_petition(campaign=campaign, data=data, language="en", client_ip=None)
     return Delivery.objects.get(target__name="Second")
@@ -49,6 +51,7 @@ def test_claim_takes_a_due_letter_once_with_its_relations(claim, letter):
     )
     assert first.signature.first_name == "Bob"
     assert first.target.skip_dates == ["2026-12-31"]  # JSON decoded as the ORM would
+    assert (first.target.holiday_country, first.target.holiday_subdivision) == ("ES", "CT")
     assert first.campaign.slug == letter.campaign.slug
     assert first.signature.campaign_id == first.campaign.pk
 
