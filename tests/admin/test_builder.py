@@ -48,7 +48,6 @@ def new_campaign_form(organisation, **overrides) -> dict:
         "targets-0-email": "office@president.example.org",
         "targets-0-timezone": "Asia/Baku",
         "targets-0-hourly_cap": "60",
-        "targets-0-skip_dates": "[]",
         "targets-0-is_active": "on",
         "partners-TOTAL_FORMS": "0",
         "partners-INITIAL_FORMS": "0",
