@@ -3,6 +3,7 @@ inline (a target's names per language on its own page: inlines do not nest), eac
 only their organisations' rows (campaigns/tenancy.py)."""
 
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -10,13 +11,13 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Sum
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import services
+from campaigns import services, targetadmin
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName, time_zone_names
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
@@ -240,6 +241,29 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
         ),
         (_("Notices"), {"fields": ["daily_summary"]}),
     ]
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path(
+                "<int:campaign_id>/targets/import/",
+                view(targetadmin.import_view),
+                name="campaigns_campaign_targets_import",
+            ),
+            path(
+                "<int:campaign_id>/targets/export/",
+                view(targetadmin.export_view),
+                name="campaigns_campaign_targets_export",
+            ),
+            path(
+                "<int:campaign_id>/targets/template/",
+                view(targetadmin.template_view),
+                name="campaigns_campaign_targets_template",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         # The public count is the sum of the campaign's counter shards (a fixed number of rows).
