@@ -4,11 +4,13 @@ saved all or nothing, and an exported file read back as the very same targets.""
 import csv
 import io
 from datetime import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from campaigns.models import Target, TargetName
-from campaigns.targetcolumns import HEADERS
+from campaigns.targetcolumns import HEADERS, NAME_COLUMNS, TARGET_COLUMNS
 from campaigns.targetcsv import MAX_BYTES, MAX_ROWS, FileProblem, export_csv, read_table
 from campaigns.targetimport import check, save
 from tests.factories import CampaignFactory, TargetFactory
@@ -288,3 +290,11 @@ def test_checking_a_long_file_asks_the_database_twice_whatever_its_length(campai
         plan = check(campaign, table)
 
     assert plan.counts["new"] == 500
+
+
+def test_the_organisers_documentation_lists_every_column():
+    page = (Path(settings.BASE_DIR) / "docs" / "organisers" / "campaign.md").read_text()
+
+    undocumented = [column.header for column in TARGET_COLUMNS if f"| `{column.header}` |" not in page]
+    assert undocumented == [], "document the column in docs/organisers/campaign.md (Many targets at once)"
+    assert all(f"`{column.header}`" in page for column in NAME_COLUMNS[:4] + NAME_COLUMNS[-2:])
