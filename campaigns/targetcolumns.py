@@ -7,6 +7,7 @@ field it fills, and how a cell becomes the field's value and back: a new column 
 default cap, not "no limit".
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -42,11 +43,16 @@ def read_language(cell: str) -> str:
     return code
 
 
+@functools.cache
+def zones_by_lower_case() -> dict[str, str]:
+    return {name.lower(): name for name in time_zone_names()}
+
+
 def read_time_zone(cell: str) -> str:
+    """ "asia/baku" is Asia/Baku; an unknown zone is refused by the model's own validator."""
     if not cell:
         return "UTC"
-    by_lower = {name.lower(): name for name in time_zone_names()}
-    return by_lower.get(cell.lower(), cell)  # an unknown zone is refused by the model's validator
+    return zones_by_lower_case().get(cell.lower(), cell)
 
 
 def read_hourly_cap(cell: str) -> int | None:
