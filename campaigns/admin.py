@@ -26,6 +26,7 @@ from campaigns import (
     days_off,
     readiness,
     services,
+    targetadmin,
     translating,  # noqa: F401 - registers the translators' page
     translations,
 )
@@ -354,6 +355,30 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
         (_("Advanced: notices"), {"fields": ["daily_summary"], "classes": ["collapse"]}),
     ]
 
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(functools.partial(function, self))
+
+        return [
+            path("<int:campaign_id>/overview/", view(overview_view), name="campaigns_campaign_overview"),
+            path(
+                "<int:campaign_id>/targets/import/",
+                view(targetadmin.import_view),
+                name="campaigns_campaign_targets_import",
+            ),
+            path(
+                "<int:campaign_id>/targets/export/",
+                view(targetadmin.export_view),
+                name="campaigns_campaign_targets_export",
+            ),
+            path(
+                "<int:campaign_id>/targets/template/",
+                view(targetadmin.template_view),
+                name="campaigns_campaign_targets_template",
+            ),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
         # The public count is the sum of the campaign's counter shards (a fixed number of rows).
         # An aggregate drops Meta.ordering: order again, or pages (autocomplete too) are unstable.
@@ -420,10 +445,6 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
         if isinstance(inline, MessageTemplateInline) and not obj.pk and request.method == "GET":
             kwargs["initial"] = [{"language": self.get_changeform_initial_data(request)["default_language"]}]
         return kwargs
-
-    def get_urls(self):
-        overview = self.admin_site.admin_view(functools.partial(overview_view, self))
-        return [path("<int:campaign_id>/overview/", overview, name="campaigns_campaign_overview"), *super().get_urls()]
 
     def _overview_unless_staying(self, request, campaign, response):
         """Save goes to the overview (what is missing, Publish, the link); the other buttons keep

@@ -2,9 +2,8 @@
 
 Rows are read in keyset batches (id > last id), so neither this process nor the database holds more
 than one batch, however many signers there are, and no transaction stays open while a slow client
-downloads. Every cell a spreadsheet could read as a formula is neutralised. The file starts with a
-byte order mark: without it, Excel on Windows reads UTF-8 as the local code page, and "Əliyev" or
-"Мамедова" arrive garbled.
+downloads. Every cell a spreadsheet could read as a formula is neutralised, and the file starts with
+a byte order mark (outcry/csvcells.py).
 """
 
 import csv
@@ -14,11 +13,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Partner
+from outcry.csvcells import BOM, neutralise
 from petitions.enums import SignatureStatus
 from petitions.models import Signature, SignatureExport
 
 BATCH_SIZE = 5000
-BOM = "\ufeff"
 # The export page tells the organiser how big the download will be, so that the browser's byte
 # count is a progress bar: the rows it will hold, times the size of the newest rows written out.
 SAMPLE_ROWS = 200
@@ -40,19 +39,6 @@ COLUMNS = (
     "source",
     "confirmed_at",
 )
-
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """The cell as text; a leading quote keeps a would-be formula as plain text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def exported_signatures(campaign: Campaign, partner: Partner | None = None) -> QuerySet[Signature]:

@@ -92,14 +92,6 @@ def test_export_stopped_midway_is_logged_as_incomplete(alpha):
     assert (log.rows, log.completed) == (2, False)
 
 
-@pytest.mark.parametrize(
-    ("value", "cell"),
-    [("=1+1", "'=1+1"), ("-", "'-"), ("\t", "'\t"), ("a=b", "a=b"), (True, "yes"), (None, ""), (42, "42")],
-)
-def test_neutralise_quotes_only_formula_starts(value, cell):
-    assert exports.neutralise(value) == cell
-
-
 def test_export_command_writes_the_file_with_a_progress_bar(alpha, tmp_path):
     SignatureFactory.create_batch(2, campaign=alpha.campaign)
     output, progress = tmp_path / "signers.csv", io.StringIO()

@@ -12,6 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
@@ -168,6 +169,33 @@ def test_custom_admin_views_with_a_bravo_campaign_are_not_found(alice_client, al
     assert not SignatureExport.objects.filter(campaign=bravo.campaign).exclude(pk=bravo.export.pk).exists()
 
 
+def test_target_import_and_export_of_a_bravo_campaign_are_not_found_and_change_nothing(alice_client, alpha, bravo):
+    names = {
+        "campaigns_campaign_targets_import",
+        "campaigns_campaign_targets_export",
+        "campaigns_campaign_targets_template",
+    }
+    assert names <= set(campaign_views())  # probed with every other campaign view above, too
+    file = b"email,name\nminister@bravo.example.org,Hijacked\nalice-new@example.org,Planted\n"
+    bravo_import = reverse("admin:campaigns_campaign_targets_import", args=[bravo.campaign.pk])
+    # A file alice previewed for her own campaign, kept in her session, sent to Bravo's page.
+    alpha_import = reverse("admin:campaigns_campaign_targets_import", args=[alpha.campaign.pk])
+    preview = alice_client.post(alpha_import, {"file": SimpleUploadedFile("t.csv", file, "text/csv")})
+    digest = preview.context["digest"]
+    assert digest
+
+    uploaded = alice_client.post(bravo_import, {"file": SimpleUploadedFile("t.csv", file, "text/csv")})
+    saved = alice_client.post(bravo_import, {"digest": digest, "save": "Save"})
+    exported = alice_client.get(reverse("admin:campaigns_campaign_targets_export", args=[bravo.campaign.pk]))
+
+    assert (uploaded.status_code, saved.status_code, exported.status_code) == (404, 404, 404)
+    for response in (uploaded, saved, exported):
+        assert_no_bravo(response)
+    assert list(bravo.campaign.targets.values_list("name", "email")) == [
+        ("Bravo Minister", "minister@bravo.example.org")
+    ]
+
+
 def test_campaign_form_refuses_a_bravo_organisation_and_never_edits_bravo(alice_client, alpha, bravo):
     data = {"organisation": bravo.organisation.pk, "name": "Hijack", "slug": "hijack", "status": "draft"}
 
@@ -203,6 +231,9 @@ def test_staff_without_organisation_reach_nothing(client, django_user_model, alp
     for model in admin.site._registry:
         assert client.get(admin_url(model, "changelist")).status_code == 403
     assert client.get(reverse("admin:petitions_signature_export", args=[alpha.campaign.pk])).status_code == 403
+    for name in ("import", "export", "template"):
+        url = reverse(f"admin:campaigns_campaign_targets_{name}", args=[alpha.campaign.pk])
+        assert client.get(url).status_code == 403
     assert client.get(admin_url(Delivery, "change", alpha.delivery.pk)).status_code in (302, 403)
 
 
