@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Sum
 from django.http import HttpResponse
@@ -296,7 +297,7 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MessageTemplateInline, TargetInline, PartnerInline]
-    actions = ["publish", "pause", "resume", "close", "duplicate", "export_signatures"]
+    actions = ["publish", "rehearse", "end_rehearsal", "pause", "resume", "close", "duplicate", "export_signatures"]
     # The status moves only through the lifecycle buttons (overview page, list actions), so that
     # Publish checks the campaign is ready and Close for good asks, wherever it is pressed.
     readonly_fields = ["public_address", "status"]
@@ -494,6 +495,59 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
+    @admin.action(description=_("Rehearse: letters to you, not the targets"), permissions=["change"])
+    def rehearse(self, request, queryset):
+        send_to = (request.POST.get("rehearsal_to") or request.user.email or "").strip()
+        try:
+            validate_email(send_to)
+        except ValidationError:
+            self.message_user(request, _("Give the address the test letters go to."), messages.ERROR)
+            return
+        for campaign in queryset:
+            if services.start_rehearsal(campaign=campaign, send_to=send_to):
+                self.message_user(
+                    request,
+                    _("%(campaign)s is in rehearsal: its page takes signatures and every letter goes to %(email)s.")
+                    % {"campaign": campaign, "email": send_to},
+                )
+            else:
+                self.message_user(request, _("%(campaign)s: only a draft can rehearse.") % {"campaign": campaign})
+
+    def _rehearsal_removed(self, request, campaign, removed) -> None:
+        self.message_user(
+            request,
+            _(
+                "The rehearsal of %(campaign)s ended: %(signatures)s test signature(s) "
+                "and %(letters)s test letter(s) removed."
+            )
+            % {"campaign": campaign, **removed},
+        )
+
+    @admin.action(description=_("End the rehearsal (remove its test signatures and letters)"), permissions=["change"])
+    def end_rehearsal(self, request, queryset):
+        rehearsing = [campaign for campaign in queryset if campaign.in_rehearsal]
+        if adminconfirm.confirmed(request):
+            for campaign in rehearsing:
+                self._rehearsal_removed(request, campaign, services.end_rehearsal(campaign=campaign))
+            return None
+        signatures = sum(campaign.signature_total or 0 for campaign in rehearsing)
+        consequences = [
+            _("Campaigns back to a plain draft, their page closed again: %(count)s (%(names)s).")
+            % {"count": len(rehearsing), "names": ", ".join(str(c) for c in rehearsing) or "-"},
+            _("Test signatures made during the rehearsal, removed: %(count)s.") % {"count": signatures},
+            _("Test letters, sent or waiting, removed from the records and the counts."),
+        ]
+        return adminconfirm.confirmation_page(
+            self,
+            request,
+            queryset,
+            action="end_rehearsal",
+            title=_("End the rehearsal?"),
+            consequences=consequences,
+            confirm_label=_("Yes, end the rehearsal"),
+            can_confirm=bool(rehearsing),
+        )
+
     @admin.action(description=_("Publish (draft to live)"), permissions=["change"])
     def publish(self, request, queryset):
         ready = []
@@ -505,6 +559,8 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
                 self.message_user(request, message, messages.WARNING)
             else:
                 ready.append(campaign.pk)
+                if campaign.in_rehearsal:  # going live starts from a clean count
+                    self._rehearsal_removed(request, campaign, services.end_rehearsal(campaign=campaign))
         self._move(request, queryset.filter(pk__in=ready), CampaignStatus.LIVE)
 
     @admin.action(description=_("Pause"), permissions=["change"])

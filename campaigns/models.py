@@ -207,6 +207,15 @@ class Campaign(models.Model):
     abuse_block_disposable = models.BooleanField(
         _("hold disposable addresses"), default=True, help_text=_("Hold signatures from throw-away email services.")
     )
+    # A rehearsal: the draft's page takes signatures and every letter goes to this address instead
+    # of the target's, marked [TEST]; ending it removes what it made (campaigns/services.py).
+    rehearsal_to = models.EmailField(
+        _("rehearsal: letters go to"),
+        blank=True,
+        editable=False,
+        help_text=_("While set, the campaign is in rehearsal and every letter goes to this address."),
+    )
+    rehearsal_started_at = models.DateTimeField(_("rehearsal started"), null=True, blank=True, editable=False)
     # Set when the status first becomes closed; signer data is anonymised a while after that
     # (or after ends_at), see petitions/privacy/retention.py.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
@@ -243,10 +252,15 @@ class Campaign(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The campaign must end after it starts.")})
 
+    @property
+    def in_rehearsal(self) -> bool:
+        return bool(self.rehearsal_to)
+
     def phase(self, now=None) -> CampaignPhase:
         now = now or timezone.now()
         if self.status == CampaignStatus.DRAFT:
-            return CampaignPhase.DRAFT
+            # A draft in rehearsal is open to whoever has its link, to be tried end to end.
+            return CampaignPhase.OPEN if self.in_rehearsal else CampaignPhase.DRAFT
         if self.status == CampaignStatus.CLOSED or (self.ends_at and now >= self.ends_at):
             return CampaignPhase.CLOSED
         if self.status == CampaignStatus.PAUSED:

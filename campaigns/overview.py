@@ -20,7 +20,7 @@ from campaigns.tenancy import get_scoped_or_404, may
 
 # The buttons each status offers, as (action, label); the labels are the actions' own.
 LIFECYCLE = {
-    CampaignStatus.DRAFT: ["publish"],
+    CampaignStatus.DRAFT: ["publish", "rehearse", "end_rehearsal"],
     CampaignStatus.LIVE: ["pause", "close"],
     CampaignStatus.PAUSED: ["resume", "close"],
     CampaignStatus.CLOSED: [],
@@ -60,9 +60,15 @@ def overview_view(model_admin, request, campaign_id: int):
         "required": [step for step in steps if step.required],
         "advice": [step for step in steps if not step.required],
         "missing": [step.text for step in steps if step.required and not step.done],
-        "buttons": [(action, model_admin.get_actions(request)[action][2]) for action in LIFECYCLE[campaign.status]]
+        "buttons": [
+            (action, model_admin.get_actions(request)[action][2])
+            for action in LIFECYCLE[campaign.status]
+            if action not in ("rehearse", "end_rehearsal")
+        ]
         if model_admin.has_change_permission(request, campaign)
         else [],
+        "may_rehearse": campaign.status == CampaignStatus.DRAFT
+        and model_admin.has_change_permission(request, campaign),
         "public_url": public_url(campaign),
         "is_draft": campaign.status == CampaignStatus.DRAFT,
         "test_targets": targets,

@@ -122,7 +122,7 @@ def forget_campaign_pages() -> None:
 
 def _load_campaign_page(slug: str, language: str) -> CampaignPage | None:
     campaign = (
-        Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+        Campaign.objects.exclude(status=CampaignStatus.DRAFT, rehearsal_to="")
         .select_related("organisation")
         .prefetch_related(*PAGE_PREFETCH)
         .filter(slug=slug)

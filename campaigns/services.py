@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,40 @@ TRANSITIONS = {
 
 class InvalidTransition(Exception):
     """The campaign cannot go from its status to the one asked for."""
+
+
+# Sent inside the transaction that ends a rehearsal, with campaign= and since=: the letters' side
+# removes what the rehearsal made and answers with counts (petitions/rehearsal.py).
+rehearsal_ended = Signal()
+
+
+def start_rehearsal(*, campaign: Campaign, send_to: str) -> bool:
+    """A draft's rehearsal: its page takes signatures and every letter goes to `send_to`, marked
+    [TEST], paced and batched as in real life. False if it is not a draft or already rehearsing."""
+    started = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT, rehearsal_to="").update(
+        rehearsal_to=send_to, rehearsal_started_at=timezone.now(), updated_at=timezone.now()
+    )
+    if started:
+        campaign.rehearsal_to, campaign.rehearsal_started_at = send_to, timezone.now()
+    return bool(started)
+
+
+def end_rehearsal(*, campaign: Campaign) -> dict[str, int]:
+    """Back to a plain draft: the rehearsal's test signatures and letters are removed, and the
+    counters with them. Returns what was removed ({"signatures": n, "letters": n})."""
+    removed = {"signatures": 0, "letters": 0}
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not locked.in_rehearsal:
+            return removed
+        for _receiver, counts in rehearsal_ended.send(
+            sender=Campaign, campaign=locked, since=locked.rehearsal_started_at
+        ):
+            for key, value in (counts or {}).items():
+                removed[key] = removed.get(key, 0) + value
+        Campaign.objects.filter(pk=campaign.pk).update(rehearsal_to="", rehearsal_started_at=None)
+    campaign.rehearsal_to, campaign.rehearsal_started_at = "", None
+    return removed
 
 
 def check_transition(old: str, new: str) -> None:

@@ -9,12 +9,12 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         # Imports here, as Django asks: the app registry is ready only now.
         # Connects the receivers: anymail's tracking signal (delivered, bounced, complained) and
-        # organisers' edits of targets.
+        # organisers' edits of targets, and the end of a rehearsal.
         # The admin login asks for a one-time code where two-factor applies (outcry/twofactor.py).
         from django.contrib import admin
 
         from outcry.twofactor import TwoFactorLoginForm
-        from petitions import checks  # noqa: F401
+        from petitions import checks, rehearsal  # noqa: F401
         from petitions.delivery import receivers  # noqa: F401
         from petitions.tracking import events  # noqa: F401
 

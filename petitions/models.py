@@ -195,6 +195,10 @@ class Delivery(models.Model):
         _("message id"), max_length=255, blank=True, help_text=_("The provider's message id.")
     )
     last_error = models.TextField(_("last error"), blank=True)
+    # A letter of a rehearsal goes here, never to the target, whenever it is sent (mail/letters.py).
+    rehearsal_to = models.EmailField(
+        _("rehearsal: sent to"), blank=True, default="", help_text=_("A test letter, sent to this address instead.")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

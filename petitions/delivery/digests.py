@@ -125,6 +125,8 @@ def _write_digest(
         next_attempt_at=now,
         # Paced targets' letters wait for the dispatcher, as in one-letter mode.
         enqueued_at=None if target.hourly_cap else now,
+        # A digest naming a rehearsal's test signers is a test letter too.
+        rehearsal_to=next((row.rehearsal_to for row in rows if row.rehearsal_to), ""),
         created_at=now,
     )
     Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(status=DeliveryStatus.DIGESTED, digest=digest)

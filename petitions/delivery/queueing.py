@@ -37,6 +37,7 @@ def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
             status=DeliveryStatus.BATCHED if batched else DeliveryStatus.QUEUED,
             next_attempt_at=now,
             enqueued_at=None if batched or target.hourly_cap else now,
+            rehearsal_to=signature.campaign.rehearsal_to,
             created_at=now,
         )
         # .all() uses the targets prefetched with the cached campaign page when there are any;

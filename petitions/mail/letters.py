@@ -132,12 +132,17 @@ def build_letter(delivery: Delivery) -> OutgoingEmail:
     author = delivery.campaign.organisation.name if delivery.is_digest else delivery.signature.full_name
     # The names as a header may carry them; the letter's body keeps the signer's as signed.
     display_name = " via ".join(filter(None, (header_display_name(author), header_display_name(settings.SITE_NAME))))
+    if delivery.rehearsal_to:  # a rehearsal's letter: to the organiser, never the target
+        subject, to, bcc = f"[TEST] {one_line(delivery.subject)}", [delivery.rehearsal_to], []
+    else:
+        subject, to = one_line(delivery.subject), [recipient(delivery.target.name, delivery.target.email)]
+        bcc = [delivery.campaign.bcc_email] if delivery.campaign.bcc_email else []
     message = OutgoingEmail(
-        subject=one_line(delivery.subject),
+        subject=subject,
         body=delivery.body,
         from_email=sender(display_name),
-        to=[recipient(delivery.target.name, delivery.target.email)],
-        bcc=[delivery.campaign.bcc_email] if delivery.campaign.bcc_email else [],
+        to=to,
+        bcc=bcc,
         headers={"Message-ID": letter_message_id(delivery.pk)},
     )
     language = letter_language(delivery.campaign, delivery.target)
