@@ -20,7 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import readiness, services
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target, TargetName, time_zone_names
+from campaigns.models import (
+    Campaign,
+    Endorser,
+    MessageTemplate,
+    Organisation,
+    Partner,
+    Target,
+    TargetName,
+    time_zone_names,
+)
 from campaigns.overview import overview_view
 from campaigns.placeholders import PLACEHOLDERS
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
@@ -174,6 +183,16 @@ class PartnerInline(ScopedInlineMixin, admin.StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class EndorserInline(ScopedInlineMixin, admin.StackedInline):
+    """Organisations that endorse the campaign, listed with their logos on its page."""
+
+    model = Endorser
+    tenant_path = "campaign__organisation"
+    extra = 0
+    fields = [("name", "position"), ("website", "logo"), "statement"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Campaign)
 class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     tenant_path = "organisation"
@@ -182,7 +201,7 @@ class CampaignAdmin(TimeZoneListMixin, ScopedModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MessageTemplateInline, TargetInline, PartnerInline]
+    inlines = [MessageTemplateInline, TargetInline, PartnerInline, EndorserInline]
     actions = ["publish", "pause", "resume", "close", "duplicate", "export_signatures"]
     # The status moves only through the lifecycle buttons (overview page, list actions), so that
     # Publish checks the campaign is ready and Close for good asks, wherever it is pressed.
