@@ -1,5 +1,5 @@
 """Signatures, letters and exports in admin: read-only lists scoped to the organiser's organisations."""
 
-from petitions.admin import deliveries, exports, signatures
+from petitions.admin import deliveries, exports, paper, signatures
 
-__all__ = ["deliveries", "exports", "signatures"]
+__all__ = ["deliveries", "exports", "paper", "signatures"]
