@@ -76,6 +76,13 @@ class PaperBatchAdmin(ScopedModelAdmin):
         obj.added_by = request.user
         add_paper_count(obj)
 
+    def get_deleted_objects(self, objs, request):
+        """An import's signers go with it (the confirmation page lists them): deleting the import is
+        the one way an organiser removes signatures, so the signature list's read-only rule does
+        not stand in the way here."""
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
     def delete_model(self, request, obj: PaperBatch) -> None:
         delete_paper_batch(obj)
 

@@ -16,11 +16,22 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from petitions.enums import DeliveryStatus
-from petitions.models import Delivery, SignatureExport
+from petitions.models import Delivery, PaperBatch, SignatureExport
+from tests.admin.conftest import add_paper_and_endorser
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "bravo"
+
+
+@pytest.fixture
+def alpha(alpha):
+    return add_paper_and_endorser(alpha)
+
+
+@pytest.fixture
+def bravo(bravo):
+    return add_paper_and_endorser(bravo)
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -147,6 +158,21 @@ def test_custom_admin_views_with_a_bravo_campaign_are_not_found(alice_client, al
         assert response.status_code in (404, 405)
         assert_no_bravo(response)
     assert not SignatureExport.objects.filter(campaign=bravo.campaign).exclude(pk=bravo.export.pk).exists()
+
+
+def test_paper_sheets_of_bravo_stay_with_bravo(alice_client, alpha, bravo):
+    scan = alice_client.get(bravo.paper_batch.scan.url)
+    choose = alice_client.get(reverse("admin:petitions_paperbatch_import_choose"))
+    add_form = alice_client.get(admin_url(PaperBatch, "add"))
+    deleted = alice_client.post(admin_url(PaperBatch, "delete", bravo.paper_batch.pk), {"post": "yes"})
+
+    assert scan.status_code == 404
+    assert alice_client.get(alpha.paper_batch.scan.url).status_code == 200
+    assert_no_bravo(choose)
+    assert "Alpha secret campaign" in choose.content.decode()
+    assert_no_bravo(add_form)
+    assert deleted.status_code in (302, 404)
+    assert PaperBatch.objects.filter(pk=bravo.paper_batch.pk).exists()
 
 
 def test_campaign_form_refuses_a_bravo_organisation_and_never_edits_bravo(alice_client, alpha, bravo):
