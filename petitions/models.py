@@ -203,7 +203,7 @@ class PaperBatch(models.Model):
     added_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("paper signatures")
+        verbose_name = _("paper count")
         verbose_name_plural = _("paper signatures")
         ordering = ["-added_at"]
 

@@ -33,6 +33,7 @@ class ImportForm(forms.Form):
         label=_("Where they were collected"),
         max_length=200,
         help_text=_("For example: dockers' meeting in Baku, 12 March."),
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
     )
     file = forms.FileField(
         label=_("CSV file"), help_text=_("Saved from a spreadsheet as CSV (UTF-8), with the columns below.")
