@@ -201,11 +201,18 @@ class PaperBatch(models.Model):
         editable=False,
     )
     added_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+    # An import's preview, by digest (paper/imports.py): the same preview sent twice saves once.
+    import_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("paper count")
         verbose_name_plural = _("paper signatures")
         ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_digest"], condition=~models.Q(import_digest=""), name="one_paper_import_per_preview"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.signatures} on paper, {self.collected_on:%Y-%m-%d}: {self.source}"

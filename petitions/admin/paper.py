@@ -136,34 +136,38 @@ class PaperBatchAdmin(ScopedModelAdmin):
                 preview = imports.preview_import(campaign, text)
                 if preview.can_save:
                     source = form.cleaned_data["source"]
-                    token = imports.keep_pending(
+                    token = imports.seal_preview(
                         user_id=request.user.pk, campaign_id=campaign.pk, source=source, text=text
                     )
         return self._import_page(request, campaign, form, preview, token)
 
     def _save_previewed(self, request, campaign: Campaign, token: str):
-        kept = imports.pending(token, user_id=request.user.pk, campaign_id=campaign.pk)
+        kept = imports.open_preview(token, user_id=request.user.pk, campaign_id=campaign.pk)
         if kept is None:
             messages.error(request, gettext("The preview has expired: choose the file again."))
             return redirect(request.path)
+        if imports.already_saved(token):
+            messages.info(request, gettext("This file was saved already."))
+            return redirect(self._list_of(campaign))
         preview = imports.preview_import(campaign, kept["text"])
         if preview.can_save:
             try:
                 batch = imports.save_import(
-                    campaign=campaign, preview=preview, source=kept["source"], added_by=request.user
+                    campaign=campaign, preview=preview, source=kept["source"], added_by=request.user, token=token
                 )
             except imports.ImportConflict:
                 # Someone signed with one of its addresses meanwhile: show the file as it stands now.
                 preview = imports.preview_import(campaign, kept["text"])
             else:
-                imports.forget_pending(token)
                 self.log_addition(request, batch, [{"added": {}}])
                 message = gettext("Saved %(count)d paper signers for %(campaign)s.")
                 messages.success(request, message % {"count": batch.signatures, "campaign": campaign})
-                changelist = reverse("admin:petitions_paperbatch_changelist")
-                return redirect(f"{changelist}?campaign__id__exact={campaign.pk}")
+                return redirect(self._list_of(campaign))
         form = ImportForm(initial={"source": kept["source"]})
         return self._import_page(request, campaign, form, preview, token if preview.can_save else "")
+
+    def _list_of(self, campaign: Campaign) -> str:
+        return reverse("admin:petitions_paperbatch_changelist") + f"?campaign__id__exact={campaign.pk}"
 
     def _import_page(self, request, campaign: Campaign, form, preview, token: str):
         context = self._context(

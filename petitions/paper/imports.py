@@ -3,22 +3,24 @@
 The organiser first sees each row with what is wrong with it, and which rows are already counted
 (an address that signed online, or was imported before, or appears twice in the file): those are
 not counted twice. Nothing is saved while any row has an error. Between the preview and the save
-the file waits in the cache encrypted under the signer data key (core/encryption.py) for
-PENDING_SECONDS, so no clear copy of the names is kept anywhere; the save reads it again and checks
-it again against the rows of that moment.
+nothing is kept on the server: the preview page carries the file back, compressed and sealed
+(core/sealing.py: encrypted, authenticated, for this organiser and campaign only, valid for
+PENDING_SECONDS), and the save checks it again against the rows of that moment. A preview saves
+once: the import keeps the seal's digest under a unique constraint.
 
 Paper signers are Signature rows with the status "paper" (see Signature's docstring): encrypted,
 hashed and erased exactly like online signers, counted on paper, and no letter is ever made for them.
 """
 
 import csv
+import hashlib
 import io
 import json
 import secrets
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -27,8 +29,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from campaigns.models import Campaign
-from petitions.core.encryption import decrypt, encrypt
 from petitions.core.hashing import email_hash, name_index, normalise_email
+from petitions.core.sealing import seal, unseal
 from petitions.enums import PaperBatchKind, SignatureStatus
 from petitions.models import PaperBatch, Signature
 from petitions.reporting.counters import add_to_counters
@@ -57,7 +59,8 @@ ALIASES = {
     "collected": "collected_on",
     "signed_on": "collected_on",
 }
-MAX_BYTES = 2 * 1024 * 1024
+# A preview page carries its file back sealed: within DATA_UPLOAD_MAX_MEMORY_SIZE once compressed.
+MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 PENDING_SECONDS = 30 * 60
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
@@ -135,7 +138,7 @@ def decode(data: bytes) -> str | None:
 def preview_import(campaign: Campaign, text: str) -> Preview:
     """Every row of the file checked, nothing written."""
     if len(text.encode()) > MAX_BYTES:
-        return Preview(rows=[], problems=[_("The file is larger than 2 MB: split it into smaller files.")])
+        return Preview(rows=[], problems=[_("The file is larger than 1 MB: split it into smaller files.")])
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
@@ -264,8 +267,9 @@ def paper_signature(campaign: Campaign, batch: PaperBatch, row: Row) -> Signatur
     )
 
 
-def save_import(*, campaign: Campaign, preview: Preview, source: str, added_by) -> PaperBatch:
-    """The file's new signers, its import row and their count on paper, all or nothing."""
+def save_import(*, campaign: Campaign, preview: Preview, source: str, added_by, token: str = "") -> PaperBatch:
+    """The file's new signers, its import row and their count on paper, all or nothing; a `token`
+    already saved raises ImportConflict (the same preview sent twice)."""
     if not preview.can_save:
         raise ValueError("Only a file without errors is saved.")
     rows = preview.to_save
@@ -278,6 +282,7 @@ def save_import(*, campaign: Campaign, preview: Preview, source: str, added_by) 
                 source=source,
                 collected_on=max(row.collected_on for row in rows),
                 added_by=added_by,
+                import_digest=hashlib.sha256(token.encode()).hexdigest() if token else "",
             )
             Signature.objects.bulk_create([paper_signature(campaign, batch, row) for row in rows], batch_size=500)
             add_to_counters(campaign_id=campaign.pk, paper=len(rows))
@@ -287,24 +292,21 @@ def save_import(*, campaign: Campaign, preview: Preview, source: str, added_by) 
     return batch
 
 
-def keep_pending(*, user_id: int, campaign_id: int, source: str, text: str) -> str:
-    """Keep the previewed file, encrypted, until it is saved or PENDING_SECONDS pass; its token."""
-    token = secrets.token_urlsafe(24)
-    payload = json.dumps({"user": user_id, "campaign": campaign_id, "source": source, "text": text})
-    cache.set(f"paper-import:{token}", encrypt(payload), PENDING_SECONDS)
-    return token
+def _purpose(user_id: int, campaign_id: int) -> str:
+    return f"paper-import:{user_id}:{campaign_id}"
 
 
-def pending(token: str, *, user_id: int, campaign_id: int) -> dict | None:
-    """The file kept under `token` for this organiser and campaign, else None (expired, or not theirs)."""
-    stored = cache.get(f"paper-import:{token}") if token else None
-    if stored is None:
-        return None
-    payload = json.loads(decrypt(stored))
-    if payload["user"] != user_id or payload["campaign"] != campaign_id:
-        return None
-    return payload
+def seal_preview(*, user_id: int, campaign_id: int, source: str, text: str) -> str:
+    """The previewed file and its source as a token the preview page sends back to save it."""
+    payload = json.dumps({"source": source, "text": text, "nonce": secrets.token_hex(8)}).encode()
+    return seal(zlib.compress(payload, 9), purpose=_purpose(user_id, campaign_id))
 
 
-def forget_pending(token: str) -> None:
-    cache.delete(f"paper-import:{token}")
+def open_preview(token: str, *, user_id: int, campaign_id: int) -> dict | None:
+    """What `token` carries, else None: expired, changed, or made for another organiser or campaign."""
+    sealed = unseal(token, purpose=_purpose(user_id, campaign_id), max_age_seconds=PENDING_SECONDS)
+    return None if sealed is None else json.loads(zlib.decompress(sealed))
+
+
+def already_saved(token: str) -> bool:
+    return PaperBatch.objects.filter(import_digest=hashlib.sha256(token.encode()).hexdigest()).exists()

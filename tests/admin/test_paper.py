@@ -150,6 +150,22 @@ def test_a_preview_is_saved_only_by_the_organiser_who_made_it(alice_client, alph
     assert not PaperBatch.objects.exists()
 
 
+def test_a_preview_sent_twice_saves_once_and_a_changed_one_not_at_all(alice_client, alpha):
+    preview = upload(alice_client, alpha.campaign, CLEAN)
+    url = reverse("admin:petitions_paperbatch_import", args=[alpha.campaign.pk])
+    token = preview.context["token"]
+
+    changed = alice_client.post(url, {"token": token[:-4] + "AAAA"}, follow=True)
+    first = save(alice_client, alpha.campaign, preview)
+    again = save(alice_client, alpha.campaign, preview)
+
+    assert "The preview has expired" in changed.content.decode()
+    assert "Saved 2 paper signers" in first.content.decode()
+    assert "This file was saved already." in again.content.decode()
+    assert Signature.objects.filter(status=SignatureStatus.PAPER).count() == 2
+    assert PaperBatch.objects.count() == 1
+
+
 def test_export_marks_paper_signers(alice_client, alpha):
     save(alice_client, alpha.campaign, upload(alice_client, alpha.campaign, CLEAN))
 
