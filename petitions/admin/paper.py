@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -160,7 +160,11 @@ class PaperBatchAdmin(ScopedModelAdmin):
                 preview = imports.preview_import(campaign, kept["text"])
             else:
                 self.log_addition(request, batch, [{"added": {}}])
-                message = gettext("Saved %(count)d paper signers for %(campaign)s.")
+                message = ngettext(
+                    "Saved %(count)d paper signer for %(campaign)s.",
+                    "Saved %(count)d paper signers for %(campaign)s.",
+                    batch.signatures,
+                )
                 messages.success(request, message % {"count": batch.signatures, "campaign": campaign})
                 return redirect(self._list_of(campaign))
         form = ImportForm(initial={"source": kept["source"]})
