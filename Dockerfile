@@ -38,7 +38,7 @@ RUN DEBUG=false \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
     REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/private \
     && chown -R outcry:outcry /app/var
 
 USER outcry

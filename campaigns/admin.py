@@ -35,6 +35,7 @@ from campaigns.date_list import DateListField
 from campaigns.enums import CampaignStatus
 from campaigns.models import (
     Campaign,
+    Endorser,
     Membership,
     MessageTemplate,
     Organisation,
@@ -286,6 +287,16 @@ class PartnerInline(ScopedInlineMixin, admin.StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class EndorserInline(ScopedInlineMixin, admin.StackedInline):
+    """Organisations that endorse the campaign, listed with their logos on its page."""
+
+    model = Endorser
+    tenant_path = "campaign__organisation"
+    extra = 0
+    fields = [("name", "position"), ("website", "logo"), "statement"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Campaign)
 class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
     tenant_path = "organisation"
@@ -296,7 +307,7 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MessageTemplateInline, TargetInline, PartnerInline]
+    inlines = [MessageTemplateInline, TargetInline, PartnerInline, EndorserInline]
     actions = ["publish", "rehearse", "end_rehearsal", "pause", "resume", "close", "duplicate", "export_signatures"]
     # The status moves only through the lifecycle buttons (overview page, list actions), so that
     # Publish checks the campaign is ready and Close for good asks, wherever it is pressed.

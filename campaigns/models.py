@@ -512,3 +512,32 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Endorser(models.Model):
+    """An organisation that signs on to a campaign as a whole: its name and logo on the public page.
+
+    Unlike a partner it has no share link and no signers of its own; it lends its name.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="endorsers"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    logo = models.ImageField(_("logo"), upload_to="endorsers/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    statement = models.CharField(
+        _("statement"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a sentence from the organisation, shown under its name."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order on the public page."))
+
+    class Meta:
+        verbose_name = _("endorsing organisation")
+        verbose_name_plural = _("endorsing organisations")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

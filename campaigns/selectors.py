@@ -23,7 +23,7 @@ CAMPAIGN_CACHE_SECONDS = 5
 _pages: ProcessCache["CampaignPage | None"] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
 _templates: ProcessCache[dict[str, MessageTemplate]] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
 _target_names: ProcessCache[dict[int, dict[str, TargetName]]] = ProcessCache(CAMPAIGN_CACHE_SECONDS)
-PAGE_PREFETCH = ("templates", "targets__names", "partners")
+PAGE_PREFETCH = ("templates", "targets__names", "partners", "endorsers")
 
 
 @dataclass(frozen=True)

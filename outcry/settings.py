@@ -308,6 +308,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = read(env.str, "MEDIA_ROOT", str(VAR_DIR / "media"))
+# Uploads that may show signers' names (scans of paper signature sheets): kept outside MEDIA_ROOT so
+# that neither /media/ nor a proxy serving it can reach them; the admin serves them to the
+# campaign's organisers only (petitions/core/private_files.py).
+PRIVATE_MEDIA_ROOT = read(env.str, "PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

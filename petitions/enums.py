@@ -7,6 +7,10 @@ class SignatureStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     HELD = "held", _("Held for review")
     REJECTED = "rejected", _("Rejected")
+    # Signed on a paper sheet and imported by an organiser (petitions/paper/): counted on paper,
+    # never online, and no letter is sent for it. A status of its own, so that every read of
+    # "confirmed" (the online count, letters, moderation, the dashboard's charts) leaves it out.
+    PAPER = "paper", _("Signed on paper")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -37,3 +41,10 @@ class BlockRuleKind(models.TextChoices):
     EMAIL = "email", _("Email address")
     DOMAIN = "domain", _("Email domain")
     NETWORK = "network", _("IP address or network")
+
+
+class PaperBatchKind(models.TextChoices):
+    """What an organiser added for signatures collected on paper (petitions/paper/)."""
+
+    COUNT = "count", _("A count")
+    SIGNERS = "signers", _("Imported signers")

@@ -4,8 +4,12 @@ Write-heavy tables holding personal data. Database constraints decide duplicates
 signing/, delivery/, abuse/ and privacy/ make the writes, each its own kind.
 """
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +19,9 @@ from django_countries.fields import CountryField
 from campaigns.models import Campaign, Target
 from petitions.core.encryption import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from petitions.core.hashing import email_hash, name_token, name_words
+from petitions.core.private_files import private_storage
 from petitions.core.text import normalise_rule_value
-from petitions.enums import BlockRuleKind, DeliveryStatus, SignatureStatus
+from petitions.enums import BlockRuleKind, DeliveryStatus, PaperBatchKind, SignatureStatus
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -35,6 +40,14 @@ class SignatureQuerySet(models.QuerySet):
 
 
 class Signature(models.Model):
+    """One signer of one campaign: online through the form, or on paper, imported by an organiser.
+
+    Paper signers are rows of this table (status "paper", with the import they came in), not of a
+    table of their own: their names and addresses then have exactly the protections of online
+    signers' (encryption at rest, the keyed hash that finds a repeat, retention and erasure, the
+    export and its audit log), with no second copy of that code to keep in step.
+    """
+
     # Every index costs each signing an update: the campaign's own index is covered by the composite
     # ones below, which start with the campaign.
     campaign = models.ForeignKey(
@@ -78,6 +91,18 @@ class Signature(models.Model):
     # because its message was lost. Both empty while the email is owed.
     confirmation_mailed_at = models.DateTimeField(_("confirmation mailed"), null=True, blank=True, editable=False)
     confirmation_swept_at = models.DateTimeField(_("confirmation checked again"), null=True, blank=True, editable=False)
+    # The import a paper signer came in (status "paper"); empty for every online signature. Deleting
+    # the import deletes its signers.
+    paper_batch = models.ForeignKey(
+        "PaperBatch",
+        verbose_name=_("paper import"),
+        on_delete=models.CASCADE,
+        related_name="signers",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+    )
 
     objects = SignatureQuerySet.as_manager()
 
@@ -104,6 +129,10 @@ class Signature(models.Model):
                 condition=models.Q(status=SignatureStatus.PENDING, confirmation_mailed_at__isnull=True),
                 name="signature_confirmation_owed",
             ),
+            # An import's signers (deleting it); partial, so an online signing pays nothing.
+            models.Index(
+                fields=["paper_batch"], condition=models.Q(paper_batch__isnull=False), name="signature_paper_batch"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,6 +141,91 @@ class Signature(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def on_paper(self) -> bool:
+        return self.status == SignatureStatus.PAPER
+
+
+def scan_path(batch: "PaperBatch", filename: str) -> str:
+    """A name nobody can guess, and none of the uploaded file's (it may be a signer's name)."""
+    return f"paper-scans/{batch.campaign_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+class PaperBatch(models.Model):
+    """Signatures an organiser collected on paper: a count (who, when, how many, where, with an
+    optional scan of the sheets), or the signers of an imported file (petitions/paper/).
+
+    Both are counted on paper (CounterShard.paper), never online, and no letter is sent for them.
+    Rows are not edited: a wrong count is deleted (Django's admin asks, and its log keeps who did
+    it) and added again.
+    """
+
+    Kind = PaperBatchKind
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="paper_batches"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COUNT, editable=False)
+    signatures = models.PositiveIntegerField(
+        _("signatures"), validators=[MinValueValidator(1)], help_text=_("How many people signed on these sheets.")
+    )
+    source = models.CharField(
+        _("where they were collected"),
+        max_length=200,
+        help_text=_("For example: dockers' meeting in Baku, 12 March."),
+    )
+    collected_on = models.DateField(_("collected on"))
+    scan = models.FileField(
+        _("scan of the sheets"),
+        upload_to=scan_path,
+        storage=private_storage,
+        blank=True,
+        max_length=200,
+        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        help_text=_(
+            "Optional: a PDF, JPG or PNG. Only this campaign's organisers can open it, and it is deleted "
+            "with the signers' data at the end of the retention period."
+        ),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+    # An import's preview, by digest (paper/imports.py): the same preview sent twice saves once.
+    import_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("paper count")
+        verbose_name_plural = _("paper signatures")
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_digest"], condition=~models.Q(import_digest=""), name="one_paper_import_per_preview"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signatures} on paper, {self.collected_on:%Y-%m-%d}: {self.source}"
+
+    def clean(self) -> None:
+        if self.collected_on and self.collected_on > timezone.localdate():
+            raise ValidationError({"collected_on": _("This date is in the future.")})
+
+    def delete_scan(self) -> None:
+        """Remove the scan's file and forget it (deletion, retention: it may show names)."""
+        if self.scan:
+            self.scan.delete(save=False)
+            PaperBatch.objects.filter(pk=self.pk).update(scan="")
 
 
 class BlockRule(models.Model):
@@ -254,7 +368,8 @@ class Delivery(models.Model):
 
 
 class CounterShard(models.Model):
-    """One of COUNTER_SHARDS rows per campaign whose sum is the public count.
+    """One of COUNTER_SHARDS rows per campaign whose sums are the public counts (online, on paper,
+    letters sent).
 
     Each signing transaction adds to one random shard, so concurrent signers rarely wait on the same
     row lock; reading sums a fixed number of rows, whatever the number of signatures.
@@ -268,6 +383,9 @@ class CounterShard(models.Model):
     )
     signatures = models.BigIntegerField(_("signatures"), default=0)
     emails_sent = models.BigIntegerField(_("letters sent"), default=0)
+    # Signatures collected on paper (PaperBatch); a default in the database too, so that the signing
+    # statement (signing/storage.py), which never adds to it, need not name it.
+    paper = models.BigIntegerField(_("on paper"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("counter part")

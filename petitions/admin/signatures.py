@@ -49,6 +49,23 @@ class PartnerFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PaperImportFilter(admin.SimpleListFilter):
+    """The signers of one paper import (linked from its page); no choices of its own in the sidebar."""
+
+    title = _("paper import")
+    parameter_name = "paper_batch"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self) -> bool:
+        return False
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(paper_batch_id=value) if value and value.isdigit() else queryset
+
+
 class SignedWithinFilter(admin.SimpleListFilter):
     """Recent signatures, by a range on the indexed created_at (no per-date aggregate over all rows)."""
 
@@ -127,14 +144,22 @@ class SignatureAdmin(ErasureActionMixin, ModerationActionsMixin, ReadOnlyAdmin):
     # Sorting a million rows by an unindexed column would take seconds: only indexed orders.
     sortable_by = ["id", "created_at"]
     list_display_links = ["id", "first_name"]
-    list_filter = ["campaign", "status", "consent_to_contact", PartnerFilter, SignedWithinFilter, CountryFilter]
+    list_filter = [
+        "campaign",
+        "status",
+        "consent_to_contact",
+        PartnerFilter,
+        SignedWithinFilter,
+        CountryFilter,
+        PaperImportFilter,
+    ]
     list_select_related = ["campaign"]
     list_per_page = 50
     search_fields = ["first_name", "last_name"]
     search_help_text = _(
         "A full email address finds that signer exactly; otherwise signers whose name has every word typed."
     )
-    exclude = ["ip_hash", "email_hash"]
+    exclude = ["ip_hash", "email_hash", "paper_batch"]
 
     def has_moderate_permission(self, request) -> bool:
         """Organisers review their own campaigns' held and spam signatures (the rows are scoped)."""

@@ -9,7 +9,7 @@ a byte order mark (outcry/csvcells.py).
 import csv
 from collections.abc import Callable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from campaigns.models import Campaign, Partner
@@ -38,13 +38,16 @@ COLUMNS = (
     "status",
     "source",
     "confirmed_at",
+    # "online", or "paper" for a signer an organiser imported from a paper sheet (petitions/paper/).
+    "channel",
 )
 
 
 def exported_signatures(campaign: Campaign, partner: Partner | None = None) -> QuerySet[Signature]:
     """Every signer for the campaign's organisation; for a partner, only the confirmed signers who
     came through its link and agreed to be contacted."""
-    queryset = Signature.objects.filter(campaign=campaign)
+    channel = Case(When(status=SignatureStatus.PAPER, then=Value("paper")), default=Value("online"))
+    queryset = Signature.objects.filter(campaign=campaign).annotate(channel=channel)
     if partner is not None:
         queryset = queryset.filter(source=partner.code, consent_to_contact=True, status=SignatureStatus.CONFIRMED)
     return queryset

@@ -1,5 +1,8 @@
 """Forgetting signers: their personal data is anonymised a configurable time after a campaign closes.
 
+Paper signers are signature rows too (petitions/paper/), cleared with the others; the scans of the
+campaign's paper sheets, which may show names, are deleted.
+
 What stays: the signature rows (so counts and per-country figures stay true), their status, country,
 language and source, and every letter's delivery record (status, times, provider ids). What goes:
 names, email, city, organisation, message, IP hash, consent wording; in the stored letters, every
@@ -23,7 +26,7 @@ from campaigns.models import Campaign
 from petitions.delivery.transitions import cancel_letters
 from petitions.enums import DeliveryStatus
 from petitions.mail.letters import signer_values
-from petitions.models import Delivery, Signature
+from petitions.models import Delivery, PaperBatch, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,8 @@ def anonymise_campaign(*, campaign: Campaign, now: datetime | None = None, batch
     Delivery.objects.filter(campaign=campaign, signature__isnull=True).update(
         subject=REDACTED, body=WHOLE_LETTER_REMOVED
     )
+    for batch in PaperBatch.objects.filter(campaign=campaign).exclude(scan=""):
+        batch.delete_scan()
     if not Signature.objects.filter(campaign=campaign, anonymised_at__isnull=True).exists():
         campaign_services.mark_signer_data_anonymised(campaign=campaign, at=now)
     logger.info("Anonymised %d signature(s) of campaign %s", cleared, campaign.pk)

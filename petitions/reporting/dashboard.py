@@ -31,7 +31,7 @@ RECENT_FAILURES = 10
 
 @dataclass
 class Dashboard:
-    signatures: int
+    signatures: int  # online; the charts and tables below are of these
     emails_sent: int
     goal: int | None
     goal_percent: int
@@ -46,6 +46,11 @@ class Dashboard:
     queue: QueueHealth | None = None
     recent_failures: list[Delivery] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
+    paper: int = 0  # collected on paper (petitions/paper/); not in the charts
+
+    @property
+    def total(self) -> int:
+        return self.signatures + self.paper
 
 
 def campaign_dashboard(campaign: Campaign, *, now: datetime | None = None, use_cache: bool = True) -> Dashboard:
@@ -87,6 +92,7 @@ def _build(campaign: Campaign, now: datetime) -> Dashboard:
             .order_by("-created_at")[:RECENT_FAILURES]
         ),
         generated_at=now,
+        paper=counters.paper,
     )
 
 

@@ -40,7 +40,7 @@ def notify_milestones() -> int:
     totals = dict(
         CounterShard.objects.filter(campaign__in=campaigns)
         .values_list("campaign_id")
-        .annotate(n=Sum("signatures"))
+        .annotate(n=Sum("signatures") + Sum("paper"))
         .order_by()
     )
     for campaign in campaigns.select_related("organisation"):
@@ -63,7 +63,9 @@ def summary_figures(campaign: Campaign, *, now: datetime) -> dict:
         "signatures": Signature.objects.filter(
             campaign=campaign, status=SignatureStatus.CONFIRMED, created_at__gte=since
         ).count(),
-        "total": CounterShard.objects.filter(campaign=campaign).aggregate(n=Sum("signatures", default=0))["n"],
+        "total": CounterShard.objects.filter(campaign=campaign).aggregate(
+            n=Sum("signatures", default=0) + Sum("paper", default=0)
+        )["n"],
         "sent": letters.filter(status__in=SENT_STATUSES, sent_at__gte=since).count(),
         "waiting": letters.filter(status=DeliveryStatus.QUEUED).count(),
         "failed": letters.filter(status=DeliveryStatus.FAILED).count(),

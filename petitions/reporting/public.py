@@ -19,19 +19,35 @@ RECENT_SIGNERS_CACHE_SECONDS = 30
 
 @dataclass(frozen=True)
 class Counters:
+    """A campaign's public figures. `signatures` are the online ones (what it always meant: each
+    sent letters); `paper` those collected on paper; the goal and progress count both (`total`)."""
+
     signatures: int
     emails_sent: int
     goal: int | None  # the goal now: the organiser's, or the next step once theirs is reached
-    goal_reached: int | None = None  # the organiser's goal, once the count has reached it
+    goal_reached: int | None = None  # the organiser's goal, once the total has reached it
+    paper: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.signatures + self.paper
 
     @property
     def progress_percent(self) -> int:
         if not self.goal:
             return 0
-        return min(100, self.signatures * 100 // self.goal)
+        return min(100, self.total * 100 // self.goal)
 
     def as_json(self) -> dict:
-        return {"signatures": self.signatures, "emails_sent": self.emails_sent, "goal": self.goal}
+        """counter.json. Fields are only ever added: "signatures" stays the online count, so an
+        older embed or script reading it sees what it always saw."""
+        return {
+            "signatures": self.signatures,
+            "paper": self.paper,
+            "total": self.total,
+            "emails_sent": self.emails_sent,
+            "goal": self.goal,
+        }
 
 
 def public_counters(slug: str, language: str) -> dict | None:
@@ -54,17 +70,25 @@ def campaign_counters(campaign: Campaign) -> Counters:
     totals = cache.get(key)
     if totals is None:
         totals = CounterShard.objects.filter(campaign_id=campaign.pk).aggregate(
-            signatures=Sum("signatures", default=0), emails_sent=Sum("emails_sent", default=0)
+            signatures=Sum("signatures", default=0),
+            emails_sent=Sum("emails_sent", default=0),
+            paper=Sum("paper", default=0),
         )
         cache.set(key, totals, settings.COUNTER_CACHE_SECONDS)
-    signatures = totals["signatures"]
-    reached = bool(campaign.goal) and signatures >= campaign.goal
+    total = totals["signatures"] + totals["paper"]
+    reached = bool(campaign.goal) and total >= campaign.goal
     return Counters(
-        signatures=signatures,
+        signatures=totals["signatures"],
         emails_sent=totals["emails_sent"],
-        goal=current_goal(campaign.goal, signatures),
+        goal=current_goal(campaign.goal, total),
         goal_reached=campaign.goal if reached else None,
+        paper=totals["paper"],
     )
+
+
+def forget_counters(campaign: Campaign) -> None:
+    """Drop the cached figures, so that an organiser's paper count shows on the page at once."""
+    cache.delete_many([f"counters:{campaign.pk}", f"public-counters:{campaign.slug}"])
 
 
 def signatures_through(partner: Partner) -> int:

@@ -5,13 +5,16 @@
   if (!box || !window.fetch) { return; }
   var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
   function show(data) {
-    ["signatures", "emails_sent", "goal"].forEach(function (name) {
-      var el = box.querySelector('[data-counter="' + name + '"]');
-      if (el && typeof data[name] === "number") { el.textContent = format.format(data[name]); }
+    // "total" is online plus paper, what the goal counts; "signatures" stays the online count.
+    if (typeof data.total !== "number") { data.total = data.signatures; }
+    ["total", "signatures", "paper", "emails_sent", "goal"].forEach(function (name) {
+      box.querySelectorAll('[data-counter="' + name + '"]').forEach(function (el) {
+        if (typeof data[name] === "number") { el.textContent = format.format(data[name]); }
+      });
     });
     var bar = box.querySelector('[data-counter="progress"]');
     if (bar && data.goal) {
-      var percent = Math.min(100, Math.floor(data.signatures * 100 / data.goal));
+      var percent = Math.min(100, Math.floor(data.total * 100 / data.goal));
       bar.value = percent;
       bar.textContent = percent + "%";
     }

@@ -7,11 +7,12 @@ that word in a page alice receives.
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaigns.models import Campaign, MessageTemplate, Organisation, Partner, Target
+from campaigns.models import Campaign, Endorser, MessageTemplate, Organisation, Partner, Target
 from petitions.enums import DeliveryStatus
-from petitions.models import Delivery, Signature, SignatureExport, TrackingEvent
+from petitions.models import Delivery, PaperBatch, Signature, SignatureExport, TrackingEvent
 from tests.factories import OrganisationFactory, SignatureFactory, live_campaign
 from tests.twofactor import verified_login
 
@@ -27,10 +28,13 @@ class Tenant:
     delivery: Delivery
     export: SignatureExport
     event: TrackingEvent
+    # Paper sheets and endorsers, added by add_paper_and_endorser where a test wants them.
+    paper_batch: PaperBatch | None = None
+    endorser: Endorser | None = None
 
     def objects(self) -> dict:
         """Each admin-visible model's row of this tenant."""
-        return {type(obj): obj for obj in vars(self).values()}
+        return {type(obj): obj for obj in vars(self).values() if obj is not None}
 
 
 def build_tenant(name: str, *, member) -> Tenant:
@@ -61,6 +65,31 @@ def build_tenant(name: str, *, member) -> Tenant:
         delivery=delivery, provider="mailgun", event_type="bounced", occurred_at=timezone.now(), description=word
     )
     return Tenant(organisation, campaign, target, template, partner, signature, delivery, export, event)
+
+
+def add_paper_and_endorser(tenant: Tenant) -> Tenant:
+    """A count of paper signatures with a scan of its sheets, and an endorsing organisation."""
+    word = tenant.organisation.slug.split("-")[0]
+    tenant.paper_batch = PaperBatch(
+        campaign=tenant.campaign,
+        signatures=12,
+        source=f"{word} dockers' meeting",
+        collected_on="2025-03-12",
+        added_by=tenant.organisation.members.get(),
+    )
+    tenant.paper_batch.scan.save(f"{word}-sheet.png", ContentFile(f"{word} names".encode()), save=False)
+    tenant.paper_batch.save()
+    tenant.endorser = Endorser.objects.create(
+        campaign=tenant.campaign, name=f"{word} Endorsing Union", statement=f"{word} stands"
+    )
+    return tenant
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Scans of paper sheets written under the test's own folder."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    return tmp_path
 
 
 @pytest.fixture

@@ -51,6 +51,8 @@ def new_campaign_form(organisation, **overrides) -> dict:
         "targets-0-is_active": "on",
         "partners-TOTAL_FORMS": "0",
         "partners-INITIAL_FORMS": "0",
+        "endorsers-TOTAL_FORMS": "0",
+        "endorsers-INITIAL_FORMS": "0",
     }
     return data | overrides
 

@@ -113,7 +113,7 @@ def test_closed_campaign_page_shows_figures_and_accepts_nothing(client, alpha, b
     client.post(f"/c/{alpha.campaign.slug}/", bob_form)
 
     assert "This campaign is closed" in page
-    assert 'data-counter="signatures"' in page
+    assert 'data-counter="total"' in page
     assert alpha.campaign.signatures.count() == 1  # the fixture's, not bob's
 
 

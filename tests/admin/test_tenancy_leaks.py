@@ -20,7 +20,8 @@ from campaigns.enums import Role
 from campaigns.models import Campaign, Membership
 from campaigns.roles import CAPABILITIES, Can
 from petitions.enums import DeliveryStatus
-from petitions.models import Delivery, SignatureExport
+from petitions.models import Delivery, PaperBatch, SignatureExport
+from tests.admin.conftest import add_paper_and_endorser
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,12 @@ def role(request) -> str:
 def alpha(alpha, alice, role):
     """The Alpha tenant, alice holding `role` in it."""
     Membership.objects.filter(user=alice, organisation=alpha.organisation).update(role=role)
-    return alpha
+    return add_paper_and_endorser(alpha)
+
+
+@pytest.fixture
+def bravo(bravo):
+    return add_paper_and_endorser(bravo)
 
 
 def can(role: str, capability: Can) -> bool:
@@ -200,6 +206,22 @@ def test_target_import_and_export_of_a_bravo_campaign_are_not_found_and_change_n
     assert list(bravo.campaign.targets.values_list("name", "email")) == [
         ("Bravo Minister", "minister@bravo.example.org")
     ]
+
+
+def test_paper_sheets_of_bravo_stay_with_bravo(alice_client, alpha, bravo, role):
+    scan = alice_client.get(bravo.paper_batch.scan.url)
+    choose = alice_client.get(reverse("admin:petitions_paperbatch_import_choose"))
+    add_form = alice_client.get(admin_url(PaperBatch, "add"))
+    deleted = alice_client.post(admin_url(PaperBatch, "delete", bravo.paper_batch.pk), {"post": "yes"})
+
+    assert scan.status_code == 404
+    # Her own campaign's scan shows signers' names: hers to open if her role sees signers.
+    assert alice_client.get(alpha.paper_batch.scan.url).status_code == (200 if can(role, Can.SEE_SIGNERS) else 404)
+    assert_no_bravo(choose)
+    assert ("Alpha secret campaign" in choose.content.decode()) is can(role, Can.EDIT)
+    assert_no_bravo(add_form)
+    assert deleted.status_code in (302, 404)
+    assert PaperBatch.objects.filter(pk=bravo.paper_batch.pk).exists()
 
 
 def test_campaign_form_refuses_a_bravo_organisation_and_never_edits_bravo(alice_client, alpha, bravo):

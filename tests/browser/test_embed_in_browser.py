@@ -74,7 +74,7 @@ def test_embed_signs_from_a_partner_site_with_third_party_cookies_blocked(
     tap(frame.get_by_role("button", name="Send my letter"))
 
     frame.get_by_role("heading", name="Thank you for standing with this campaign").wait_for(timeout=10_000)
-    frame.locator('[data-counter="signatures"]').filter(has_text="1").wait_for(timeout=10_000)
+    frame.locator('[data-counter="total"]').filter(has_text="1").wait_for(timeout=10_000)
     screenshot(page, "embed-thanks-on-partner-site-phone")
     assert Signature.objects.get().source == "partner-union"
     assert context.cookies() == []  # it never needed one

@@ -23,7 +23,7 @@ def test_signer_in_azerbaijani_signs_and_sees_the_counter_move(new_page, live_se
     page.wait_for_url(f"**/c/{campaign.slug}/share/")
     # "Thank you for standing with this campaign", in Azerbaijani
     assert page.locator("h1").inner_text() == "Bu kampaniyaya dəstək verdiyiniz üçün təşəkkür edirik"
-    page.locator('[data-counter="signatures"]').filter(has_text="1").wait_for(timeout=10_000)
+    page.locator('[data-counter="total"]').filter(has_text="1").wait_for(timeout=10_000)
     screenshot(page, "thanks-page-phone-az")
     assert Signature.objects.get().language == "az"
 

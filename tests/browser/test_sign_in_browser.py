@@ -24,7 +24,7 @@ def test_signer_on_a_phone_signs_and_sees_thanks(phone, live_server, campaign, s
     screenshot(phone, "thanks-page-phone")
     assert phone.locator("h1").inner_text() == "Thank you for standing with this campaign"
     # Counted: the page's script refreshes the (briefly cached) counters a few seconds after loading.
-    phone.locator('[data-counter="signatures"]').filter(has_text="1").wait_for(timeout=10_000)
+    phone.locator('[data-counter="total"]').filter(has_text="1").wait_for(timeout=10_000)
     assert Signature.objects.get().organisation == "Unite"
     assert Delivery.objects.count() == 1
 
@@ -60,4 +60,4 @@ def test_counter_refreshes_without_a_reload(phone, live_server, campaign):
 
     phone.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
 
-    phone.locator('[data-counter="signatures"]').filter(has_text="41").wait_for(timeout=10_000)
+    phone.locator('[data-counter="total"]').filter(has_text="41").wait_for(timeout=10_000)

@@ -43,6 +43,8 @@ def campaign_form(organisation, **overrides):
         "targets-0-is_active": "on",
         "partners-TOTAL_FORMS": "0",
         "partners-INITIAL_FORMS": "0",
+        "endorsers-TOTAL_FORMS": "0",
+        "endorsers-INITIAL_FORMS": "0",
     }
     return data | overrides
 

@@ -23,5 +23,6 @@ class Command(BaseCommand):
             recount = recount_campaign(campaign_id=item.pk)
             self.stdout.write(
                 f"{item.slug}: {recount.signatures} signatures ({-recount.signatures_drift:+d}), "
-                f"{recount.emails_sent} letters sent ({-recount.emails_sent_drift:+d})"
+                f"{recount.emails_sent} letters sent ({-recount.emails_sent_drift:+d}), "
+                f"{recount.paper} on paper ({-recount.paper_drift:+d})"
             )

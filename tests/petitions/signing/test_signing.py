@@ -31,7 +31,7 @@ def test_campaign_page_shows_story_letter_counters_and_form(client, campaign):
     assert "Four trade unionists are in jail for organising." in page
     assert "Release the jailed trade unionists" in page  # the letter's subject
     assert "Presidential Administration" in page  # who it goes to
-    assert 'data-counter="signatures"' in page
+    assert 'data-counter="total"' in page
     assert '<progress class="goal-progress"' in page
     for field in ("first_name", "last_name", "email", "country", "organisation", "message", "consent_to_contact"):
         assert f'name="{field}"' in page

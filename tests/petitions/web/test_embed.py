@@ -38,7 +38,7 @@ def test_embed_may_be_framed_and_the_campaign_page_may_not(client, campaign):
 def test_embed_shows_the_counter_and_a_link_without_the_form(client, campaign):
     page = client.get(f"/c/{campaign.slug}/embed/").content.decode()
 
-    assert 'data-counter="signatures"' in page
+    assert 'data-counter="total"' in page
     assert f'href="http://testserver/c/{campaign.slug}/" target="_blank"' in page
     assert 'name="email"' not in page
 
