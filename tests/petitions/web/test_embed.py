@@ -129,8 +129,8 @@ def test_embed_script_is_served_at_a_stable_address(client):
     assert b"data-campaign" in response.content
 
 
-def test_admin_campaign_page_shows_the_embed_snippets(admin_client, campaign, settings):
-    page = admin_client.get(f"/admin/campaigns/campaign/{campaign.pk}/change/").content.decode()
+def test_the_campaign_overview_shows_the_embed_snippets(admin_client, campaign, settings):
+    page = admin_client.get(f"/admin/campaigns/campaign/{campaign.pk}/overview/").content.decode()
 
     site = settings.SITE_URL
     assert f"&lt;script src=&quot;{site}/embed.js&quot; data-campaign=&quot;{campaign.slug}&quot;" in page
