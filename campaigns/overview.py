@@ -48,6 +48,7 @@ def overview_view(model_admin, request, campaign_id: int):
             raise PermissionDenied
         response = getattr(model_admin, action)(request, model_admin.get_queryset(request).filter(pk=campaign.pk))
         return response or redirect(here)
+    may_edit = model_admin.has_change_permission(request, campaign)
     steps = readiness.steps(campaign)
     targets = [target for target in campaign.targets.all() if target.is_active]
     context = {
@@ -65,10 +66,10 @@ def overview_view(model_admin, request, campaign_id: int):
             for action in LIFECYCLE[campaign.status]
             if action not in ("rehearse", "end_rehearsal")
         ]
-        if model_admin.has_change_permission(request, campaign)
+        if may_edit
         else [],
-        "may_rehearse": campaign.status == CampaignStatus.DRAFT
-        and model_admin.has_change_permission(request, campaign),
+        "may_edit": may_edit,
+        "may_rehearse": may_edit and campaign.status == CampaignStatus.DRAFT,
         "public_url": public_url(campaign),
         "is_draft": campaign.status == CampaignStatus.DRAFT,
         "test_targets": targets,

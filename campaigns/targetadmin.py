@@ -103,7 +103,7 @@ def save(model_admin, request, campaign: Campaign):
         )
         % {"added": saved.added, "updated": saved.updated, "unchanged": saved.unchanged},
     )
-    return redirect("admin:campaigns_campaign_change", campaign.pk)
+    return redirect("admin:campaigns_campaign_overview", campaign.pk)
 
 
 def page(model_admin, request, campaign: Campaign, *, form, plan, digest: str) -> TemplateResponse:

@@ -83,7 +83,7 @@ def test_a_clean_file_is_previewed_then_saved_with_the_counts(alice_client, alph
 
     saved = save(alice_client, alpha.campaign, preview)
 
-    assert saved.redirect_chain[-1][0] == reverse("admin:campaigns_campaign_change", args=[alpha.campaign.pk])
+    assert saved.redirect_chain[-1][0] == reverse("admin:campaigns_campaign_overview", args=[alpha.campaign.pk])
     assert "2 targets added, 0 updated, 0 unchanged." in text(saved)
     elmar = alpha.campaign.targets.get(email="elmar@gov.example.az")
     assert (elmar.title, elmar.language, elmar.hourly_cap) == ("Nazir", "az", 30)

@@ -1,6 +1,7 @@
 """A first-time organiser walks the whole builder, at a laptop and on a phone: signs in (setting up
 two-factor), writes the page and letter in two languages with the placeholder buttons and the live
-preview beside them, saves once, sends herself a test letter from the overview, publishes, sees a
+preview beside them, saves, imports a target from a spreadsheet, rehearses (signs on her phone and
+gets the [TEST] letters herself), ends the rehearsal, sends herself a test letter, publishes, sees a
 signature arrive on the dashboard, exports the signers and closes the campaign for good.
 
 The walk's figures (screens loaded, saves, presses, fields, and the minutes a person would take by
@@ -21,10 +22,12 @@ from django.core.cache import cache
 from django_otp.oath import TOTP
 
 from campaigns.models import Campaign
-from petitions.models import Signature
+from petitions.delivery.sending import send_delivery
+from petitions.models import Delivery, Signature
 from petitions.signing import confirmations
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 from tests.browser.person import CHECKED, choose, tap, type_into
+from tests.browser.test_target_import_in_browser import upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,7 +102,7 @@ def preview_text(page) -> str:
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
-    device, new_page, phone, live_server, alice, organisation, screenshot
+    device, new_page, phone, live_server, alice, organisation, screenshot, tmp_path
 ):
     admin = new_page("en", **(DESKTOP if device == "desktop" else PHONE))
     started = time.monotonic()
@@ -162,6 +165,49 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     assert "✗" not in admin.locator("[data-testid=required]").inner_text()
     screenshot(admin, f"builder-{device}-overview-draft")
 
+    # A third target from a spreadsheet: checked row by row before anything is saved.
+    targets_file = tmp_path / "targets.csv"
+    targets_file.write_bytes(b"\xef\xbb\xbfemail,name,title,language\njustice@gov.example.org,Ministry of Justice,,en\n")
+    tap(admin.get_by_role("link", name="Import targets"))
+    upload(admin, targets_file)
+    assert "new" in admin.locator('tr[data-row="2"]').inner_text()
+    tap(admin.get_by_role("button", name="Save 1 target"))
+    walk.saves += 1
+    admin.get_by_text("1 target added, 0 updated, 0 unchanged.").wait_for()
+    assert campaign.targets.count() == 3
+
+    # A rehearsal: she signs on her phone, and the letters come to her, not to the targets.
+    tap(admin.get_by_role("button", name="Start a rehearsal"))
+    admin.locator("[data-testid=rehearsal]").wait_for()
+    with walk.aside():
+        phone.goto(f"{live_server.url}/c/free-the-dockers/")
+        assert "Rehearsal: this campaign is being tried out." in phone.locator("[data-testid=rehearsal]").inner_text()
+        type_into(phone.get_by_label("First name", exact=False).first, "Alice")
+        type_into(phone.get_by_label("Last name", exact=False).first, "Tester")
+        type_into(phone.get_by_role("textbox", name="Email"), "alice.tester@example.net")
+        choose(phone.get_by_role("combobox", name="Country"), "AZ")
+        phone.wait_for_timeout(3100)
+        tap(phone.get_by_role("button", name="Send my letter"))
+        phone.wait_for_url("**/c/free-the-dockers/share/")
+        rehearsal = Signature.objects.get(campaign=campaign)
+        phone.goto(live_server.url + urlsplit(confirmations.confirmation_url(rehearsal)).path)
+        tap(phone.get_by_role("button", name="Confirm my signature"))
+        phone.get_by_role("heading", name=re.compile("confirmed")).wait_for()
+    for letter in Delivery.objects.filter(campaign=campaign):  # what the worker does with them
+        send_delivery(delivery_id=letter.pk)
+    tests = [message for message in mail.outbox if message.subject.startswith("[TEST] ")]
+    assert sorted(message.subject for message in tests) == [
+        "[TEST] Release the dockers",
+        "[TEST] Release the dockers",
+        "[TEST] Освободите докеров",
+    ]
+    assert {tuple(message.to) for message in tests} == {("alice@union.example.org",)}
+    tap(admin.get_by_role("button", name="End the rehearsal (remove its test signatures and letters)"))
+    tap(admin.get_by_role("button", name="Yes, end the rehearsal"))
+    admin.get_by_text("1 test signature(s) and 3 test letter(s) removed.").wait_for()
+    assert not Signature.objects.filter(campaign=campaign).exists()
+    mail.outbox.clear()
+
     tap(admin.get_by_role("button", name="Send the test letter"))
     admin.get_by_text("Sent “[TEST] Release the dockers” to alice@union.example.org.").wait_for()
     assert [message.to for message in mail.outbox] == [["alice@union.example.org"]]
@@ -212,4 +258,4 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     figures = walk.figures() | {"seconds_of_this_test": round(time.monotonic() - started, 1)}
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"builder-walk-{device}.json").write_text(json.dumps(figures, indent=2) + "\n")
-    assert figures["saves"] == 1
+    assert figures["saves"] == 2  # the campaign form, and the targets' file

@@ -74,8 +74,10 @@ def test_organiser_fixes_a_bad_row_then_saves_and_sees_the_targets(
     ]
     tap(page.get_by_role("button", name="Save 3 targets"))
 
-    page.wait_for_url(f"**/admin/campaigns/campaign/{campaign.pk}/change/")
+    # Saved, she is back on the overview, which tells what is next; the targets are in the form.
+    page.wait_for_url(f"**/admin/campaigns/campaign/{campaign.pk}/overview/")
     assert "3 targets added, 0 updated, 0 unchanged." in page.locator(".messagelist").inner_text()
+    tap(page.get_by_role("link", name="Edit the campaign"))
     names = page.locator('#targets-group .inline-related:not(.empty-form) input[name$="-name"]')
     assert [names.nth(n).input_value() for n in range(names.count())] == [
         "Presidential Administration",
