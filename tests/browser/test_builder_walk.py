@@ -167,7 +167,9 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
 
     # A third target from a spreadsheet: checked row by row before anything is saved.
     targets_file = tmp_path / "targets.csv"
-    targets_file.write_bytes(b"\xef\xbb\xbfemail,name,title,language\njustice@gov.example.org,Ministry of Justice,,en\n")
+    targets_file.write_bytes(
+        b"\xef\xbb\xbfemail,name,title,language\njustice@gov.example.org,Ministry of Justice,,en\n"
+    )
     tap(admin.get_by_role("link", name="Import targets"))
     upload(admin, targets_file)
     assert "new" in admin.locator('tr[data-row="2"]').inner_text()
