@@ -76,3 +76,16 @@ def test_the_worker_scales_on_the_letters_queue():
     trigger = scaled["spec"]["triggers"][0]
     assert (trigger["type"], trigger["metadata"]["listName"]) == ("redis", "celery")
     assert int(trigger["metadata"]["listLength"]) > 0
+
+
+def test_scans_of_paper_sheets_live_on_one_volume_that_the_web_and_the_worker_share():
+    """The web stores and serves them; the worker erases them when retention ends. An emptyDir
+    would lose them at every restart and give each pod its own."""
+    claim = by_name("PersistentVolumeClaim", "outcry-private")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    for name in ("outcry-web", "outcry-worker"):
+        pod = by_name("Deployment", name)["spec"]["template"]["spec"]
+        volumes = {volume["name"]: volume for volume in pod["volumes"]}
+        [container] = pod["containers"]
+        mounts = {mount["mountPath"]: mount["name"] for mount in container["volumeMounts"]}
+        assert volumes[mounts["/app/var/private"]]["persistentVolumeClaim"]["claimName"] == "outcry-private", name
