@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from outcry import adminconfirm
 from petitions.abuse import moderation
@@ -17,20 +18,22 @@ from petitions.models import BlockRule
 PREVIEW_ROWS = 50
 ACTIONS = {
     "release": (
-        "Release: count them and send their letters",
+        _("Release: count them and send their letters"),
         moderation.release_signatures,
-        "Released {signatures} signature(s); {letters_queued} letter(s) queued; "
-        "{asked_to_confirm} asked to confirm by email.",
+        _(
+            "Released %(signatures)s signature(s); %(letters_queued)s letter(s) queued; "
+            "%(asked_to_confirm)s asked to confirm by email."
+        ),
     ),
     "reject": (
-        "Reject held signatures",
+        _("Reject held signatures"),
         moderation.reject_signatures,
-        "Rejected {signatures} held signature(s).",
+        _("Rejected %(signatures)s held signature(s)."),
     ),
     "mark_spam": (
-        "Mark as spam: uncount them, cancel waiting letters",
+        _("Mark as spam: uncount them, cancel waiting letters"),
         moderation.mark_signatures_as_spam,
-        "Marked {signatures} signature(s) as spam; {letters_cancelled} waiting letter(s) cancelled.",
+        _("Marked %(signatures)s signature(s) as spam; %(letters_cancelled)s waiting letter(s) cancelled."),
     ),
 }
 
@@ -43,7 +46,7 @@ def _review(action: str):
             raise PermissionDenied
         if adminconfirm.confirmed(request):
             result = service(signature_ids=queryset.values_list("pk", flat=True))
-            modeladmin.message_user(request, done.format(**result.__dict__), messages.SUCCESS)
+            modeladmin.message_user(request, done % result.__dict__, messages.SUCCESS)
             return None
         context = {
             **modeladmin.admin_site.each_context(request),
