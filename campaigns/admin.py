@@ -197,7 +197,11 @@ class TargetInline(PublicHolidaysMixin, ScopedInlineMixin, admin.StackedInline):
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj else 1  # a new campaign starts with a target to fill in
 
-    fieldsets = [(None, {"fields": [*TARGET_FIELDS, "names_per_language"]}), SENDING_RULES]
+    # In the campaign form the sending rules, whose defaults suit most targets, are folded.
+    fieldsets = [
+        (None, {"fields": [*TARGET_FIELDS, "names_per_language"]}),
+        (SENDING_RULES[0], {**SENDING_RULES[1], "classes": ["collapse"]}),
+    ]
     readonly_fields = ["names_per_language", "public_holidays_ahead"]
 
     def get_queryset(self, request):

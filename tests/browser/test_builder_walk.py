@@ -42,6 +42,7 @@ class Walk:
 
     def __init__(self, page):
         self.page, self.saves, self.characters, self.screens = page, 0, 0, 0
+        self.marks: dict[str, dict] = {}
         self.start = dict(CHECKED)
         page.on("framenavigated", lambda frame: self._loaded(frame))
 
@@ -64,6 +65,10 @@ class Walk:
     def keys(self, text: str) -> None:
         self.page.keyboard.type(text)
         self.characters += len(text)
+
+    def mark(self, name: str) -> None:
+        """The figures so far, kept under `name` (e.g. the moment the campaign went live)."""
+        self.marks[name] = self.figures()
 
     def figures(self) -> dict:
         done = {kind: CHECKED[kind] - self.start.get(kind, 0) for kind in ("taps", "clicks", "fields")}
@@ -108,6 +113,7 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     started = time.monotonic()
     walk = Walk(admin)
     sign_in_first_time(admin, live_server.url)
+    walk.mark("signed_in")  # the first sign-in, enrolling the authenticator app
 
     # "Add" beside Campaigns on the first page opens the builder: her one organisation is already
     # chosen and the first language version and target are open.
@@ -158,6 +164,7 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     # One save, and she is on the overview: ready, with nothing missing.
     tap(admin.get_by_role("button", name="Save", exact=True))
     walk.saves += 1
+    walk.mark("campaign_saved")
     campaign = Campaign.objects.get(slug="free-the-dockers")
     assert admin.url.endswith(f"/admin/campaigns/campaign/{campaign.pk}/overview/")
     assert campaign.templates.count() == 2
@@ -216,6 +223,7 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
 
     tap(admin.get_by_role("button", name="Publish (draft to live)"))
     admin.get_by_text("1 campaign(s) now live.").wait_for()
+    walk.mark("published")
     assert admin.locator("[data-testid=status]").inner_text() == "Live"
     link = admin.locator("#public-link").input_value()
     assert link.endswith("/c/free-the-dockers/")
@@ -257,7 +265,7 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     assert Campaign.objects.get(pk=campaign.pk).status == "closed"
     screenshot(admin, f"builder-{device}-overview-closed")
 
-    figures = walk.figures() | {"seconds_of_this_test": round(time.monotonic() - started, 1)}
+    figures = walk.figures() | {"seconds_of_this_test": round(time.monotonic() - started, 1), "at": walk.marks}
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"builder-walk-{device}.json").write_text(json.dumps(figures, indent=2) + "\n")
     assert figures["saves"] == 2  # the campaign form, and the targets' file
