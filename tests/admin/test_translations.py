@@ -60,8 +60,9 @@ def test_the_translators_page_shows_the_main_text_and_what_changed_and_saving_br
         "letter_subject": russian.letter_subject,
         "letter_body": russian.letter_body,
     }
-    alice_client.post(url, data)
+    saved = alice_client.post(url, data)
 
+    assert saved["Location"] == reverse("admin:campaigns_campaign_overview", args=[alpha.campaign.pk])
     assert "outdated: the main language changed since (story)" in page
     assert "Five trade unionists are in jail." in page
     assert f'Changed since this translation. It was:</span><div class="text">{old_story}' in page

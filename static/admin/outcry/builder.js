@@ -29,7 +29,12 @@ const outcryBuilder = () => {
 
   const label = (row) => {
     const select = field(row, "language");
-    const option = select && select.selectedOptions[0];
+    if (!select) {
+      // A read-only form (a role that may only look): the language is shown as text.
+      const shown = row.querySelector(".field-language .readonly");
+      return shown ? shown.textContent.trim() : texts.new_language;
+    }
+    const option = select.selectedOptions[0];
     return option && option.value ? option.textContent.trim() : texts.new_language;
   };
 
@@ -64,7 +69,8 @@ const outcryBuilder = () => {
       row.setAttribute("role", "tabpanel");
     }
     const add = group.querySelector(".add-row a");
-    if (add) {
+    if (add && !group.querySelector(".empty-form")) add.closest(".add-row").hidden = true; // may not add
+    if (add && group.querySelector(".empty-form")) {
       const more = document.createElement("button");
       more.type = "button";
       more.className = "add-language";
@@ -130,7 +136,13 @@ const outcryBuilder = () => {
   });
 
   // --- The live preview ------------------------------------------------------------------------
-  const pane = document.querySelector("[data-letter-preview]");
+  // Read-only (no letter to type), the pane has nothing to follow: Preview the letters shows them.
+  const editable = Boolean(group.querySelector('textarea[name$="-letter_body"]'));
+  const pane = editable ? document.querySelector("[data-letter-preview]") : null;
+  if (!editable) {
+    document.querySelector("[data-letter-preview]")?.remove();
+    group.closest(".letter-with-preview")?.classList.add("no-preview");
+  }
   const list = pane?.querySelector("[data-preview-letters]");
   let timer = null;
   let sent = 0;
