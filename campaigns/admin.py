@@ -28,7 +28,7 @@ from campaigns import (
     readiness,
     services,
     targetadmin,
-    translating,  # noqa: F401 - registers the translators' page
+    translating,  # also registers the translators' page
     translations,
 )
 from campaigns.date_list import DateListField
@@ -257,7 +257,7 @@ class TargetAdmin(PublicHolidaysMixin, TargetSuggestionsMixin, ScopedModelAdmin)
         return HttpResponse(html)
 
 
-class MessageTemplateInline(ScopedInlineMixin, admin.StackedInline):
+class MessageTemplateInline(translating.TextDirectionMixin, ScopedInlineMixin, admin.StackedInline):
     """The page and letter per language, shown as tabs beside a live preview of the letters
     (templates/admin/campaigns/campaign/language_versions.html, static/admin/outcry/builder.js)."""
 

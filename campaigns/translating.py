@@ -50,8 +50,19 @@ def with_source_beside(widget, *, source: str, language_name: str, language: str
     return beside
 
 
+class TextDirectionMixin:
+    """The page and letter fields take the direction of what is typed into them: Azerbaijani text
+    in an Arabic admin runs left to right, Arabic text in an English one right to left."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in translations.FIELDS:
+            field.widget.attrs["dir"] = "auto"
+        return field
+
+
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(ScopedModelAdmin):
+class MessageTemplateAdmin(TextDirectionMixin, ScopedModelAdmin):
     tenant_path = "campaign__organisation"
     organiser_capabilities = {
         **ScopedModelAdmin.organiser_capabilities,

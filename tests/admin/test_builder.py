@@ -71,6 +71,8 @@ def test_the_form_is_in_writing_order_with_the_settings_that_have_defaults_folde
     order = [page.index(text) for text in ('id="id_name"', "templates-group", "targets-group", "Dates and goal")]
     assert order == sorted(order)
     assert page.index("Dates and goal") < page.index("Advanced: sending") < page.index("partners-group")
+    story = page[page.index('name="templates-0-story"') - 200 : page.index('name="templates-0-story"') + 200]
+    assert 'dir="auto"' in story  # Azerbaijani typed into an Arabic admin runs left to right
     for folded in ("Advanced: sending", "Advanced: abuse defences", "Advanced: notices"):
         start = page.index(folded)
         assert "<details" in page[page.rindex("<fieldset", 0, start) : start]

@@ -193,6 +193,8 @@ const outcryBuilder = () => {
           const subject = document.createElement("p");
           subject.className = "preview-subject";
           subject.textContent = letter.subject;
+          subject.lang = letter.language;
+          subject.dir = "auto";
           const body = document.createElement("pre");
           body.textContent = letter.text;
           body.lang = letter.language;
