@@ -129,6 +129,11 @@ class MessageTemplateAdmin(TextDirectionMixin, ScopedModelAdmin):
             return None
         return scoped(Campaign.objects.all(), request.user, Can.TRANSLATE).filter(pk=campaign_id).first()
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django's "Change <model>" cannot put the name in the case a sentence needs ("языковую").
+        title = _("A language version of the page and letter") if object_id else _("Add a translation")
+        return super().changeform_view(request, object_id, form_url, {**(extra_context or {}), "title": title})
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         translations.record_translated(obj)
