@@ -44,7 +44,7 @@ from campaigns.models import (
     TargetName,
     time_zone_names,
 )
-from campaigns.overview import overview_view
+from campaigns.overview import after_save, overview_view
 from campaigns.placeholders import PLACEHOLDERS
 from campaigns.roles import Can
 from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin, organisation_ids
@@ -462,18 +462,11 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
             kwargs["initial"] = [{"language": self.get_changeform_initial_data(request)["default_language"]}]
         return kwargs
 
-    def _overview_unless_staying(self, request, campaign, response):
-        """Save goes to the overview (what is missing, Publish, the link); the other buttons keep
-        the admin's own behaviour."""
-        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")):
-            return response
-        return redirect(reverse("admin:campaigns_campaign_overview", args=[campaign.pk]))
-
     def response_add(self, request, obj, post_url_continue=None):
-        return self._overview_unless_staying(request, obj, super().response_add(request, obj, post_url_continue))
+        return after_save(request, obj.pk, super().response_add(request, obj, post_url_continue))
 
     def response_change(self, request, obj):
-        return self._overview_unless_staying(request, obj, super().response_change(request, obj))
+        return after_save(request, obj.pk, super().response_change(request, obj))
 
     def get_changeform_initial_data(self, request):
         """An organiser of one organisation starts with it chosen, and writes first in the language

@@ -27,6 +27,17 @@ LIFECYCLE = {
 }
 
 
+STAYING = ("_continue", "_addanother", "_saveasnew", "_popup")
+
+
+def after_save(request, campaign_id: int, response):
+    """Save goes to the campaign's overview (what is missing, Publish, the languages' states); the
+    admin's other buttons keep their own `response`."""
+    if any(key in request.POST for key in STAYING):
+        return response
+    return redirect(reverse("admin:campaigns_campaign_overview", args=[campaign_id]))
+
+
 def public_url(campaign: Campaign) -> str:
     return settings.SITE_URL + reverse("petitions:campaign", kwargs={"slug": campaign.slug})
 
@@ -49,6 +60,7 @@ def overview_view(model_admin, request, campaign_id: int):
         response = getattr(model_admin, action)(request, model_admin.get_queryset(request).filter(pk=campaign.pk))
         return response or redirect(here)
     may_edit = model_admin.has_change_permission(request, campaign)
+    actions = model_admin.get_actions(request)
     steps = readiness.steps(campaign)
     targets = [target for target in campaign.targets.all() if target.is_active]
     context = {
@@ -62,7 +74,7 @@ def overview_view(model_admin, request, campaign_id: int):
         "advice": [step for step in steps if not step.required],
         "missing": [step.text for step in steps if step.required and not step.done],
         "buttons": [
-            (action, model_admin.get_actions(request)[action][2])
+            (action, actions[action][2])
             for action in LIFECYCLE[campaign.status]
             if action not in ("rehearse", "end_rehearsal")
         ]

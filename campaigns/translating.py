@@ -8,13 +8,12 @@ was last saved show what it was, so only what changed needs translating again.
 import copy
 
 from django.contrib import admin
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import translations
 from campaigns.models import Campaign, MessageTemplate
+from campaigns.overview import after_save
 from campaigns.roles import Can
 from campaigns.tenancy import ScopedModelAdmin, scoped
 from outcry.languages import text_direction
@@ -138,14 +137,8 @@ class MessageTemplateAdmin(TextDirectionMixin, ScopedModelAdmin):
         super().save_model(request, obj, form, change)
         translations.record_translated(obj)
 
-    def _back_to_the_campaign(self, request, obj, response):
-        """Save returns to the campaign's overview, where the languages' states are."""
-        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")):
-            return response
-        return redirect(reverse("admin:campaigns_campaign_overview", args=[obj.campaign_id]))
-
     def response_add(self, request, obj, post_url_continue=None):
-        return self._back_to_the_campaign(request, obj, super().response_add(request, obj, post_url_continue))
+        return after_save(request, obj.campaign_id, super().response_add(request, obj, post_url_continue))
 
     def response_change(self, request, obj):
-        return self._back_to_the_campaign(request, obj, super().response_change(request, obj))
+        return after_save(request, obj.campaign_id, super().response_change(request, obj))
