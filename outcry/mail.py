@@ -15,7 +15,8 @@ from django.core.mail.message import sanitize_address
 
 
 class EmlFileBackend(BaseEmailBackend):
-    """Writes every message to EMAIL_FILE_PATH/<timestamp>-<uuid>.eml, atomically."""
+    """Writes every message to EMAIL_FILE_PATH/<timestamp>-<uuid>.eml, atomically, with the
+    Return-Path a mail server would add on delivery."""
 
     def send_messages(self, email_messages):
         folder = Path(settings.EMAIL_FILE_PATH)
@@ -23,7 +24,11 @@ class EmlFileBackend(BaseEmailBackend):
         for message in email_messages:
             name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:12]}.eml"
             partial = folder / f".{name}.part"
-            partial.write_bytes(message.message().as_bytes(linesep="\n"))
+            data = message.message().as_bytes(linesep="\n")
+            sender = getattr(message, "envelope_sender", None)
+            if sender:  # as the final mail server would write the envelope's sender
+                data = f"Return-Path: <{sender}>\n".encode() + data
+            partial.write_bytes(data)
             os.replace(partial, folder / name)
         return len(email_messages)
 
@@ -40,7 +45,9 @@ class SMTPBackend(smtp.EmailBackend):
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        from_email = envelope_address(email_message.from_email, encoding)
+        # A letter's envelope names the letter (its VERP bounce address); its From stays as written.
+        sender = getattr(email_message, "envelope_sender", None) or email_message.from_email
+        from_email = envelope_address(sender, encoding)
         recipients = [envelope_address(address, encoding) for address in email_message.recipients()]
         message = email_message.message()
         try:

@@ -246,6 +246,12 @@ ANYMAIL = {
     if name.startswith("ANYMAIL_") and value  # an empty line in .env means unset, as everywhere else
 }
 ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
+# Bounces and replies come back to addresses of each letter's own on this domain
+# (petitions/mail/addresses.py); its MX must reach `manage.py receive_mail` (docs/operators/email.md).
+INBOUND_MAIL_DOMAIN = read(env.str, "INBOUND_MAIL_DOMAIN", "")
+# A letter's Return-Path names it (VERP), so a bounce in any format finds its letter. Providers
+# report bounces by webhook and most insist on their own Return-Path: off for anymail backends.
+LETTER_BOUNCE_ADDRESSES = read(env.bool, "LETTER_BOUNCE_ADDRESSES", not EMAIL_BACKEND.startswith("anymail."))
 
 # Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.
 ABUSE_REDIS_URL = read(env.str, "ABUSE_REDIS_URL", REDIS_URL)

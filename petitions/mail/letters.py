@@ -18,6 +18,7 @@ from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
 from campaigns.selectors import letter_template, with_letter_names
 from petitions.core.periods import period_of
 from petitions.core.text import header_display_name, one_line
+from petitions.mail.addresses import bounce_address, reply_address, uses_bounce_addresses
 from petitions.mail.outgoing import OutgoingEmail, message_id, recipient, sender, sending_domain
 from petitions.models import Delivery, Signature
 
@@ -127,7 +128,8 @@ def letter_language(campaign, target) -> str:
 def build_letter(delivery: Delivery) -> OutgoingEmail:
     """The letter as stored on the delivery: from "<signer> via <site>" (a digest: "<organisation> via
     <site>"), to the target, and a blind copy to the organisation if the campaign asks for one. No
-    signer's address is in it."""
+    signer's address is in it: bounces and replies go to the letter's own addresses
+    (petitions/mail/addresses.py)."""
     # A digest speaks for many signers: it comes from the organisation that runs the campaign.
     author = delivery.campaign.organisation.name if delivery.is_digest else delivery.signature.full_name
     # The names as a header may carry them; the letter's body keeps the signer's as signed.
@@ -145,6 +147,11 @@ def build_letter(delivery: Delivery) -> OutgoingEmail:
         bcc=bcc,
         headers={"Message-ID": letter_message_id(delivery.pk)},
     )
+    if delivery.pk is not None:  # a sample letter (a preview, a test letter) has no address of its own
+        # An answer reaches the campaign through the letter's own address, never the signer.
+        message.reply_to = [reply_address(delivery.pk)]
+        if uses_bounce_addresses():
+            message.envelope_sender = bounce_address(delivery.pk)
     language = letter_language(delivery.campaign, delivery.target)
     # The HTML part says its language (and so its direction) for screen readers and mail clients.
     html = render_to_string("emails/letter_body.html", {"body": delivery.body, "language": language})

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from petitions.enums import DeliveryStatus
+from petitions.mail.addresses import bounce_address, reply_address
 from petitions.mail.letters import letter_message_id
 from petitions.models import Delivery, Signature
 from tests.factories import LETTER_BODY
@@ -55,14 +56,15 @@ def test_letter_delivery_after_signing_over_http(letter_campaign, bob_form, smtp
     assert (response.status_code, response.url, [r.status_code for r in response.history]) == (200, thanks_url, [302])
     assert len(letters) == 1
     letter = letters[0]
-    assert letter.mail_from == settings.DEFAULT_FROM_EMAIL
+    # Bounces go to the letter's own address, replies to another: neither is the signer's.
+    assert letter.mail_from == bounce_address(delivery.pk)
     assert letter.rcpt_tos == [target.email]
     message = letter.message
     assert str(message["From"]) == f"Bob Builder via {settings.SITE_NAME} <{settings.DEFAULT_FROM_EMAIL}>"
     assert str(message["To"]) == f"Presidential Administration <{target.email}>"
     assert str(message["Subject"]) == "Release the jailed trade unionists"
     assert str(message["Message-ID"]) == letter_message_id(delivery.pk)
-    assert message["Reply-To"] is None
+    assert str(message["Reply-To"]) == reply_address(delivery.pk)
     assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
     assert message.get_body(("plain",)).get_content() == expected_letter_body(
         target_name="Presidential Administration", signer_message=SIGNER_MESSAGE
@@ -106,4 +108,4 @@ def test_a_letter_to_an_address_on_a_domain_in_another_script(
 
     assert letter.rcpt_tos == ["press@xn--d1abbgf6aiiy.xn--p1ai"]
     assert str(letter.message["To"]) == "Presidential Administration <press@xn--d1abbgf6aiiy.xn--p1ai>"
-    assert letter.mail_from == settings.DEFAULT_FROM_EMAIL
+    assert letter.mail_from.startswith("bounce+")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from petitions.core.text import header_display_name
 from petitions.mail import letters, signer_mail
+from petitions.mail.addresses import letter_of
 from petitions.mail.organiser_mail import build_bounce_alert, build_notice
 from petitions.models import Delivery
 from tests.factories import SignatureFactory
@@ -59,7 +60,8 @@ def assert_safe_from(message) -> str:
     assert not set('@<>"') & set(name)
     assert not [char for char in name if unicodedata.category(char).startswith("C")]
     assert "=?" not in name
-    assert received.get("Reply-To") is None
+    # A stored letter's only other address is its own reply address, never anyone's mailbox.
+    assert received.get("Reply-To") is None or letter_of(str(received["Reply-To"])) is not None
     assert received.get("Sender") is None
     return name
 
