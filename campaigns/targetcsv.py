@@ -1,9 +1,7 @@
 """A campaign's targets as a CSV file, read as spreadsheets save it and written for them to open.
 
-Reading accepts UTF-8 with or without a byte order mark (Excel's "CSV UTF-8"), UTF-16 (Excel's
-"Unicode text"), and commas, semicolons (Excel where the comma is the decimal mark) or tabs between
-cells, told apart on the header line. A file that is not one of those is refused as a whole, with a
-message that says what to do; what the rows mean is for campaigns/targetimport.py.
+Reading takes the file as any spreadsheet saves it (outcry/csvfiles.py); what the rows mean is for
+campaigns/targetimport.py.
 
 Writing gives the same columns (campaigns/targetcolumns.py), spreadsheet-safe (outcry/csvcells.py):
 a byte order mark, and no cell that runs as a formula. Such a cell reads back as the text it was.
@@ -18,16 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from campaigns.targetcolumns import HEADERS, cells_of
 from outcry.csvcells import BOM, neutralise, restore
+from outcry.csvfiles import FileProblem, decode, records_of
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-DELIMITERS = (",", ";", "\t")
-WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx and .ods are zip files; .xls an OLE file
-UTF16 = (b"\xff\xfe", b"\xfe\xff")
-
-
-class FileProblem(Exception):
-    """The whole file is refused; the message says why, in words for the organiser."""
 
 
 @dataclass
@@ -47,28 +39,6 @@ class Table:
     lines: list[Line]
 
 
-def decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-16" if data.startswith(UTF16) else "utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileProblem(
-            _(
-                "The file is not UTF-8 text. In Excel, save it with File › Save As and the type "
-                "“CSV UTF-8 (Comma delimited)”; in LibreOffice, choose the character set Unicode (UTF-8)."
-            )
-        ) from None
-    if "\x00" in text:
-        raise FileProblem(_("The file is not a CSV file: it holds characters that text does not."))
-    return text
-
-
-def delimiter_of(header_line: str) -> str:
-    """The separator the header line uses most: commas, or semicolons and tabs as Excel writes them."""
-    counts = {delimiter: header_line.count(delimiter) for delimiter in DELIMITERS}
-    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
-
-
 def normal_header(cell: str) -> str:
     """ "Time zone", "time-zone" and "TIME_ZONE" are the column time_zone."""
     return restore(cell).strip().lower().replace(" ", "_").replace("-", "_")
@@ -80,25 +50,10 @@ def read_table(data: bytes) -> Table:
         raise FileProblem(
             _("The file is larger than %(size)s MB: split it into several files.") % {"size": MAX_BYTES // 2**20}
         )
-    if data.startswith(WORKBOOKS):
-        raise FileProblem(
-            _(
-                "This is a spreadsheet workbook, not a CSV file. In Excel, choose File › Save As and the "
-                "type “CSV UTF-8 (Comma delimited)”; in LibreOffice, File › Save As and “Text CSV”."
-            )
-        )
     text = decode(data)
     if not text.strip():
         raise FileProblem(_("The file is empty."))
-    first = text.split("\n", 1)[0].strip()
-    delimiter = delimiter_of(first)
-    if first.lower().startswith("sep=") and len(first) == 5:
-        # Excel's own hint of the separator, on a line before the header.
-        delimiter, text = first[4], text.split("\n", 1)[1] if "\n" in text else ""
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise FileProblem(_("The file cannot be read as CSV: %(error)s.") % {"error": exc}) from None
+    records = records_of(text)
     if not records:
         raise FileProblem(_("The file is empty."))
     return table_of(records)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from campaigns.roles import Can
 from campaigns.tenancy import ScopedModelAdmin, get_scoped_or_404, scoped
+from outcry import csvfiles
 from petitions.models import PaperBatch
 from petitions.paper import imports
 from petitions.paper.counts import add_paper_count, delete_paper_batch
@@ -132,9 +133,10 @@ class PaperBatchAdmin(ScopedModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         preview, token = None, ""
         if request.method == "POST" and form.is_valid():
-            text = imports.decode(form.cleaned_data["file"].read(imports.MAX_BYTES + 1))
-            if text is None:
-                form.add_error("file", gettext("This is not UTF-8 text: in your spreadsheet, save it as CSV UTF-8."))
+            try:
+                text = csvfiles.decode(form.cleaned_data["file"].read(imports.MAX_BYTES + 1))
+            except csvfiles.FileProblem as problem:
+                form.add_error("file", str(problem))
             else:
                 preview = imports.preview_import(campaign, text)
                 if preview.can_save:

@@ -12,9 +12,7 @@ Paper signers are Signature rows with the status "paper" (see Signature's docstr
 hashed and erased exactly like online signers, counted on paper, and no letter is ever made for them.
 """
 
-import csv
 import hashlib
-import io
 import json
 import secrets
 import zlib
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from campaigns.models import Campaign
+from outcry.csvfiles import FileProblem, records_of
 from petitions.core.hashing import email_hash, name_index, normalise_email
 from petitions.core.sealing import seal, unseal
 from petitions.enums import PaperBatchKind, SignatureStatus
@@ -128,22 +127,14 @@ def column_of(header: str) -> str:
     return ALIASES.get(name, name)
 
 
-def decode(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
 def preview_import(campaign: Campaign, text: str) -> Preview:
     """Every row of the file checked, nothing written."""
     if len(text.encode()) > MAX_BYTES:
         return Preview(rows=[], problems=[_("The file is larger than 1 MB: split it into smaller files.")])
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        reader = iter(records_of(text))
+    except FileProblem as problem:
+        return Preview(rows=[], problems=[str(problem)])
     header = next(reader, None)
     if not header:
         return Preview(rows=[], problems=[_("The file is empty.")])
