@@ -29,6 +29,7 @@ from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
 from petitions.privacy import signer_requests
 from petitions.reporting.public import campaign_counters, public_counters, recent_signers
+from petitions.responses.public import published_responses
 from petitions.signing import confirmations, receipts, service
 from petitions.signing.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
 from petitions.web.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
@@ -159,7 +160,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_campaign_page(request: HttpRequest, page: CampaignPage, form: SignForm, status: int = 200) -> HttpResponse:
     signers = _unless_database_down(recent_signers, page.campaign, default=[])
-    context = page_context(request, page, form=form, recent_signers=signers)
+    responses = _unless_database_down(published_responses, page.campaign, default=[])
+    context = page_context(request, page, form=form, recent_signers=signers, responses=responses)
     return render(request, "petitions/campaign_detail.html", context, status=status)
 
 
