@@ -67,6 +67,8 @@ class Signature(models.Model):
     message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
     language = models.CharField(_("language"), max_length=10)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    # Switched on from the private receipt page: replies to this signer's letters are emailed to them.
+    forward_replies = models.BooleanField(_("send me replies"), default=False)
     consent_text = models.CharField(
         _("consent wording"), max_length=500, blank=True, help_text=_("The wording the signer agreed to.")
     )
@@ -578,6 +580,8 @@ class Response(models.Model):
     automatic = models.BooleanField(
         _("automatic"), default=False, help_text=_("An auto-reply, such as an out-of-office message.")
     )
+    # Set once the reply was emailed to the signers who asked for it (responses/forwarding.py): sent once.
+    forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True, editable=False)
     public_text = models.TextField(_("public text"), blank=True)
     published_on = models.DateField(_("public date"), null=True, blank=True)
 

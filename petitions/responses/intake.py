@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from petitions.core.hashing import keyed_hash
 from petitions.models import Delivery, Response
+from petitions.responses.forwarding import enqueue_forward
 from petitions.responses.parsing import parse_reply
 
 logger = logging.getLogger(__name__)
@@ -61,4 +62,6 @@ def receive_reply(delivery_id: int, raw: bytes) -> str:
             return "duplicate"
         raise
     logger.info("Response %s stored for letter %s", response.pk, delivery_id)
+    if not response.automatic:
+        enqueue_forward(response.pk)
     return "stored automatic" if reply.automatic else "stored"

@@ -245,20 +245,25 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     return response
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @personal_page
 def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """A signer's private page: how each of their letters is doing."""
+    """A signer's private page: how each of their letters is doing; its one button switches the
+    forwarding of targets' replies on or off."""
     signature = receipts.signature_for_token(token, slug=slug)
     if signature is None:
         raise Http404("This link is not valid any more")
     page = _page_or_404(slug)
+    if request.method == "POST":
+        receipts.set_forward_replies(signature, request.POST.get("forward_replies") == "on")
+        return redirect(request.path)
     context = {
         "page": page,
         "campaign": page.campaign,
         "template": page.template,
         "signed_at": signature.created_at,
         "letters": receipts.letter_progress(signature),
+        "forward_replies": signature.forward_replies,
     }
     return render(request, "petitions/receipt.html", context)
 

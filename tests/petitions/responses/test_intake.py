@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from petitions.models import Response
+from petitions.responses.forwarding import forward_response
 from petitions.responses.intake import MAX_REPLY_BYTES, receive_reply
 from petitions.responses.parsing import html_to_text, parse_reply, without_quotes
 from tests.factories import SignatureFactory, live_campaign, queue_letters
@@ -140,3 +141,21 @@ def test_a_charset_is_decoded_and_a_lying_one_does_not_break_the_parse():
 
 def test_quoted_lines_are_removed_for_the_public_draft():
     assert without_quotes(QUOTED) == "We have received your letter."
+
+
+def test_a_reply_is_forwarded_only_to_a_signer_who_asked_and_only_once(letter, mailoutbox):
+    receive_reply(letter.pk, mail(sender=letter.target.email, message_id="<1@x>").as_bytes())
+    first = Response.objects.get()
+    assert forward_response(first.pk) == 0  # bob did not ask
+    assert mailoutbox == []
+
+    letter.signature.forward_replies = True
+    letter.signature.save()
+    receive_reply(letter.pk, mail(sender=letter.target.email, message_id="<2@x>", text="An answer.").as_bytes())
+    second = Response.objects.exclude(pk=first.pk).get()
+
+    assert forward_response(second.pk) == 1
+    assert forward_response(second.pk) == 0
+    assert [message.to for message in mailoutbox] == [["bob@example.net"]]
+    assert "An answer." in mailoutbox[0].body
+    assert letter.target.email not in mailoutbox[0].from_email
