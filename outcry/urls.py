@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from outcry.health import healthz
 from outcry.languages import PREFIXED
 from outcry.media import media_file
-from petitions.tracking.webhook import tracking_webhook
+from petitions.tracking.webhook import inbound_webhook, tracking_webhook
 from petitions.web.metrics import metrics
 
 admin.site.site_header = f"{settings.SITE_NAME} organisers"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     # The tracking webhook of the provider in EMAIL_BACKEND, and no other (petitions/tracking/webhook.py).
     path("anymail/<str:provider>/tracking/", tracking_webhook, name="tracking_webhook"),
+    # Its inbound webhook: targets' replies, where the provider receives mail (petitions/responses/inbound.py).
+    path("anymail/<str:provider>/inbound/", inbound_webhook, name="inbound_webhook"),
     # The public pages unprefixed, in the visitor's language (outcry/languages.py): the addresses
     # partner sites, shared and emailed links use; reverse("petitions:campaign") gives these.
     path("", include("campaigns.urls")),

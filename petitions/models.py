@@ -67,6 +67,8 @@ class Signature(models.Model):
     message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
     language = models.CharField(_("language"), max_length=10)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    # Switched on from the private receipt page: replies to this signer's letters are emailed to them.
+    forward_replies = models.BooleanField(_("send me replies"), default=False)
     consent_text = models.CharField(
         _("consent wording"), max_length=500, blank=True, help_text=_("The wording the signer agreed to.")
     )
@@ -538,3 +540,66 @@ class SignerMailCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent} email(s) on {self.day}"
+
+
+class Response(models.Model):
+    """A reply that came back to a letter's reply address (petitions/responses/intake.py).
+
+    The reply usually quotes the letter, and the letter names its signer: sender, subject and text
+    are encrypted at rest like the letter itself and never shown to the public. What the campaign
+    page shows is `public_text`, written (or edited) by an organiser when they publish it.
+    """
+
+    # Kept when the letter goes (a signer's erasure removes their letters): the response then
+    # belongs to the campaign and target alone.
+    delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("letter"),
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        null=True,
+        blank=True,
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="responses"
+    )
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="responses")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    sender = EncryptedCharField(_("from"), max_length=320, blank=True)
+    subject = EncryptedCharField(_("subject"), max_length=998, blank=True)
+    text = EncryptedTextField(_("text"), blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    # A keyed hash of the Message-ID (or of the message itself when it has none): the same message
+    # delivered twice is stored once.
+    dedupe_key = models.CharField(_("message key"), max_length=64, unique=True, editable=False)
+    from_target = models.BooleanField(
+        _("from the target"),
+        default=False,
+        help_text=_("Sent from the target's address or its domain. Otherwise anyone could have written it."),
+    )
+    automatic = models.BooleanField(
+        _("automatic"), default=False, help_text=_("An auto-reply, such as an out-of-office message.")
+    )
+    # Set once the reply was emailed to the signers who asked for it (responses/forwarding.py): sent once.
+    forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True, editable=False)
+    public_text = models.TextField(_("public text"), blank=True)
+    published_on = models.DateField(_("public date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["campaign", "published_on"],
+                condition=models.Q(published_on__isnull=False),
+                name="response_published",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Response #{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_on is not None and bool(self.public_text.strip())

@@ -13,6 +13,7 @@ from petitions.delivery import digests, queueing, sending, sweep
 from petitions.mail import caps, transport
 from petitions.privacy import retention, sign_in_records, signer_requests
 from petitions.reporting import counters, notices
+from petitions.responses import forwarding
 from petitions.signing import confirmations, receipts
 
 
@@ -55,6 +56,12 @@ def _send_letter(delivery_id: int) -> str:
 def send_signer_copy_task(delivery_id: int) -> None:
     """A courtesy copy for the signer; the letter itself is safe whatever happens to it."""
     sending.send_signer_copy(delivery_id=delivery_id)
+
+
+@signer_mail_task("petitions.forward_response")
+def forward_response_task(response_id: int) -> int:
+    """A target's reply to the signers who asked for it; sent once (the row's forwarded_at)."""
+    return forwarding.forward_response(response_id)
 
 
 @signer_mail_task("petitions.send_receipt")

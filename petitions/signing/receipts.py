@@ -69,3 +69,8 @@ def letter_progress(signature: Signature) -> list[LetterProgress]:
 def send_receipt(*, signature_id: int) -> bool:
     """Email the signer their private link, within the address's daily cap; True if it went."""
     return signer_mail.send_link_email(signature_id=signature_id, build=signer_mail.build_receipt, url_for=receipt_url)
+
+
+def set_forward_replies(signature: Signature, on: bool) -> None:
+    """The signer's choice, from their receipt page: any reply to their letters is emailed to them."""
+    Signature.objects.filter(pk=signature.pk).update(forward_replies=on)

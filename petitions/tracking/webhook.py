@@ -1,8 +1,10 @@
-"""The one tracking webhook that is open: that of the provider EMAIL_BACKEND sends through.
+"""The provider webhooks that are open: the tracking and inbound ones of the provider EMAIL_BACKEND
+sends through.
 
-/anymail/<provider>/tracking/ answers 404, like any unknown address, unless <provider> is the
-anymail backend in EMAIL_BACKEND; no other provider's webhook, inbound or tracking, is reachable.
-The open one runs anymail's own view, with its answers made plain:
+/anymail/<provider>/tracking/ and /anymail/<provider>/inbound/ answer 404, like any unknown address,
+unless <provider> is the anymail backend in EMAIL_BACKEND; no other provider's webhook is reachable.
+Inbound mail is a target's reply, passed to petitions/responses/inbound.py by anymail's signal.
+The open ones run anymail's own view, with its answers made plain:
 
 - 403 (Amazon SES: 401 with a challenge when no credentials are sent, as SNS needs) when the request
   is not authenticated: wrong or missing basic auth (ANYMAIL_WEBHOOK_SECRET), a bad signature, or a
@@ -30,12 +32,20 @@ logger = logging.getLogger(__name__)
 
 BACKEND_PREFIX, BACKEND_SUFFIX = "anymail.backends.", ".EmailBackend"
 RETRY_AFTER_SECONDS = 60
-# Each provider's tracking view, by the name in its backend's module path and its URL.
-TRACKING_VIEWS: dict[str, type] = {
-    pattern.name.removesuffix("_tracking_webhook"): pattern.callback.view_class
-    for pattern in anymail_urlpatterns
-    if pattern.name.endswith("_tracking_webhook")
-}
+
+
+def _views(kind: str) -> dict[str, type]:
+    """Each provider's `kind` view, by the name in its backend's module path and its URL."""
+    suffix = f"_{kind}_webhook"
+    return {
+        pattern.name.removesuffix(suffix): pattern.callback.view_class
+        for pattern in anymail_urlpatterns
+        if pattern.name.endswith(suffix)
+    }
+
+
+TRACKING_VIEWS: dict[str, type] = _views("tracking")
+INBOUND_VIEWS: dict[str, type] = _views("inbound")
 
 
 class MalformedPayload(Exception):
@@ -97,14 +107,23 @@ def _unauthenticated(request: HttpRequest, provider: str) -> HttpResponse | None
 
 @csrf_exempt
 def tracking_webhook(request: HttpRequest, provider: str) -> HttpResponse:
-    if provider != configured_provider():
-        raise Http404("No tracking webhook for this provider.")
-    view_class = TRACKING_VIEWS[provider]
+    return _open_webhook(request, provider, TRACKING_VIEWS, "tracking")
+
+
+@csrf_exempt
+def inbound_webhook(request: HttpRequest, provider: str) -> HttpResponse:
+    return _open_webhook(request, provider, INBOUND_VIEWS, "inbound")
+
+
+def _open_webhook(request: HttpRequest, provider: str, views: dict[str, type], kind: str) -> HttpResponse:
+    if provider != configured_provider() or provider not in views:
+        raise Http404(f"No {kind} webhook for this provider.")
+    view_class = views[provider]
     refused = _unauthenticated(request, provider)
     if refused is not None:
         return refused
     if not webhook_is_authenticated(view_class):
-        logger.error("%s tracking webhook refused: set ANYMAIL_WEBHOOK_SECRET (or its signing key)", provider)
+        logger.error("%s %s webhook refused: set ANYMAIL_WEBHOOK_SECRET (or its signing key)", provider, kind)
         return _answer(403, "Not authenticated.")
     try:
         return _guarded(view_class).as_view()(request)
@@ -115,15 +134,15 @@ def tracking_webhook(request: HttpRequest, provider: str) -> HttpResponse:
             return _answer(400, "Malformed webhook body.")
         return _answer(403, "Not authenticated.")
     except MalformedPayload:
-        logger.info("%s tracking webhook: unreadable body refused", provider, exc_info=True)
+        logger.info("%s %s webhook: unreadable body refused", provider, kind, exc_info=True)
         return _answer(400, "Malformed webhook body.")
     except AnymailConfigurationError:
-        logger.exception("%s tracking webhook is not configured correctly", provider)
+        logger.exception("%s %s webhook is not configured correctly", provider, kind)
         return _answer(403, "Not authenticated.")
     except PermissionDenied:
         return _answer(403, "Not authenticated.")
     except LetterNotRecordedYet:
         return _answer(503, "Not recorded yet; send it again later.", **{"Retry-After": str(RETRY_AFTER_SECONDS)})
     except Exception:
-        logger.exception("%s tracking event could not be recorded", provider)
+        logger.exception("%s %s event could not be recorded", provider, kind)
         return _answer(503, "Not recorded; send it again later.", **{"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -29,6 +29,7 @@ from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
 from petitions.privacy import signer_requests
 from petitions.reporting.public import campaign_counters, public_counters, recent_signers
+from petitions.responses.public import published_responses
 from petitions.signing import confirmations, receipts, service
 from petitions.signing.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
 from petitions.web.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
@@ -159,7 +160,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_campaign_page(request: HttpRequest, page: CampaignPage, form: SignForm, status: int = 200) -> HttpResponse:
     signers = _unless_database_down(recent_signers, page.campaign, default=[])
-    context = page_context(request, page, form=form, recent_signers=signers)
+    responses = _unless_database_down(published_responses, page.campaign, default=[])
+    context = page_context(request, page, form=form, recent_signers=signers, responses=responses)
     return render(request, "petitions/campaign_detail.html", context, status=status)
 
 
@@ -243,20 +245,25 @@ def counter_json(request: HttpRequest, slug: str) -> JsonResponse:
     return response
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @personal_page
 def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """A signer's private page: how each of their letters is doing."""
+    """A signer's private page: how each of their letters is doing; its one button switches the
+    forwarding of targets' replies on or off."""
     signature = receipts.signature_for_token(token, slug=slug)
     if signature is None:
         raise Http404("This link is not valid any more")
     page = _page_or_404(slug)
+    if request.method == "POST":
+        receipts.set_forward_replies(signature, request.POST.get("forward_replies") == "on")
+        return redirect(request.path)
     context = {
         "page": page,
         "campaign": page.campaign,
         "template": page.template,
         "signed_at": signature.created_at,
         "letters": receipts.letter_progress(signature),
+        "forward_replies": signature.forward_replies,
     }
     return render(request, "petitions/receipt.html", context)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Endorser, MessageTemplate, Organisation, Partner, Target
 from petitions.enums import DeliveryStatus
-from petitions.models import Delivery, PaperBatch, Signature, SignatureExport, TrackingEvent
+from petitions.models import Delivery, PaperBatch, Response, Signature, SignatureExport, TrackingEvent
 from tests.factories import OrganisationFactory, SignatureFactory, live_campaign
 from tests.twofactor import verified_login
 
@@ -31,6 +31,7 @@ class Tenant:
     # Paper sheets and endorsers, added by add_paper_and_endorser where a test wants them.
     paper_batch: PaperBatch | None = None
     endorser: Endorser | None = None
+    response: Response | None = None
 
     def objects(self) -> dict:
         """Each admin-visible model's row of this tenant."""
@@ -64,7 +65,19 @@ def build_tenant(name: str, *, member) -> Tenant:
     event = TrackingEvent.objects.create(
         delivery=delivery, provider="mailgun", event_type="bounced", occurred_at=timezone.now(), description=word
     )
-    return Tenant(organisation, campaign, target, template, partner, signature, delivery, export, event)
+    response = Response.objects.create(
+        delivery=delivery,
+        campaign=campaign,
+        target=target,
+        sender=target.email,
+        subject=f"Re: {word} letter",
+        text=f"{name} ministry answers {word}signer",
+        dedupe_key=f"{word}-reply",
+        from_target=True,
+    )
+    return Tenant(
+        organisation, campaign, target, template, partner, signature, delivery, export, event, response=response
+    )
 
 
 def add_paper_and_endorser(tenant: Tenant) -> Tenant:

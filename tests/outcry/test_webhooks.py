@@ -58,7 +58,13 @@ def postmark(settings):
 
 @pytest.mark.parametrize(
     "url",
-    [POSTMARK_URL, "/anymail/mailgun/tracking/", "/anymail/amazon_ses/tracking/", "/anymail/mandrill/tracking/"],
+    [
+        POSTMARK_URL,
+        "/anymail/mailgun/tracking/",
+        "/anymail/amazon_ses/tracking/",
+        "/anymail/mandrill/tracking/",
+        "/anymail/postmark/inbound/",
+    ],
 )
 def test_no_webhook_is_there_when_mail_goes_by_smtp(web, settings, url):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -74,11 +80,11 @@ def test_no_webhook_is_there_when_mail_goes_by_smtp(web, settings, url):
         "/anymail/mandrill/tracking/",
         "/anymail/mandrill/",
         "/anymail/amazon_ses/tracking/",
-        "/anymail/postmark/inbound/",
+        "/anymail/mailgun/inbound/",
         "/anymail/sendgrid/inbound/",
     ],
 )
-def test_only_the_configured_providers_tracking_webhook_is_there(web, postmark, url):
+def test_only_the_configured_providers_webhooks_are_there(web, postmark, url):
     assert web.post(url, json.dumps(DELIVERY), content_type="application/json", **auth()).status_code == 404
 
 
