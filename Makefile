@@ -73,6 +73,15 @@ $(CHROMIUM):
 		echo "Chromium is missing: install Debian's package 'chromium' (sudo apt-get install chromium)."; exit 1; \
 	fi
 
+# The spam-score test pipes every kind of email to Debian's SpamAssassin; installed like Chromium.
+SPAMASSASSIN ?= /usr/bin/spamassassin
+$(SPAMASSASSIN):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -qq spamassassin >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq spamassassin)); \
+	else \
+		echo "SpamAssassin is missing: install Debian's package 'spamassassin' (sudo apt-get install spamassassin)."; exit 1; \
+	fi
+
 # The browser tests' accessibility checker, axe-core, from the npm registry (pinned in
 # package-lock.json; never shipped). Node.js and npm are Debian's, installed like Chromium.
 AXE := node_modules/axe-core/axe.min.js
@@ -89,7 +98,7 @@ $(AXE): package.json package-lock.json
 
 # DATABASE_URL / REDIS_URL as given, else the local services above, else throwaway ones that
 # tests/services.py starts in a temporary folder and removes afterwards.
-test: $(VENV)/.dev $(CHROMIUM) $(MO_FILES) $(AXE)
+test: $(VENV)/.dev $(CHROMIUM) $(SPAMASSASSIN) $(MO_FILES) $(AXE)
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true \
 		$(BIN)/python tests/services.py $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -251,6 +251,9 @@ ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
 INBOUND_MAIL_DOMAIN = read(env.str, "INBOUND_MAIL_DOMAIN", "")
 # A letter's Return-Path names it (VERP), so a bounce in any format finds its letter. Providers
 # report bounces by webhook and most insist on their own Return-Path: off for anymail backends.
+# The DKIM selectors the relay or provider signs with (<selector>._domainkey.<domain>), comma
+# separated; `manage.py check_sending_domain` looks their keys up.
+DKIM_SELECTORS = read(env.list, "DKIM_SELECTORS", [])
 LETTER_BOUNCE_ADDRESSES = read(env.bool, "LETTER_BOUNCE_ADDRESSES", not EMAIL_BACKEND.startswith("anymail."))
 
 # Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.

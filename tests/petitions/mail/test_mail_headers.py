@@ -135,3 +135,26 @@ def test_html_emails_to_signers_say_the_signers_language_and_direction(russian):
     # The Arabic signer's copy quotes the letter in the target's language, Russian.
     quoted = as_received(copy).get_body(preferencelist=("html",)).get_content()
     assert '<blockquote lang="ru" dir="ltr"' in quoted
+
+
+def test_every_email_is_well_formed_mime_without_the_signers_address(russian):
+    problems = {}
+    for kind, message in every_email(russian).items():
+        raw = message.message().as_bytes()
+        received = email.message_from_bytes(raw, policy=email.policy.default)
+        text_parts = [part for part in received.walk() if part.get_content_maintype() == "text"]
+        found = []
+        if not received["Date"]:
+            found.append("no Date")
+        if any(part.get_content_charset() != "utf-8" for part in text_parts):
+            found.append("a text part not in utf-8")
+        if any(part.get_content_type() == "text/html" for part in text_parts):
+            if received.get_content_type() != "multipart/alternative":
+                found.append(f"HTML in {received.get_content_type()}")
+            if {part.get_content_type() for part in text_parts} != {"text/plain", "text/html"}:
+                found.append("HTML without a plain-text part")
+        if kind in ("letter", "test letter") and russian.email.lower().encode() in raw.lower():
+            found.append("the signer's address")
+        if found:
+            problems[kind] = found
+    assert problems == {}
