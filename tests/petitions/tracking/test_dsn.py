@@ -1,0 +1,30 @@
+"""Bounce messages of the common servers, each read as what it says about the letter."""
+
+from pathlib import Path
+
+import pytest
+
+from petitions.tracking import dsn
+
+CORPUS = Path(__file__).parent / "bounces"
+
+EXPECTED = {
+    "postfix_hard.eml": (dsn.HARD, "minister@ministry.example", "5.1.1", "<letter-41@outcry.example>"),
+    "postfix_delayed.eml": (dsn.DELAYED, "office@parliament.example", "4.4.1", "<letter-42@outcry.example>"),
+    "qmail.eml": (dsn.HARD, "mayor@council.example", "5.1.1", "<letter-43@outcry.example>"),
+    "exim.eml": (dsn.HARD, "ambassador@embassy.example", "5.0.0", "<letter-44@outcry.example>"),
+    "gmail_full.eml": (dsn.SOFT, "deputy@gmail.example", "4.2.2", ""),
+    "out_of_office.eml": (dsn.NOT_BOUNCE, "", "", ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_bounce_in_the_corpus_is_read_as_expected(name):
+    kind, recipient, status, message_id = EXPECTED[name]
+    [bounce] = dsn.parse((CORPUS / name).read_bytes())
+    assert (bounce.kind, bounce.recipient, bounce.status, bounce.message_id) == (kind, recipient, status, message_id)
+
+
+def test_a_delay_is_not_a_bounce():
+    [bounce] = dsn.parse((CORPUS / "postfix_delayed.eml").read_bytes())
+    assert not bounce.is_bounce
