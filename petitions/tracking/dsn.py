@@ -17,7 +17,7 @@ from email.message import Message
 HARD, SOFT, DELAYED, NOT_BOUNCE = "hard", "soft", "delayed", "not a bounce"
 
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
-_SMTP_CODE = re.compile(r"(?:^\s*|said:\s*)([245])\d\d(?=[\s-])", re.MULTILINE)
+_SMTP_CODE = re.compile(r"(?:^\s*|said:\s*|returned ')([245])\d\d(?=[\s-])", re.MULTILINE)
 _ADDRESS = re.compile(r"<?([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+?)>?[.:]?(?=[\s,;]|$)")
 _AUTO_REPLY = re.compile(r"out of (the )?office|auto(matic)?[- ]?reply|abwesenheit|vacation", re.IGNORECASE)
 _NON_STANDARD = (

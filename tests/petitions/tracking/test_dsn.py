@@ -14,6 +14,10 @@ EXPECTED = {
     "qmail.eml": (dsn.HARD, "mayor@council.example", "5.1.1", "<letter-43@outcry.example>"),
     "exim.eml": (dsn.HARD, "ambassador@embassy.example", "5.0.0", "<letter-44@outcry.example>"),
     "gmail_full.eml": (dsn.SOFT, "deputy@gmail.example", "4.2.2", ""),
+    "exchange.eml": (dsn.HARD, "director@agency.example", "5.1.10", "<letter-47@outcry.example>"),
+    "sendmail.eml": (dsn.SOFT, "clerk@gov.example", "4.2.2", "<letter-48@outcry.example>"),
+    "plain_550.eml": (dsn.HARD, "office@small.example", "5.0.0", ""),
+    "gmail_not_found.eml": (dsn.HARD, "senator.office@gmail.example", "5.1.1", ""),
     "out_of_office.eml": (dsn.NOT_BOUNCE, "", "", ""),
 }
 
