@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from petitions.mail.addresses import BOUNCE, letter_of
+from petitions.models import Delivery
+
 HARD, SOFT, DELAYED, NOT_BOUNCE = "hard", "soft", "delayed", "not a bounce"
 
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
@@ -151,3 +154,14 @@ def _non_standard(message: Message) -> list[Bounce]:
     recipient = _ADDRESS.search(text)
     diagnostic = next((" ".join(line.split()) for line in text.splitlines() if _SMTP_CODE.search(line)), "")
     return [Bounce(kind, recipient[1] if recipient else "", status, diagnostic[:500], _returned_message_id(message))]
+
+
+def letter_of_bounce(envelope_recipient: str, bounce: Bounce) -> int | None:
+    """The delivery a bounce is about: the VERP address it was sent to says so; a server that
+    bounced to another address is matched by the returned letter's Message-ID instead."""
+    named = letter_of(envelope_recipient)
+    if named is not None and named.kind == BOUNCE:
+        return named.delivery_id
+    if not bounce.message_id:
+        return None
+    return Delivery.objects.filter(message_id=bounce.message_id).values_list("id", flat=True).first()

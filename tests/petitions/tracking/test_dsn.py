@@ -32,3 +32,13 @@ def test_each_bounce_in_the_corpus_is_read_as_expected(name):
 def test_a_delay_is_not_a_bounce():
     [bounce] = dsn.parse((CORPUS / "postfix_delayed.eml").read_bytes())
     assert not bounce.is_bounce
+
+
+@pytest.mark.django_db
+def test_the_letter_is_named_by_its_bounce_address_and_a_forged_one_names_none():
+    from petitions.mail.addresses import bounce_address, reply_address
+
+    bounce = dsn.Bounce(kind=dsn.HARD)
+    assert dsn.letter_of_bounce(bounce_address(41), bounce) == 41
+    assert dsn.letter_of_bounce(bounce_address(41).replace("+41-", "+42-"), bounce) is None
+    assert dsn.letter_of_bounce(reply_address(41), bounce) is None
