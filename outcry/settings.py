@@ -249,6 +249,10 @@ ANYMAIL.setdefault("REQUESTS_TIMEOUT", EMAIL_TIMEOUT)
 # Bounces and replies come back to addresses of each letter's own on this domain
 # (petitions/mail/addresses.py); its MX must reach `manage.py receive_mail` (docs/operators/email.md).
 INBOUND_MAIL_DOMAIN = read(env.str, "INBOUND_MAIL_DOMAIN", "")
+# Where `manage.py receive_mail` listens, and the largest message it takes (a reply with a photo).
+INBOUND_MAIL_HOST = read(env.str, "INBOUND_MAIL_HOST", "127.0.0.1")
+INBOUND_MAIL_PORT = read(env.int, "INBOUND_MAIL_PORT", 2525)
+INBOUND_MAIL_MAX_BYTES = read(env.int, "INBOUND_MAIL_MAX_BYTES", 10 * 1024 * 1024)
 # A letter's Return-Path names it (VERP), so a bounce in any format finds its letter. Providers
 # report bounces by webhook and most insist on their own Return-Path: off for anymail backends.
 # The DKIM selectors the relay or provider signs with (<selector>._domainkey.<domain>), comma

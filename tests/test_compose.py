@@ -332,6 +332,7 @@ def test_published_ports_are_on_loopback_only(services):
 
     assert published["web"] == ["127.0.0.1:8000:8000"]
     assert published["mailpit"] == ["127.0.0.1:8025:8025"]
+    assert published["mail-in"] == ["127.0.0.1:2525:2525"]
     assert all(port.startswith("127.0.0.1:") for ports in published.values() for port in ports)
 
 

@@ -12,6 +12,7 @@ COMMANDS = {
     "outcry-web.service": ["gunicorn", "outcry.wsgi", "--config", "gunicorn.conf.py"],
     "outcry-worker.service": ["celery", "-A", "outcry", "worker"],
     "outcry-beat.service": ["celery", "-A", "outcry", "beat"],
+    "outcry-mail.service": ["python", "manage.py", "receive_mail"],
 }
 
 pytestmark = pytest.mark.unit
