@@ -11,7 +11,9 @@ from django.utils.translation import gettext
 from campaigns.models import TargetName
 from petitions.mail import letters, signer_mail
 from petitions.mail.organiser_mail import build_bounce_alert, build_notice
-from petitions.models import Delivery
+from petitions.models import Delivery, Response
+from petitions.responses.forwarding import build_forward
+from petitions.responses.intake import receive_reply
 from tests.factories import MessageTemplateFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,12 +64,24 @@ def sent_letter(signature) -> Delivery:
     return delivery
 
 
+REPLY = (
+    "From: Администрация <press@gov.example.ru>\r\nSubject: Re: ваше обращение\r\n"
+    "Message-ID: <answer.1@gov.example.ru>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    "Ваше обращение получено и передано в профильный отдел для рассмотрения.\r\n"
+).encode()
+
+
 def every_email(signature) -> dict:
     """Each kind of email Outcry sends, built for the Russian signer's campaign."""
     campaign, target = signature.campaign, signature.campaign.targets.get()
     campaign.organisation.notify_email = "alerts@union.example.org"
     campaign.organisation.save()
     letter = sent_letter(signature)
+    digest = Delivery(campaign=campaign, target=target, signature=None)
+    digest.subject, digest.body = letters.render_digest(
+        campaign=campaign, target=target, signatures=[signature, signature], period_label="1 March", part=(1, 1)
+    )
+    receive_reply(letter.pk, REPLY)
     return {
         "receipt": signer_mail.build_receipt(signature=signature, url="https://outcry.example.org/r/1/"),
         "confirmation": signer_mail.build_confirmation(signature=signature, url="https://outcry.example.org/c/1/"),
@@ -80,6 +94,8 @@ def every_email(signature) -> dict:
             campaign, "daily_summary", {"signatures": 1, "total": 1, "sent": 1, "waiting": 0, "failed": 0}
         ),
         "bounce alert": build_bounce_alert(target, provider="Postmark"),
+        "digest": letters.build_letter(digest),
+        "relayed reply": build_forward(signature=signature, response=Response.objects.get(delivery=letter)),
     }
 
 
