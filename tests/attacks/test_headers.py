@@ -9,13 +9,15 @@ from django.urls import reverse
 
 from campaigns.models import MessageTemplate, Target
 from petitions.delivery import sending
+from petitions.mail.addresses import reply_address
 from petitions.models import Delivery, Signature
 from tests.attacks.payloads import HEADER_INJECTIONS, LINE_BREAKS
 
 pytestmark = pytest.mark.django_db
 
 HEADER_FIELDS = ["first_name", "last_name", "city", "organisation"]
-EXPECTED_HEADERS = {"Content-Type", "MIME-Version", "Subject", "From", "To", "Date", "Message-ID"}
+# Reply-To is the letter's own reply address (petitions/mail/addresses.py), never a typed one.
+EXPECTED_HEADERS = {"Content-Type", "MIME-Version", "Subject", "From", "To", "Date", "Message-ID", "Reply-To"}
 
 
 def form(**overrides) -> dict:
@@ -61,6 +63,7 @@ def test_message_in_the_subject_is_folded_to_one_line(client, campaign, value):
     [letter] = mail.outbox
     headers = headers_of(letter)
     assert set(headers) == EXPECTED_HEADERS
+    assert headers["Reply-To"] == reply_address(delivery.pk)
     assert headers["Subject"] == "From Bob: Mallory Bcc: victim@mallory.example"
     assert letter.bcc == []
     assert "victim@mallory.example" not in letter.recipients()
