@@ -14,9 +14,6 @@ from petitions.responses.parsing import parse_reply
 
 logger = logging.getLogger(__name__)
 
-# Larger messages are refused before parsing: a reply is words, not attachments.
-MAX_REPLY_BYTES = 10 * 1024 * 1024
-
 
 def dedupe_key(message_id: str, raw: bytes) -> str:
     """Stable across deliveries of one message: its Message-ID, or its bytes when it has none."""
@@ -37,7 +34,7 @@ def is_from_target(sender: str, target_email: str) -> bool:
 def receive_reply(delivery_id: int, raw: bytes) -> str:
     """Store the reply to one letter; the outcome in a few words for the receiver's log (never an
     address). Raises on a temporary failure (the database), so the sending server retries."""
-    if len(raw) > MAX_REPLY_BYTES:
+    if len(raw) > settings.INBOUND_MAIL_MAX_BYTES:  # the receiver's limit, whichever way it came
         return "refused: too large"
     delivery = Delivery.objects.select_related("target").filter(pk=delivery_id).first()
     if delivery is None:

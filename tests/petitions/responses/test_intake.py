@@ -3,11 +3,12 @@
 from email.message import EmailMessage
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from petitions.models import Response
 from petitions.responses.forwarding import forward_response
-from petitions.responses.intake import MAX_REPLY_BYTES, receive_reply
+from petitions.responses.intake import receive_reply
 from petitions.responses.parsing import html_to_text, parse_reply, without_quotes
 from tests.factories import SignatureFactory, live_campaign, queue_letters
 
@@ -102,7 +103,7 @@ def test_an_auto_reply_is_stored_and_marked_automatic(letter, headers):
 
 def test_a_reply_to_no_known_letter_or_too_large_is_not_stored(letter):
     assert receive_reply(letter.pk + 1000, mail(sender=letter.target.email).as_bytes()) == "dropped: no such letter"
-    huge = mail(sender=letter.target.email, text="x" * (MAX_REPLY_BYTES + 1)).as_bytes()
+    huge = mail(sender=letter.target.email, text="x" * (settings.INBOUND_MAIL_MAX_BYTES + 1)).as_bytes()
     assert receive_reply(letter.pk, huge) == "refused: too large"
     assert not Response.objects.exists()
 
