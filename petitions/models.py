@@ -603,3 +603,33 @@ class Response(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_on is not None and bool(self.public_text.strip())
+
+
+class ReportBack(models.Model):
+    """A published response emailed to the campaign's signers who agreed to be contacted, once.
+
+    The row is the truth (petitions/responses/report_back.py): the worker that holds its lease
+    walks the signers in id order and moves `next_signature_id` past each one it has emailed, so a
+    worker that dies resumes after the last signer it reached, and at most that one signer's email
+    can go twice.
+    """
+
+    response = models.OneToOneField(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="report_back"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    next_signature_id = models.BigIntegerField(_("next signer"), default=0, editable=False)
+    sent = models.PositiveIntegerField(_("emails sent"), default=0)
+    skipped = models.PositiveIntegerField(_("emails skipped"), default=0)
+    lease_expires_at = models.DateTimeField(_("lease ends"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report-back")
+        verbose_name_plural = _("report-backs")
+
+    def __str__(self) -> str:
+        return f"Report-back #{self.pk}"

@@ -13,7 +13,7 @@ from petitions.delivery import digests, queueing, sending, sweep
 from petitions.mail import caps, transport
 from petitions.privacy import retention, sign_in_records, signer_requests
 from petitions.reporting import counters, notices
-from petitions.responses import forwarding
+from petitions.responses import forwarding, report_back, sweeper
 from petitions.signing import confirmations, receipts
 
 
@@ -62,6 +62,17 @@ def send_signer_copy_task(delivery_id: int) -> None:
 def forward_response_task(response_id: int) -> int:
     """A target's reply to the signers who asked for it; sent once (the row's forwarded_at)."""
     return forwarding.forward_response(response_id)
+
+
+@signer_mail_task("petitions.send_report_back")
+def send_report_back_task(report_id: int) -> int:
+    """A published response to the signers who agreed to be contacted; each signer once."""
+    return report_back.send_report_back(report_id)
+
+
+@shared_task(name="petitions.sweep_responses")
+def sweep_responses_task() -> int:
+    return sweeper.sweep_responses()
 
 
 @signer_mail_task("petitions.send_receipt")

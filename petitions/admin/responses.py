@@ -7,11 +7,15 @@ the reply without its quoted lines and must be read and confirmed before it is p
 
 from django import forms
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campaigns.roles import Can
 from campaigns.tenancy import ScopedModelAdmin
-from petitions.models import Response
+from outcry import adminconfirm
+from petitions.models import ReportBack, Response
+from petitions.responses import report_back
 from petitions.responses.parsing import without_quotes
 from petitions.responses.public import forget_published
 
@@ -61,11 +65,23 @@ class ResponseAdmin(ScopedModelAdmin):
     list_display = ["received_at", "campaign", "target", "from_target", "automatic", "published"]
     list_filter = ["campaign", "from_target", "automatic"]
     list_select_related = ["campaign", "target"]
-    readonly_fields = ["warning", "campaign", "target", "received_at", "sender", "subject", "text", "size"]
+    readonly_fields = [
+        "warning",
+        "campaign",
+        "target",
+        "received_at",
+        "sender",
+        "subject",
+        "text",
+        "size",
+        "report_back_state",
+    ]
     fieldsets = [
         (_("The reply"), {"fields": ["warning", "campaign", "target", "received_at", "sender", "subject", "text"]}),
         (_("On the campaign page"), {"fields": ["public_text", "reviewed", "published_on"]}),
+        (_("Report-back to signers"), {"fields": ["report_back_state"]}),
     ]
+    actions = ["email_report_back"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -80,6 +96,72 @@ class ResponseAdmin(ScopedModelAdmin):
     @admin.display(description=_("published"), boolean=True)
     def published(self, response: Response) -> bool:
         return response.is_published
+
+    @admin.display(description=_("report-back"))
+    def report_back_state(self, response: Response) -> str:
+        report = ReportBack.objects.filter(response=response).first()
+        if report is None:
+            if not response.is_published:
+                return _('Publish the response first; then the action "Email a report-back" in the list sends it.')
+            return _("Not sent. %(count)s signers agreed to be contacted.") % {
+                "count": report_back.recipients(response.campaign_id).count()
+            }
+        state = ngettext("Emailed to %(count)s signer", "Emailed to %(count)s signers", report.sent) % {
+            "count": report.sent
+        }
+        if report.skipped:
+            state += ", " + _("%(count)s skipped (refused, or their daily limit of emails reached)") % {
+                "count": report.skipped
+            }
+        if report.finished_at:
+            return state + ". " + _("Finished %(date)s.") % {"date": date_format(report.finished_at, "DATETIME_FORMAT")}
+        return state + ". " + _("Still sending.")
+
+    @admin.action(
+        description=_("Email a report-back to the signers who agreed to be contacted"), permissions=["change"]
+    )
+    def email_report_back(self, request, queryset):
+        chosen = list(queryset.select_related("campaign", "target"))
+        ready = [r for r in chosen if r.is_published and not ReportBack.objects.filter(response=r).exists()]
+        if adminconfirm.confirmed(request):
+            for response in ready:
+                report_back.request_report_back(response, user=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s report-back is being emailed.", "%(count)s report-backs are being emailed.", len(ready)
+                )
+                % {"count": len(ready)},
+            )
+            return None
+        campaigns = {r.campaign_id for r in ready}
+        readers = sum(report_back.recipients(campaign_id).count() for campaign_id in campaigns)
+        consequences = [
+            _("Responses emailed: %(count)s (%(names)s).")
+            % {"count": len(ready), "names": ", ".join(f"{r.target.name}, {r.campaign}" for r in ready) or "-"},
+            _(
+                "Signers who agreed to be contacted and get the public text by email, in their language: %(count)s. "
+                "The reply itself is never sent."
+            )
+            % {"count": readers},
+            _("It goes once and cannot be recalled."),
+        ]
+        unpublished = sum(1 for r in chosen if not r.is_published)
+        if unpublished:
+            consequences.append(_("Not published, so not emailed: %(count)s.") % {"count": unpublished})
+        already = len(chosen) - len(ready) - unpublished
+        if already:
+            consequences.append(_("Already reported back, not emailed again: %(count)s.") % {"count": already})
+        return adminconfirm.confirmation_page(
+            self,
+            request,
+            queryset,
+            action="email_report_back",
+            title=_("Email a report-back?"),
+            consequences=consequences,
+            confirm_label=_("Yes, email the signers"),
+            can_confirm=bool(ready),
+        )
 
     def save_model(self, request, obj: Response, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -7,6 +7,7 @@ a task that fails before it is set runs again.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +24,7 @@ from petitions.models import Response, Signature
 logger = logging.getLogger(__name__)
 
 FORWARD_TASK = "petitions.forward_response"
+FORWARD_SWEEP_DAYS = 7
 
 
 def recipients(response: Response) -> list[Signature]:
@@ -88,3 +90,18 @@ def enqueue_forward(response_id: int) -> None:
         publish_ids(FORWARD_TASK, [response_id])
     except Exception as exc:  # noqa: BLE001 - the response is stored; only its forward waits
         logger.warning("Response %s not forwarded yet: broker unreachable (%s)", response_id, exc)
+
+
+def owed_forwards(*, now=None) -> list[int]:
+    """Replies received a while ago and never forwarded (their message was lost on the broker), from
+    the last FORWARD_SWEEP_DAYS: an older reply is news no longer."""
+    now = now or timezone.now()
+    return list(
+        Response.objects.filter(
+            forwarded_at__isnull=True,
+            automatic=False,
+            delivery__isnull=False,
+            received_at__lt=now - timedelta(seconds=settings.SWEEP_GRACE_SECONDS),
+            received_at__gte=now - timedelta(days=FORWARD_SWEEP_DAYS),
+        ).values_list("pk", flat=True)[:1000]
+    )

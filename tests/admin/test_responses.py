@@ -8,7 +8,9 @@ from django.utils import timezone
 from campaigns.enums import Role
 from campaigns.models import Membership
 from campaigns.selectors import forget_campaign_pages
-from petitions.models import Response
+from petitions.models import ReportBack, Response
+from petitions.responses.report_back import send_report_back
+from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,42 @@ def test_an_unpublished_response_leaves_the_page_without_the_section(client, alp
 
     assert "Responses from the targets" not in page
     assert "review the case" not in page
+
+
+def report_back_action(client, response, **extra):
+    return client.post(
+        reverse("admin:petitions_response_changelist"),
+        {"action": "email_report_back", "_selected_action": [response.pk], **extra},
+    )
+
+
+def test_a_report_back_asks_first_with_the_numbers_then_emails_consenting_signers_once(
+    alice_client, alpha, reply, mailoutbox
+):
+    alpha.signature.consent_to_contact = True
+    alpha.signature.save()
+    SignatureFactory(campaign=alpha.campaign, consent_to_contact=False)
+    unpublished = report_back_action(alice_client, reply).content.decode()
+    assert "Not published, so not emailed: 1." in unpublished
+    report_back_action(alice_client, reply, confirmed="yes")
+    assert not ReportBack.objects.exists()
+    assert publish(alice_client, reply, text="The administration will review the case.", reviewed=True).status_code == 302
+
+    asked = report_back_action(alice_client, reply).content.decode()
+    assert "Email a report-back?" in asked
+    assert "get the public text by email, in their language: 1." in asked
+    assert not ReportBack.objects.exists()
+
+    report_back_action(alice_client, reply, confirmed="yes")
+    report = ReportBack.objects.get(response=reply)
+    send_report_back(report.pk)  # what the worker does with the queued id
+    assert [message.to for message in mailoutbox] == [["alpha.signer@example.net"]]
+    assert "The administration will review the case." in mailoutbox[0].body
+    assert "Alphaville letter" not in mailoutbox[0].body
+    page = alice_client.get(change_url(reply)).content.decode()
+    assert "Emailed to 1 signer. Finished" in page
+
+    again = report_back_action(alice_client, reply).content.decode()
+    assert "Already reported back, not emailed again: 1." in again
+    report_back_action(alice_client, reply, confirmed="yes")
+    assert ReportBack.objects.count() == 1
