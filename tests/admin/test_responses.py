@@ -101,7 +101,8 @@ def test_a_report_back_asks_first_with_the_numbers_then_emails_consenting_signer
     assert "Not published, so not emailed: 1." in unpublished
     report_back_action(alice_client, reply, confirmed="yes")
     assert not ReportBack.objects.exists()
-    assert publish(alice_client, reply, text="The administration will review the case.", reviewed=True).status_code == 302
+    published = publish(alice_client, reply, text="The administration will review the case.", reviewed=True)
+    assert published.status_code == 302
 
     asked = report_back_action(alice_client, reply).content.decode()
     assert "Email a report-back?" in asked

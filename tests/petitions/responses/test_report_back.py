@@ -68,7 +68,8 @@ def test_each_consenting_signer_gets_the_public_text_once_in_their_language(camp
     assert set(by_address) == {"en@example.net", "az@x.net"}
     for message in by_address.values():
         assert PUBLIC in message.body
-        assert "Release them" not in message.body and "We have your letter" not in message.body
+        assert "Release them" not in message.body
+        assert "We have your letter" not in message.body
         assert f"/c/{campaign.slug}/" in message.body
         assert "/my-data/" in message.body
     assert "Free the four" in by_address["en@example.net"].subject
