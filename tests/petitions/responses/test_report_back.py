@@ -126,7 +126,12 @@ def test_a_reply_whose_forward_was_lost_is_owed_until_it_goes(campaign):
         received_at=old,
     )
     Response.objects.create(
-        campaign=campaign, target=lost.target, delivery=lost.delivery, dedupe_key="auto", automatic=True, received_at=old
+        campaign=campaign,
+        target=lost.target,
+        delivery=lost.delivery,
+        dedupe_key="auto",
+        automatic=True,
+        received_at=old,
     )
     Response.objects.create(
         campaign=campaign, target=lost.target, delivery=lost.delivery, dedupe_key="new"
