@@ -208,7 +208,7 @@ class Campaign(models.Model):
         _("hold disposable addresses"), default=True, help_text=_("Hold signatures from throw-away email services.")
     )
     # A rehearsal: the draft's page takes signatures and every letter goes to this address instead
-    # of the target's, marked [TEST]; ending it removes what it made (campaigns/services.py).
+    # of the target's, marked [Test]; ending it removes what it made (campaigns/services.py).
     rehearsal_to = models.EmailField(
         _("rehearsal: letters go to"),
         blank=True,

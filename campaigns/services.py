@@ -32,7 +32,7 @@ rehearsal_ended = Signal()
 
 def start_rehearsal(*, campaign: Campaign, send_to: str) -> bool:
     """A draft's rehearsal: its page takes signatures and every letter goes to `send_to`, marked
-    [TEST], paced and batched as in real life. False if it is not a draft or already rehearsing."""
+    [Test], paced and batched as in real life. False if it is not a draft or already rehearsing."""
     started = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT, rehearsal_to="").update(
         rehearsal_to=send_to, rehearsal_started_at=timezone.now(), updated_at=timezone.now()
     )

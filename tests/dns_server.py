@@ -47,11 +47,8 @@ class DnsServer:
                     self.request.sendall(len(reply).to_bytes(2, "big") + reply)
 
         self.silent = silent
-        self.udp = socketserver.ThreadingUDPServer(("127.0.0.1", 0), Udp)
-        port = self.udp.server_address[1]
-        socketserver.ThreadingTCPServer.allow_reuse_address = True
-        self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", port), Tcp)
-        self.address = f"127.0.0.1:{port}"
+        self.udp, self.tcp = _pair(Udp, Tcp)
+        self.address = f"127.0.0.1:{self.udp.server_address[1]}"
 
     def __enter__(self):
         for server in (self.udp, self.tcp):
@@ -62,6 +59,18 @@ class DnsServer:
         for server in (self.udp, self.tcp):
             server.shutdown()
             server.server_close()
+
+
+def _pair(udp_handler, tcp_handler, tries: int = 50):
+    """A UDP and a TCP server on one free port number: the UDP port is free, the same TCP port may
+    not be (another process may hold it), so another pair is tried."""
+    for _ in range(tries):
+        udp = socketserver.ThreadingUDPServer(("127.0.0.1", 0), udp_handler)
+        try:
+            return udp, socketserver.ThreadingTCPServer(("127.0.0.1", udp.server_address[1]), tcp_handler)
+        except OSError:
+            udp.server_close()
+    raise OSError("no port free for both UDP and TCP")
 
 
 __all__ = ["DnsServer"]

@@ -121,7 +121,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         ]
 
     def test_letter_view(self, request, campaign_id: int):
-        """Send a "[TEST]" letter, rendered exactly as a target would receive it, to the organiser."""
+        """Send a "[Test]" letter, rendered exactly as a target would receive it, to the organiser."""
         campaign = get_scoped_or_404(Campaign.objects.all(), request.user, can=Can.TRANSLATE, pk=campaign_id)
         form = TestLetterForm(request.POST or None, campaign=campaign, initial={"to_email": request.user.email})
         form.fields["target"].queryset = scoped(campaign.targets.all(), request.user)

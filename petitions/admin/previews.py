@@ -53,7 +53,6 @@ def letter_preview_view(model_admin, request, campaign_id: int):
         "title": _("Letter preview: %(campaign)s") % {"campaign": campaign},
         "campaign": campaign,
         "previews": letter_previews(campaign),
-        "sample": letters.SAMPLE_SIGNER,
         "digest_mode": campaign.delivery_mode == DeliveryMode.DIGEST,
         "opts": Campaign._meta,
     }

@@ -135,7 +135,7 @@ def build_letter(delivery: Delivery) -> OutgoingEmail:
     # The names as a header may carry them; the letter's body keeps the signer's as signed.
     display_name = " via ".join(filter(None, (header_display_name(author), header_display_name(settings.SITE_NAME))))
     if delivery.rehearsal_to:  # a rehearsal's letter: to the organiser, never the target
-        subject, to, bcc = f"[TEST] {one_line(delivery.subject)}", [delivery.rehearsal_to], []
+        subject, to, bcc = f"[Test] {one_line(delivery.subject)}", [delivery.rehearsal_to], []
     else:
         subject, to = one_line(delivery.subject), [recipient(delivery.target.name, delivery.target.email)]
         bcc = [delivery.campaign.bcc_email] if delivery.campaign.bcc_email else []
@@ -179,18 +179,44 @@ SECOND_SAMPLE_SIGNER = {
 }
 
 
-def sample_signatures(campaign) -> list[Signature]:
+# Sample signers who write in the letter's own script: a Latin name under a Cyrillic letter reads,
+# to spam filters, like a message disguising its letters (SpamAssassin's MIXED_ES).
+LOCAL_SAMPLE_SIGNERS = {
+    "ru": (
+        {"first_name": "Анна", "last_name": "Смирнова", "city": "Лидс", "organisation": "Профсоюз связистов"},
+        {"first_name": "Али", "last_name": "Йылмаз", "city": "Измир"},
+    ),
+    "az": ({"first_name": "Aynur", "last_name": "Həsənova"}, {}),
+    "tr": ({"first_name": "Ayşe", "last_name": "Demir"}, {}),
+    "es": ({"first_name": "Lucía", "last_name": "García"}, {}),
+    "ar": ({"first_name": "ليلى", "last_name": "حسن"}, {"first_name": "علي", "last_name": "يلماز"}),
+}
+LOCAL_SAMPLE_MESSAGES = {
+    "ru": "Свобода объединений — не преступление.",
+    "az": "Birləşmək azadlığı cinayət deyil.",
+    "tr": "Örgütlenme özgürlüğü suç değildir.",
+    "es": "La libertad de asociación no es un delito.",
+    "ar": "حرية تكوين الجمعيات ليست جريمة.",
+}
+
+
+def sample_signers(language: str) -> tuple[dict, dict]:
+    """The two sample signers' fields for a letter in `language`."""
+    first, second = LOCAL_SAMPLE_SIGNERS.get(language, ({}, {}))
+    message = {"message": LOCAL_SAMPLE_MESSAGES[language]} if language in LOCAL_SAMPLE_MESSAGES else {}
+    return SAMPLE_SIGNER | first | message, SECOND_SAMPLE_SIGNER | second
+
+
+def sample_signatures(campaign, language: str | None = None) -> list[Signature]:
     """The sample signers of previews: one for a letter, both for a digest. Never saved."""
-    return [
-        Signature(campaign=campaign, language=campaign.default_language, **sample)
-        for sample in (SAMPLE_SIGNER, SECOND_SAMPLE_SIGNER)
-    ]
+    language = language or campaign.default_language
+    return [Signature(campaign=campaign, language=language, **sample) for sample in sample_signers(language)]
 
 
 def render_sample(*, campaign, target, template: MessageTemplate) -> tuple[str, str]:
     """(subject, body) `target` would receive from `template` (saved or not), signed by the sample
     signer; in digest mode, this period's digest naming both sample signers."""
-    signers = sample_signatures(campaign)
+    signers = sample_signatures(campaign, template.language)
     if campaign.delivery_mode != DeliveryMode.DIGEST:
         return render_letter_with(template, target=target, signature=signers[0])
     period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
@@ -209,14 +235,15 @@ def build_sample_letter(*, campaign, target) -> OutgoingEmail:
     this period's digest naming two sample signers. Nothing is stored."""
     if campaign.delivery_mode == DeliveryMode.DIGEST:
         return _build_sample_digest(campaign=campaign, target=target)
-    signature = Signature(campaign=campaign, language=campaign.default_language, **SAMPLE_SIGNER)
+    language = letter_language(campaign, target)
+    signature = Signature(campaign=campaign, language=language, **sample_signers(language)[0])
     delivery = Delivery(campaign=campaign, target=target, signature=signature)
     delivery.subject, delivery.body = render_letter(delivery)
     return build_letter(delivery)
 
 
 def _build_sample_digest(*, campaign, target) -> OutgoingEmail:
-    signers = sample_signatures(campaign)
+    signers = sample_signatures(campaign, letter_language(campaign, target))
     period = period_of(timezone.now(), period=campaign.digest_period, zone_name=target.timezone)
     digest = Delivery(campaign=campaign, target=target, signature=None)
     digest.subject, digest.body = render_digest(
@@ -226,9 +253,9 @@ def _build_sample_digest(*, campaign, target) -> OutgoingEmail:
 
 
 def build_test_letter(*, campaign, target, to_email: str) -> OutgoingEmail:
-    """The sample letter sent to an organiser's own address with "[TEST]" in front of the subject."""
+    """The sample letter sent to an organiser's own address with "[Test]" in front of the subject."""
     message = build_sample_letter(campaign=campaign, target=target)
-    message.subject = f"[TEST] {message.subject}"
+    message.subject = f"[Test] {message.subject}"
     message.to, message.bcc = [to_email], []
     message.extra_headers = {"Message-ID": message_id()}
     return message

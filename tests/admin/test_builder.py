@@ -187,7 +187,7 @@ def test_the_overview_gives_the_link_the_share_text_the_embed_code_and_a_test_le
     assert sent["Location"] == overview(alpha.campaign)
     [letter] = mail.outbox
     assert letter.to == ["alice@union.example.org"]
-    assert letter.subject.startswith("[TEST] ")
+    assert letter.subject.startswith("[Test] ")
 
 
 def preview(client, state: dict):

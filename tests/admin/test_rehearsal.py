@@ -1,5 +1,5 @@
 """Rehearsal: a draft tried end to end. Its page takes signatures, every letter goes to the
-organiser marked [TEST] (paced and batched as in real life), and ending it removes what it made."""
+organiser marked [Test] (paced and batched as in real life), and ending it removes what it made."""
 
 import pytest
 from django.core import mail
@@ -45,7 +45,7 @@ def test_a_rehearsal_opens_the_drafts_page_and_sends_every_letter_to_the_organis
     assert '<meta name="robots" content="noindex">' in page.content.decode()
     [sent] = mail.outbox
     assert sent.to == ["alice@union.example.org"]
-    assert sent.subject == "[TEST] Release the jailed trade unionists"
+    assert sent.subject == "[Test] Release the jailed trade unionists"
     assert draft.targets.get().email not in sent.message().as_string()
     assert "Dear Alpha Minister" in sent.body  # the target's own letter, as it would receive it
     assert Campaign.objects.get(pk=draft.pk).status == CampaignStatus.DRAFT

@@ -1,7 +1,7 @@
 """A first-time organiser walks the whole builder, at a laptop and on a phone: signs in (setting up
 two-factor), writes the page and letter in two languages with the placeholder buttons and the live
 preview beside them, saves, imports a target from a spreadsheet, rehearses (signs on her phone and
-gets the [TEST] letters herself), ends the rehearsal, sends herself a test letter, publishes, sees a
+gets the [Test] letters herself), ends the rehearsal, sends herself a test letter, publishes, sees a
 signature arrive on the dashboard, exports the signers and closes the campaign for good.
 
 The walk's figures (screens loaded, saves, presses, fields, and the minutes a person would take by
@@ -204,11 +204,11 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
         phone.get_by_role("heading", name=re.compile("confirmed")).wait_for()
     for letter in Delivery.objects.filter(campaign=campaign):  # what the worker does with them
         send_delivery(delivery_id=letter.pk)
-    tests = [message for message in mail.outbox if message.subject.startswith("[TEST] ")]
+    tests = [message for message in mail.outbox if message.subject.startswith("[Test] ")]
     assert sorted(message.subject for message in tests) == [
-        "[TEST] Release the dockers",
-        "[TEST] Release the dockers",
-        "[TEST] Освободите докеров",
+        "[Test] Release the dockers",
+        "[Test] Release the dockers",
+        "[Test] Освободите докеров",
     ]
     assert {tuple(message.to) for message in tests} == {("alice@union.example.org",)}
     tap(admin.get_by_role("button", name="End the rehearsal (remove its test signatures and letters)"))
@@ -218,7 +218,7 @@ def test_a_first_time_organiser_builds_publishes_and_closes_a_campaign(
     mail.outbox.clear()
 
     tap(admin.get_by_role("button", name="Send the test letter"))
-    admin.get_by_text("Sent “[TEST] Release the dockers” to alice@union.example.org.").wait_for()
+    admin.get_by_text("Sent “[Test] Release the dockers” to alice@union.example.org.").wait_for()
     assert [message.to for message in mail.outbox] == [["alice@union.example.org"]]
 
     tap(admin.get_by_role("button", name="Publish (draft to live)"))

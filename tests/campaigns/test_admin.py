@@ -98,7 +98,7 @@ def test_test_letter_goes_to_the_organiser_exactly_as_the_target_would_get_it(ad
     assert response.status_code == 302
     [letter] = mail.outbox
     assert letter.to == ["alice@union.example.org"]
-    assert letter.subject == "[TEST] Release the jailed trade unionists"
+    assert letter.subject == "[Test] Release the jailed trade unionists"
     assert letter.from_email == "Jane Doe via Outcry <letters@outcry.example.org>"
     assert letter.body == (
         "Dear Presidential Administration,\n\nRelease the four trade unionists.\n\n"

@@ -223,7 +223,7 @@ def test_test_letter_of_a_digest_campaign_is_a_sample_digest(digest_campaign):
         campaign=digest_campaign, target=digest_campaign.targets.get(), to_email="alice@union.example.org"
     )
 
-    assert letter.subject.startswith("[TEST] Release the jailed trade unionists (2 signers, ")
+    assert letter.subject.startswith("[Test] Release the jailed trade unionists (2 signers, ")
     assert "Signed by 2 people" in letter.body
     assert "Jane Doe - Unite the Union, Leeds, United Kingdom\nAli Yilmaz - Izmir, Türkiye" in letter.body
     assert letter.to == ["alice@union.example.org"]

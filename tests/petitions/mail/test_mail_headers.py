@@ -116,7 +116,7 @@ def test_russian_subjects_decode_exactly_without_a_leading_space(russian):
     assert receipt_subject.startswith("Следите")  # the Russian catalogue is compiled: a Russian subject
     assert as_received(messages["receipt"])["Subject"] == receipt_subject
     assert as_received(messages["letter"])["Subject"] == RU_SUBJECT
-    assert as_received(messages["test letter"])["Subject"] == f"[TEST] {RU_SUBJECT}"
+    assert as_received(messages["test letter"])["Subject"] == f"[Test] {RU_SUBJECT}"
     with translation.override("ru"):
         copy_subject = gettext("Your letter: %(subject)s") % {"subject": RU_SUBJECT}
     assert as_received(messages["signer copy"])["Subject"] == copy_subject
