@@ -32,6 +32,7 @@ BEAT = (
     BeatEntry("petitions.sweep_responses", "sweep reply forwards and report-backs", lambda s: 300),
     BeatEntry("petitions.reconcile_counters", "reconcile counters", lambda s: s.RECONCILE_INTERVAL_SECONDS),
     # Clean-ups.
+    BeatEntry("petitions.check_sending_domain", "check the sending domain's DNS", lambda s: 6 * 3600),
     BeatEntry("petitions.forget_mail_counts", "forget mail counts", lambda s: 3600),
     BeatEntry("petitions.forget_unconfirmed", "forget unconfirmed", lambda s: 3600),
     BeatEntry(

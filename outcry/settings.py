@@ -258,6 +258,8 @@ INBOUND_MAIL_MAX_BYTES = read(env.int, "INBOUND_MAIL_MAX_BYTES", 10 * 1024 * 102
 # The DKIM selectors the relay or provider signs with (<selector>._domainkey.<domain>), comma
 # separated; `manage.py check_sending_domain` looks their keys up.
 DKIM_SELECTORS = read(env.list, "DKIM_SELECTORS", [])
+# The DNS server the sending domain is checked with (host[:port]); empty: the system's.
+DNS_NAMESERVER = read(env.str, "DNS_NAMESERVER", "")
 LETTER_BOUNCE_ADDRESSES = read(env.bool, "LETTER_BOUNCE_ADDRESSES", not EMAIL_BACKEND.startswith("anymail."))
 
 # Abuse defences (petitions/abuse/): shared counters and spent captcha challenges live in Redis.

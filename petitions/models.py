@@ -633,3 +633,19 @@ class ReportBack(models.Model):
 
     def __str__(self) -> str:
         return f"Report-back #{self.pk}"
+
+
+class SendingDomainCheck(models.Model):
+    """The last look at the sending domain's DNS (petitions/mail/domain_check.py), kept so the admin's
+    first page can say what is missing without asking DNS on every view. One row, rewritten."""
+
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    findings = models.JSONField(_("findings"), default=list)
+    failed = models.BooleanField(_("something is missing"), default=False)
+
+    class Meta:
+        verbose_name = _("sending domain check")
+        verbose_name_plural = _("sending domain checks")
+
+    def __str__(self) -> str:
+        return f"Sending domain check of {self.checked_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from outcry.databases import DATABASE_UNAVAILABLE, wait_for_database
 from petitions.delivery import digests, queueing, sending, sweep
-from petitions.mail import caps, transport
+from petitions.mail import caps, domain_check, transport
 from petitions.privacy import retention, sign_in_records, signer_requests
 from petitions.reporting import counters, notices
 from petitions.responses import forwarding, report_back, sweeper
@@ -68,6 +68,12 @@ def forward_response_task(response_id: int) -> int:
 def send_report_back_task(report_id: int) -> int:
     """A published response to the signers who agreed to be contacted; each signer once."""
     return report_back.send_report_back(report_id)
+
+
+@shared_task(name="petitions.check_sending_domain")
+def check_sending_domain_task() -> bool:
+    """The sending domain's DNS looked up again for the admin's first page; True if all is there."""
+    return not domain_check.record_check().failed
 
 
 @shared_task(name="petitions.sweep_responses")

@@ -2,17 +2,21 @@
 
 Letters to governments are judged by their mail servers on these records; a missing one sends
 them to spam or back. Each finding says in plain words what is fine or missing and, when
-something is missing, the exact record to add. Read by `manage.py check_sending_domain`.
+something is missing, the exact record to add. Read by `manage.py check_sending_domain`, and
+every few hours by the workers for the admin's first page (`record_check`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import dns.exception
 import dns.resolver
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from petitions.mail.addresses import inbound_domain
 from petitions.mail.outgoing import sending_domain
+from petitions.models import SendingDomainCheck
 
 OK, WARNING, MISSING = "ok", "warning", "missing"
 
@@ -41,6 +45,10 @@ class DnsFailure(Exception):
     """The lookup got no usable answer; the message says why in plain words."""
 
 
+class NoSuchName(DnsFailure):
+    """The name does not exist (NXDOMAIN): for a DKIM or DMARC host, simply the record missing."""
+
+
 def make_resolver(nameserver: str = "", timeout: float = 3.0) -> dns.resolver.Resolver:
     """A resolver for the system's servers, or for `host[:port]` (tests, split-horizon DNS)."""
     if not nameserver:
@@ -66,11 +74,13 @@ def _query(resolver, name: str, kind: str):
     except dns.resolver.NoAnswer:
         return []
     except dns.resolver.NXDOMAIN as error:
-        raise DnsFailure(f"{name} does not exist in DNS (NXDOMAIN): check its spelling and its DNS zone.") from error
+        raise NoSuchName(
+            _("%(name)s does not exist in DNS (NXDOMAIN): check its spelling and its DNS zone.") % {"name": name}
+        ) from error
     except (dns.exception.Timeout, dns.resolver.LifetimeTimeout) as error:
-        raise DnsFailure(f"The DNS server did not answer about {name}.") from error
+        raise DnsFailure(_("The DNS server did not answer about %(name)s.") % {"name": name}) from error
     except dns.resolver.NoNameservers as error:
-        raise DnsFailure(f"No DNS server could answer about {name}.") from error
+        raise DnsFailure(_("No DNS server could answer about %(name)s.") % {"name": name}) from error
 
 
 def dkim_selectors() -> list[str]:
@@ -85,25 +95,33 @@ def check_spf(resolver, domain: str, role: str) -> Finding:
     except DnsFailure as failure:
         return Finding(name, MISSING, str(failure), add)
     if not spf:
-        relay_note = " (with your relay's include: in place of mx)"
-        return Finding(name, MISSING, f"{domain} has no SPF record.", add + relay_note)
+        relay_note = " " + _("(with your relay's include: in place of mx)")
+        return Finding(name, MISSING, _("%(domain)s has no SPF record.") % {"domain": domain}, add + relay_note)
     if len(spf) > 1:
-        return Finding(name, MISSING, f"{domain} has {len(spf)} SPF records; receiving servers ignore them all.")
+        text = _("%(domain)s has %(count)s SPF records; receiving servers ignore them all.")
+        return Finding(name, MISSING, text % {"domain": domain, "count": len(spf)})
     record = spf[0]
     ending = record.split()[-1].lower()
     if ending in ("-all", "~all"):
-        return Finding(name, OK, f"{domain} has an SPF record ending in {ending}: {record}")
+        text = _("%(domain)s has an SPF record ending in %(ending)s: %(record)s")
+        return Finding(name, OK, text % {"domain": domain, "ending": ending, "record": record})
     if ending in ("+all", "all"):
-        text = f"{domain}'s SPF record ends in {ending}: anyone may send as {domain}. End it in -all."
+        text = _("%(domain)s's SPF record ends in %(ending)s: anyone may send as %(domain)s. End it in -all.") % {
+            "domain": domain,
+            "ending": ending,
+        }
         return Finding(name, MISSING, text, f'{domain}. TXT "{record.rsplit(" ", 1)[0]} -all"')
-    text = f"{domain}'s SPF record ends in {ending}: it vouches for nothing. End it in -all (or ~all)."
+    text = _("%(domain)s's SPF record ends in %(ending)s: it vouches for nothing. End it in -all (or ~all).") % {
+        "domain": domain,
+        "ending": ending,
+    }
     return Finding(name, WARNING, text, f'{domain}. TXT "{record.rsplit(" ", 1)[0]} -all"', required=False)
 
 
 def check_dkim(resolver, domain: str) -> list[Finding]:
     selectors = dkim_selectors()
     if not selectors:
-        text = "No DKIM selector is configured (DKIM_SELECTORS), so DKIM cannot be checked."
+        text = _("No DKIM selector is configured (DKIM_SELECTORS), so DKIM cannot be checked.")
         return [Finding("DKIM", WARNING, text, required=False)]
     findings = []
     for selector in selectors:
@@ -111,13 +129,17 @@ def check_dkim(resolver, domain: str) -> list[Finding]:
         add = f'{host}. TXT "v=DKIM1; k=rsa; p=<the public key your relay or provider gives you>"'
         try:
             keys = [record for record in txt_records(resolver, host) if "p=" in record]
+        except NoSuchName:
+            keys = []
         except DnsFailure as failure:
             findings.append(Finding(f"DKIM ({selector})", MISSING, str(failure), add))
             continue
         if keys and "p=;" not in keys[0].replace(" ", "") + ";" and not keys[0].rstrip().endswith("p="):
-            findings.append(Finding(f"DKIM ({selector})", OK, f"{host} publishes a DKIM key."))
+            findings.append(Finding(f"DKIM ({selector})", OK, _("%(host)s publishes a DKIM key.") % {"host": host}))
         else:
-            findings.append(Finding(f"DKIM ({selector})", MISSING, f"{host} has no DKIM key.", add))
+            findings.append(
+                Finding(f"DKIM ({selector})", MISSING, _("%(host)s has no DKIM key.") % {"host": host}, add)
+            )
     return findings
 
 
@@ -126,19 +148,21 @@ def check_dmarc(resolver, domain: str) -> Finding:
     add = f'{host}. TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}"'
     try:
         records = [record for record in txt_records(resolver, host) if record.lower().startswith("v=dmarc1")]
+    except NoSuchName:
+        text = _("%(domain)s has no DMARC record (%(host)s does not exist).") % {"domain": domain, "host": host}
+        return Finding("DMARC", MISSING, text, add)
     except DnsFailure as failure:
-        if "NXDOMAIN" in str(failure):
-            return Finding("DMARC", MISSING, f"{domain} has no DMARC record ({host} does not exist).", add)
         return Finding("DMARC", MISSING, str(failure), add)
     if not records:
-        return Finding("DMARC", MISSING, f"{domain} has no DMARC record.", add)
+        return Finding("DMARC", MISSING, _("%(domain)s has no DMARC record.") % {"domain": domain}, add)
     tags = dict(part.strip().split("=", 1) for part in records[0].split(";") if "=" in part)
     policy = tags.get("p", "").strip().lower()
     rua = tags.get("rua", "").strip()
-    reports = f"reports go to {rua}" if rua else "no reports are asked for (rua)"
+    reports = _("reports go to %(address)s") % {"address": rua} if rua else _("no reports are asked for (rua)")
+    values = {"domain": domain, "policy": policy or _("missing"), "reports": reports}
     if policy in ("quarantine", "reject"):
-        return Finding("DMARC", OK, f"{domain}'s DMARC policy is {policy}; {reports}.")
-    text = f"{domain}'s DMARC policy is {policy or 'missing'}: it protects nothing yet; {reports}."
+        return Finding("DMARC", OK, _("%(domain)s's DMARC policy is %(policy)s; %(reports)s.") % values)
+    text = _("%(domain)s's DMARC policy is %(policy)s: it protects nothing yet; %(reports)s.") % values
     return Finding("DMARC", WARNING, text, add, required=False)
 
 
@@ -151,8 +175,10 @@ def check_mx(resolver, domain: str) -> Finding:
         return Finding(name, MISSING, str(failure), add)
     hosts = sorted(str(rdata.exchange).rstrip(".") for rdata in answer)
     if not hosts:
-        return Finding(name, MISSING, f"{domain} has no MX: bounces and replies cannot reach Outcry.", add)
-    return Finding(name, OK, f"Bounces and replies to {domain} go to {', '.join(hosts)}.")
+        text = _("%(domain)s has no MX: bounces and replies cannot reach Outcry.") % {"domain": domain}
+        return Finding(name, MISSING, text, add)
+    text = _("Bounces and replies to %(domain)s go to %(hosts)s.") % {"domain": domain, "hosts": ", ".join(hosts)}
+    return Finding(name, OK, text)
 
 
 def check_sending_domain(resolver: dns.resolver.Resolver) -> Report:
@@ -166,3 +192,21 @@ def check_sending_domain(resolver: dns.resolver.Resolver) -> Report:
     report.findings.append(check_dmarc(resolver, from_domain))
     report.findings.append(check_mx(resolver, return_domain))
     return report
+
+
+def record_check(resolver: dns.resolver.Resolver | None = None) -> SendingDomainCheck:
+    """Look now and keep what was found, in the active language, for the admin's first page."""
+    report = check_sending_domain(resolver or make_resolver(settings.DNS_NAMESERVER, timeout=2.0))
+    check, _created = SendingDomainCheck.objects.update_or_create(
+        pk=1,
+        defaults={
+            "checked_at": timezone.now(),
+            "findings": [asdict(finding) for finding in report.findings],
+            "failed": report.failed,
+        },
+    )
+    return check
+
+
+def latest_check() -> SendingDomainCheck | None:
+    return SendingDomainCheck.objects.filter(pk=1).first()
