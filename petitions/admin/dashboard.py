@@ -8,6 +8,7 @@ from campaigns.models import Campaign
 from campaigns.tenancy import get_scoped_or_404
 from petitions.models import Signature
 from petitions.reporting.dashboard import bar_chart, campaign_dashboard
+from petitions.tracking.figures import target_figures
 
 REFRESH_SECONDS = 60
 
@@ -26,6 +27,7 @@ def dashboard_view(model_admin, request, campaign_id: int):
         "per_day": bar_chart(dashboard.per_day, label_format="%d %b"),
         "signatures_url": signatures_url,
         "letters_url": letters_url,
+        "targets": target_figures(campaign),
         "refresh_seconds": REFRESH_SECONDS,
         "opts": Signature._meta,
     }

@@ -21,6 +21,9 @@ from petitions.tracking.events import record_tracking_event
 
 PROVIDER = "bounce mailbox"
 EVENT_TYPES = {dsn.HARD: EventType.BOUNCED, dsn.SOFT: EventType.DEFERRED, dsn.DELAYED: EventType.DEFERRED}
+# A delay is stored like a soft bounce ("deferred", changing nothing) but is not one: its description
+# says so, and the per-target figures (tracking/figures.py) leave it out of the soft bounces.
+DELAY_DESCRIPTION = "delayed delivery"
 
 
 def receive_bounce(envelope_recipient: str, raw: bytes) -> str:
@@ -41,7 +44,8 @@ def receive_bounce(envelope_recipient: str, raw: bytes) -> str:
             event_id=_event_id(raw, bounce.recipient),
             message_id=delivery.message_id,
             recipient=bounce.recipient or None,
-            description=f"{bounce.kind} bounce {bounce.status}".strip(),
+            description=(DELAY_DESCRIPTION if bounce.kind == dsn.DELAYED else f"{bounce.kind} bounce")
+            + f" {bounce.status}".rstrip(),
             mta_response=bounce.diagnostic,
         )
         results = record_tracking_event(event=event, provider=PROVIDER)

@@ -88,6 +88,9 @@ from petitions.reporting.counters import add_to_counters
 
 logger = logging.getLogger(__name__)
 
+# The outcome of an event about another recipient of the same message: it says nothing of the target.
+ABOUT_ANOTHER_RECIPIENT = "No change: about another recipient of the same message."
+
 
 class Kind(enum.Enum):
     """What an event means for a letter, whatever the provider called it."""
@@ -185,7 +188,7 @@ def _apply(delivery: Delivery, *, event: AnymailTrackingEvent, provider: str, no
     old = delivery.status
     new = next_status(old, kind) if about_target else None
     if not about_target:
-        outcome = "No change: about another recipient of the same message."
+        outcome = ABOUT_ANOTHER_RECIPIENT
     elif new is None:
         outcome = f"No change: the letter stays {old}."
     else:
