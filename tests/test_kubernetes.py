@@ -89,3 +89,17 @@ def test_scans_of_paper_sheets_live_on_one_volume_that_the_web_and_the_worker_sh
         [container] = pod["containers"]
         mounts = {mount["mountPath"]: mount["name"] for mount in container["volumeMounts"]}
         assert volumes[mounts["/app/var/private"]]["persistentVolumeClaim"]["claimName"] == "outcry-private", name
+
+
+def test_the_mail_receiver_listens_inside_the_cluster_on_the_port_its_command_names():
+    receiver = by_name("Deployment", "outcry-mail-in")["spec"]["template"]["spec"]["containers"][0]
+    service = by_name("Service", "outcry-mail-in")["spec"]
+
+    command = receiver["command"]
+    assert command[:3] == ["python", "manage.py", "receive_mail"]
+    port = int(command[command.index("--port") + 1])
+    assert receiver["ports"] == [{"name": "smtp", "containerPort": port}]
+    assert receiver["readinessProbe"]["tcpSocket"] == {"port": "smtp"}
+    assert service["type"] == "ClusterIP"
+    assert service["ports"] == [{"name": "smtp", "port": 2525, "targetPort": "smtp"}]
+    assert service["selector"] == by_name("Deployment", "outcry-mail-in")["spec"]["selector"]["matchLabels"]
