@@ -21,7 +21,7 @@ def count_own_mail_send(*, campaign_id: int, client_ip: str | None) -> bool:
     """Add one to the campaign's own-mailbox count; False (nothing counted) past the address's bound."""
     if client_ip:
         hour = datetime.now(UTC).strftime("%Y%m%d%H")
-        key = f"ownmail:{campaign_id}:ip:{ip_hash(client_ip)[:32]}:{hour}"
+        key = f"abuse:{campaign_id}:own-mail-ip:{ip_hash(client_ip)[:32]}:{hour}"
         if store.hit(key, window_seconds=HOUR) > OWN_MAIL_CLICKS_PER_HOUR:
             return False
     add_to_counters(campaign_id=campaign_id, own_mail=1)

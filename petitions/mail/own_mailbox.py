@@ -15,16 +15,12 @@ from django.utils import translation
 from campaigns.models import Campaign
 from campaigns.placeholders import PREVIEW_HINTS
 from campaigns.selectors import letter_template
-from outcry.memo import ProcessCache
 from petitions.mail.letters import render_letter_from, signer_values
 from petitions.models import Signature
 
 # Some phones' mail apps drop or cut a longer mailto: link; webmail servers refuse much longer addresses.
 MAILTO_MAX_LENGTH = 2000
 WEB_COMPOSE_MAX_LENGTH = 8000
-HINT_LETTERS_CACHE_SECONDS = 5
-
-_hint_letters: ProcessCache[tuple["OwnMailLetter", ...]] = ProcessCache(HINT_LETTERS_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -122,13 +118,6 @@ def hint_values(language: str) -> dict[str, str]:
 def own_mail_letters(campaign: Campaign, *, signature: Signature | None = None) -> tuple[OwnMailLetter, ...]:
     """The campaign's letters for its active targets, written for `signature` (else with hints), in
     each target's language; targets whose letters read the same share one letter and one set of links."""
-    if signature is None:
-        key = (campaign.pk, translation.get_language())
-        return _hint_letters.get(key, lambda: _letters(campaign, None))
-    return _letters(campaign, signature)
-
-
-def _letters(campaign: Campaign, signature: Signature | None) -> tuple[OwnMailLetter, ...]:
     page_language = translation.get_language()
     groups: dict[tuple[str, str, str], list] = {}
     for target in campaign.targets.all():
@@ -151,8 +140,3 @@ def _letters(campaign: Campaign, signature: Signature | None) -> tuple[OwnMailLe
         )
         for (language, subject, body), targets in groups.items()
     )
-
-
-def forget_hint_letters() -> None:
-    """Drop this process's cached letters (tests)."""
-    _hint_letters.clear()
