@@ -12,7 +12,7 @@ pytestmark = pytest.mark.unit
 ADDRESSES = ["office@president.example.az", "press+letters@gov.example.az"]
 LETTERS = {
     "ar": ("أطلقوا سراح النقابيين", "السيد الرئيس،\n\nنطالب بالإفراج عن النقابيين الأربعة & فوراً.\n\nمع التحية،"),
-    "az": ("Həmkarlar ittifaqı üzvlərini azad edin", "Hörmətli cənab,\n\nDörd həmkarı azad edin: şərt yox!\n\nHörmətlə,"),
+    "az": ("Həmkarları azad edin", "Hörmətli cənab,\n\nDörd həmkarı azad edin: şərt yox!\n\nHörmətlə,"),
     "ru": ("Освободите профсоюзных активистов", "Уважаемый господин,\n\nОсвободите четверых = сейчас?\n\nС уважением,"),
 }
 
@@ -59,7 +59,9 @@ def test_nothing_reserved_or_non_ascii_is_left_unencoded(language):
     for link in (links.mailto, links.gmail, links.outlook, links.yahoo):
         query = link.partition("?")[2]
         assert link.isascii()
-        assert " " not in link and "\n" not in link and "+" not in query.replace("%2B", "")
+        assert " " not in link
+        assert "\n" not in link
+        assert "+" not in query
         assert "&" not in subject + body or "%26" in query  # the body's "&" is not a new field
 
 
