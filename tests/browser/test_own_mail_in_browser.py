@@ -43,7 +43,8 @@ def offering(campaign):
             letter_subject=subject,
             letter_body=f"{opening.replace(native, '{target_name}')}\n\n{subject}.\n\n{{signer_signoff}}",
         )
-        target = TargetFactory(campaign=campaign, name=name, language=language, email=f"minister-{language}@gov.example")
+        email = f"minister-{language}@gov.example"
+        target = TargetFactory(campaign=campaign, name=name, language=language, email=email)
         TargetName.objects.create(target=target, language=language, name=native)
     return campaign
 
