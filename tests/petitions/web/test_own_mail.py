@@ -230,3 +230,12 @@ def test_the_switch_shows_in_the_admin_only_once_signers_are_not_at_risk(admin_c
     assert 'name="own_mailbox_links"' in offered
     assert "The target then sees their email address" in offered
     assert 'name="own_mailbox_links"' not in at_risk
+
+
+def test_the_dashboard_shows_the_own_mailbox_count_apart_from_letters_sent(admin_client, offering):
+    add_to_counters(campaign_id=offering.pk, emails_sent=4, own_mail=12)
+
+    page = admin_client.get(f"/admin/petitions/signature/dashboard/{offering.pk}/").content.decode()
+
+    assert '<strong data-figure="emails_sent">4</strong> letters sent' in page
+    assert """<strong data-figure="own_mail">12</strong> opened to send from signers' own mailboxes""" in page
