@@ -190,7 +190,10 @@ def own_mail_sent(request: HttpRequest, slug: str) -> HttpResponse:
     page = _page_or_404(slug)
     if not page.campaign.offers_own_mailbox or not same_origin_post(request):
         return HttpResponse(status=403)
-    count_own_mail_send(campaign_id=page.campaign.pk, client_ip=client_ip(request))
+    try:
+        count_own_mail_send(campaign_id=page.campaign.pk, client_ip=client_ip(request))
+    except DATABASE_UNAVAILABLE:
+        return HttpResponse(status=503)  # the link opened the letter all the same; this press is not counted
     return HttpResponse(status=204)
 
 
