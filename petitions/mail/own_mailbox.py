@@ -18,9 +18,12 @@ from campaigns.selectors import letter_template
 from petitions.mail.letters import render_letter_from, signer_values
 from petitions.models import Signature
 
-# Some phones' mail apps drop or cut a longer mailto: link; webmail servers refuse much longer addresses.
+# Some phones' mail apps drop or cut a longer mailto: link; Outlook's compose address is documented
+# as limited to about 2,048 characters (Yahoo's is not documented: treated alike); Gmail's servers
+# take about 8 KB.
 MAILTO_MAX_LENGTH = 2000
-WEB_COMPOSE_MAX_LENGTH = 8000
+SHORT_COMPOSE_MAX_LENGTH = 2000
+GMAIL_MAX_LENGTH = 8000
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def _gmail(addresses, subject: str, body: str) -> str:
 
 
 def _outlook(addresses, subject: str, body: str) -> str:
-    to = _encoded(",".join(addresses))
+    to = _encoded(";".join(addresses))  # Outlook's own separator
     return f"https://outlook.live.com/mail/0/deeplink/compose?to={to}&subject={_encoded(subject)}&body={_encoded(body)}"
 
 
@@ -69,7 +72,13 @@ def _yahoo(addresses, subject: str, body: str) -> str:
     return f"https://compose.mail.yahoo.com/?to={to}&subject={_encoded(subject)}&body={_encoded(body)}"
 
 
-WEB_BUILDERS = (("gmail", _gmail), ("outlook", _outlook), ("yahoo", _yahoo))
+# name -> (builder, the longest link it may make)
+BUILDERS = {
+    "mailto": (_mailto, MAILTO_MAX_LENGTH),
+    "gmail": (_gmail, GMAIL_MAX_LENGTH),
+    "outlook": (_outlook, SHORT_COMPOSE_MAX_LENGTH),
+    "yahoo": (_yahoo, SHORT_COMPOSE_MAX_LENGTH),
+}
 CUT_MARK = "\n[…]"
 
 
@@ -100,12 +109,10 @@ def _fitting(build, addresses, subject: str, body: str, max_length: int) -> tupl
 def compose_links(addresses, subject: str, body: str) -> ComposeLinks:
     """The four links that open this letter ready to send, each within its length limit."""
     addresses = tuple(addresses)
-    mailto, cut_mailto = _fitting(_mailto, addresses, subject, body, MAILTO_MAX_LENGTH)
-    links = {name: _fitting(build, addresses, subject, body, WEB_COMPOSE_MAX_LENGTH) for name, build in WEB_BUILDERS}
+    links = {name: _fitting(build, addresses, subject, body, limit) for name, (build, limit) in BUILDERS.items()}
     return ComposeLinks(
-        mailto=mailto,
         **{name: link for name, (link, _cut_it) in links.items()},
-        shortened=cut_mailto or any(cut_it for _link, cut_it in links.values()),
+        shortened=any(cut_it for _link, cut_it in links.values()),
     )
 
 

@@ -1,11 +1,18 @@
 """The links that open a letter ready to send in the signer's own mail: what each mail app reads
 back from them, in scripts other than Latin, and how a letter too long for a link is cut."""
 
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from petitions.mail.own_mailbox import CUT_MARK, MAILTO_MAX_LENGTH, WEB_COMPOSE_MAX_LENGTH, compose_links
+from petitions.mail.own_mailbox import (
+    CUT_MARK,
+    GMAIL_MAX_LENGTH,
+    MAILTO_MAX_LENGTH,
+    SHORT_COMPOSE_MAX_LENGTH,
+    compose_links,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -28,7 +35,7 @@ def read_mailto(link: str) -> tuple[list[str], str, str]:
 def read_web(link: str, subject_field: str) -> tuple[str, list[str], str, str]:
     parts = urlsplit(link)
     fields = parse_qs(parts.query, keep_blank_values=True)
-    return parts.netloc, fields["to"][0].split(","), fields[subject_field][0], fields["body"][0]
+    return parts.netloc, re.split("[,;]", fields["to"][0]), fields[subject_field][0], fields["body"][0]
 
 
 @pytest.mark.parametrize("language", LETTERS)
@@ -82,18 +89,25 @@ def test_a_long_arabic_letter_is_cut_at_a_word_to_fit_a_phones_mail_app():
     kept = cut.removesuffix(CUT_MARK.replace("\n", "\r\n")).replace("\r\n", "\n")
     assert body.startswith(kept)
     assert body[len(kept)] in " \n"  # cut between words, not inside one
-    for link in (links.gmail, links.outlook, links.yahoo):
-        assert len(link) <= WEB_COMPOSE_MAX_LENGTH
+    assert len(links.gmail) <= GMAIL_MAX_LENGTH
+    assert len(links.outlook) <= SHORT_COMPOSE_MAX_LENGTH
+    assert len(links.yahoo) <= SHORT_COMPOSE_MAX_LENGTH
 
 
-def test_a_letter_that_fits_the_webmails_but_not_the_phone_is_cut_only_in_the_mailto_link():
+def test_a_letter_too_long_for_a_phone_but_not_for_gmail_is_cut_only_where_it_must_be():
     body = "Release them. " * 200  # 2,800 characters, about 3,600 encoded
 
     links = compose_links(ADDRESSES, "Release them", body)
 
     assert links.shortened
     assert read_mailto(links.mailto)[2].endswith(CUT_MARK.replace("\n", "\r\n"))
+    assert read_web(links.outlook, "subject")[3].endswith(CUT_MARK)
+    assert read_web(links.yahoo, "subject")[3].endswith(CUT_MARK)
     assert read_web(links.gmail, "su")[3] == body
+
+
+def test_outlook_gets_its_own_separator_between_recipients():
+    assert "to=office%40president.example.az%3Bpress" in compose_links(ADDRESSES, "S", "B").outlook
 
 
 def test_a_short_letter_is_not_marked_shortened():
