@@ -371,6 +371,18 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
         (_("Advanced: notices"), {"fields": ["daily_summary"], "classes": ["collapse"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """The own-mailbox buttons show the target who signed: offered once signers are not at risk."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.signers_at_risk:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [*options["fields"], "own_mailbox_links"]})
+            if "signers_at_risk" in options["fields"]
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
     def get_urls(self):
         def view(function):
             return self.admin_site.admin_view(functools.partial(function, self))

@@ -140,6 +140,18 @@ class Campaign(models.Model):
             "find out whether it has signed."
         ),
     )
+    # Never offered while signers may be at risk (offers_own_mailbox): a letter from the signer's own
+    # address shows the target who signed.
+    own_mailbox_links = models.BooleanField(
+        _("offer sending from signers' own mailboxes"),
+        default=False,
+        help_text=_(
+            "After signing, signers may also send the letter from their own email, with buttons that open "
+            "it ready to send in their mail app, Gmail, Outlook.com or Yahoo. The target then sees their "
+            "email address, so this is offered only when signers are not at risk. These letters are "
+            "counted apart, never as letters sent."
+        ),
+    )
     bcc_email = models.EmailField(
         _("blind copy to"), blank=True, help_text=_("A blind copy of every letter goes here (optional).")
     )
@@ -251,6 +263,11 @@ class Campaign(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The campaign must end after it starts.")})
+
+    @property
+    def offers_own_mailbox(self) -> bool:
+        """The own-mailbox buttons are on: the organiser's switch, and only where signing puts no one at risk."""
+        return self.own_mailbox_links and not self.signers_at_risk
 
     @property
     def in_rehearsal(self) -> bool:

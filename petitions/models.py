@@ -388,6 +388,9 @@ class CounterShard(models.Model):
     # Signatures collected on paper (PaperBatch); a default in the database too, so that the signing
     # statement (signing/storage.py), which never adds to it, need not name it.
     paper = models.BigIntegerField(_("on paper"), default=0, db_default=0)
+    # Letters signers sent from their own mailboxes, counted on the click (petitions/abuse/own_mail.py):
+    # no row stands behind them, so the recount leaves this column as it is.
+    own_mail = models.BigIntegerField(_("sent from own mailboxes"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("counter part")

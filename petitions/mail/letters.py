@@ -59,7 +59,13 @@ def render_letter(delivery: Delivery) -> tuple[str, str]:
 def render_letter_with(template: MessageTemplate, *, target, signature: Signature) -> tuple[str, str]:
     """(subject, body) of one signer's letter written with `template` (saved or not: the builder's
     live preview renders what the organiser is typing)."""
-    values = signer_values(signature, template.language) | {
+    return render_letter_from(template, target=target, signer=signer_values(signature, template.language))
+
+
+def render_letter_from(template: MessageTemplate, *, target, signer: dict[str, str]) -> tuple[str, str]:
+    """(subject, body) written with `template` for the signer's placeholder values `signer` (those of
+    signer_values, or hints such as "[your name]" where the signer is not known)."""
+    values = signer | {
         "target_name": target.name_in(template.language),
         "target_title": target.title_in(template.language),
         "campaign_title": template.page_title,

@@ -20,22 +20,32 @@ from petitions.models import CounterShard, Delivery, PaperBatch, Signature
 logger = logging.getLogger(__name__)
 
 _UPSERT = (
-    "INSERT INTO {table} (campaign_id, shard, signatures, emails_sent, paper) VALUES (%s, %s, %s, %s, %s) "
+    "INSERT INTO {table} (campaign_id, shard, signatures, emails_sent, paper, own_mail) "
+    "VALUES (%s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (campaign_id, shard) DO UPDATE SET "
     "signatures = {table}.signatures + EXCLUDED.signatures, "
     "emails_sent = {table}.emails_sent + EXCLUDED.emails_sent, "
-    "paper = {table}.paper + EXCLUDED.paper"
+    "paper = {table}.paper + EXCLUDED.paper, "
+    "own_mail = {table}.own_mail + EXCLUDED.own_mail"
 )
 
 
 def add_to_counters(
-    *, campaign_id: int, signatures: int = 0, emails_sent: int = 0, paper: int = 0, shard: int | None = None
+    *,
+    campaign_id: int,
+    signatures: int = 0,
+    emails_sent: int = 0,
+    paper: int = 0,
+    own_mail: int = 0,
+    shard: int | None = None,
 ) -> None:
-    """Add to one (random) shard in a single statement; call inside the transaction that wrote the rows."""
+    """Add to one (random) shard in a single statement (PostgreSQL and SQLite alike); call inside the
+    transaction that wrote the rows."""
     shard = random.randrange(settings.COUNTER_SHARDS) if shard is None else shard
     with connection.cursor() as cursor:
         cursor.execute(
-            _UPSERT.format(table=CounterShard._meta.db_table), [campaign_id, shard, signatures, emails_sent, paper]
+            _UPSERT.format(table=CounterShard._meta.db_table),
+            [campaign_id, shard, signatures, emails_sent, paper, own_mail],
         )
 
 
@@ -63,6 +73,7 @@ def recount_campaign(*, campaign_id: int) -> Recount:
 
     Locking every shard first means each signer either committed before the count (and is in it)
     or adds to a shard after it (and is added on top of it): no signature is counted twice or lost.
+    Letters sent from signers' own mailboxes have no rows to recount from: their column is kept.
     """
     CounterShard.objects.bulk_create(
         [CounterShard(campaign_id=campaign_id, shard=n) for n in range(settings.COUNTER_SHARDS)],

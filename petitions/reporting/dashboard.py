@@ -47,6 +47,7 @@ class Dashboard:
     recent_failures: list[Delivery] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
     paper: int = 0  # collected on paper (petitions/paper/); not in the charts
+    own_mail: int = 0  # presses of the own-mailbox buttons, counted apart from letters sent
 
     @property
     def total(self) -> int:
@@ -93,6 +94,7 @@ def _build(campaign: Campaign, now: datetime) -> Dashboard:
         ),
         generated_at=now,
         paper=counters.paper,
+        own_mail=counters.own_mail,
     )
 
 

@@ -27,6 +27,7 @@ class Counters:
     goal: int | None  # the goal now: the organiser's, or the next step once theirs is reached
     goal_reached: int | None = None  # the organiser's goal, once the total has reached it
     paper: int = 0
+    own_mail: int = 0  # letters signers sent from their own mailboxes, counted on the click: never in emails_sent
 
     @property
     def total(self) -> int:
@@ -47,6 +48,7 @@ class Counters:
             "total": self.total,
             "emails_sent": self.emails_sent,
             "goal": self.goal,
+            "own_mail": self.own_mail,
         }
 
 
@@ -73,6 +75,7 @@ def campaign_counters(campaign: Campaign) -> Counters:
             signatures=Sum("signatures", default=0),
             emails_sent=Sum("emails_sent", default=0),
             paper=Sum("paper", default=0),
+            own_mail=Sum("own_mail", default=0),
         )
         cache.set(key, totals, settings.COUNTER_CACHE_SECONDS)
     total = totals["signatures"] + totals["paper"]
@@ -83,6 +86,7 @@ def campaign_counters(campaign: Campaign) -> Counters:
         goal=current_goal(campaign.goal, total),
         goal_reached=campaign.goal if reached else None,
         paper=totals["paper"],
+        own_mail=totals["own_mail"],
     )
 
 

@@ -25,3 +25,15 @@ def online_and_paper(online: int, paper: int) -> str:
         online=format_html('<bdi data-counter="signatures">{}</bdi>', grouped(online)),
         paper=format_html('<bdi data-counter="paper">{}</bdi>', grouped(paper)),
     )
+
+
+@register.simple_tag
+def own_mail_sent(count: int) -> str:
+    """ "plus 312 sent from signers' own mailboxes", the number in an element counters.js updates:
+    letters that never went through the platform, so never part of "letters sent"."""
+    text = ngettext(
+        "plus %(count)s sent from signers' own mailboxes", "plus %(count)s sent from signers' own mailboxes", count
+    )
+    pattern = str(conditional_escape(text)).replace("{", "{{").replace("}", "}}")
+    number = format_html('<bdi data-counter="own_mail">{}</bdi>', grouped(count))
+    return format_html(pattern.replace("%(count)s", "{count}"), count=number)

@@ -11,6 +11,8 @@ urlpatterns = [
     # ("Open the sharing page"), so a browser's history holding it shows no signature.
     path("c/<slug:slug>/share/", views.share_page, name="share"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
+    # A tap on a button that opens the letter in the signer's own mail: counted, nothing else.
+    path("c/<slug:slug>/own-mail/", views.own_mail_sent, name="own_mail"),
     path("captcha/challenge.json", views.captcha_challenge, name="captcha_challenge"),
     path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
     path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns.enums import CampaignPhase, DeliveryMode
 from campaigns.selectors import CampaignPage, campaign_page, template_for
@@ -25,8 +25,10 @@ from outcry.outages import unavailable
 from outcry.security import personal_page
 from outcry.sharedcache import shared_response
 from petitions.abuse import captcha
+from petitions.abuse.own_mail import count_own_mail_send
 from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
+from petitions.mail.own_mailbox import own_mail_letters
 from petitions.privacy import signer_requests
 from petitions.reporting.public import campaign_counters, public_counters, recent_signers
 from petitions.responses.public import published_responses
@@ -173,8 +175,26 @@ def share_page(request: HttpRequest, slug: str) -> HttpResponse:
     its script refreshes the counters a few seconds after loading."""
     page = _page_or_404(slug)
     digest = page.campaign.delivery_mode == DeliveryMode.DIGEST
-    context = page_context(request, page, refresh_counters_after_ms=3000, digest=digest)
+    # Nobody is known here: the letters to send from one's own mailbox say "[your name]".
+    letters = own_mail_letters(page.campaign) if page.campaign.offers_own_mailbox else ()
+    context = page_context(request, page, refresh_counters_after_ms=3000, digest=digest, own_mail_letters=letters)
     return render(request, "petitions/thanks.html", context)
+
+
+@csrf_exempt  # the pages with the buttons carry no token: the origin check of embedding.py instead
+@require_POST
+@never_cache
+def own_mail_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    """A tap on an own-mailbox button: one more letter counted apart. It carries nothing about who
+    tapped, sets no cookie, and answers the same whether it counted or not."""
+    page = _page_or_404(slug)
+    if not page.campaign.offers_own_mailbox or not same_origin_post(request):
+        return HttpResponse(status=403)
+    try:
+        count_own_mail_send(campaign_id=page.campaign.pk, client_ip=client_ip(request))
+    except DATABASE_UNAVAILABLE:
+        return HttpResponse(status=503)  # the link opened the letter all the same; this press is not counted
+    return HttpResponse(status=204)
 
 
 @csrf_exempt  # replaced, for this view only, by the cookie-free checks of petitions/web/embedding.py
@@ -264,6 +284,11 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "signed_at": signature.created_at,
         "letters": receipts.letter_progress(signature),
         "forward_replies": signature.forward_replies,
+        # A private page: the letters to send from one's own mailbox are written for this signer.
+        "own_mail_letters": own_mail_letters(page.campaign, signature=signature)
+        if page.campaign.offers_own_mailbox
+        else (),
+        "signer_known": True,
     }
     return render(request, "petitions/receipt.html", context)
 

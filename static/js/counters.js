@@ -7,7 +7,7 @@
   function show(data) {
     // "total" is online plus paper, what the goal counts; "signatures" stays the online count.
     if (typeof data.total !== "number") { data.total = data.signatures; }
-    ["total", "signatures", "paper", "emails_sent", "goal"].forEach(function (name) {
+    ["total", "signatures", "paper", "emails_sent", "goal", "own_mail"].forEach(function (name) {
       box.querySelectorAll('[data-counter="' + name + '"]').forEach(function (el) {
         if (typeof data[name] === "number") { el.textContent = format.format(data[name]); }
       });

@@ -20,7 +20,7 @@ def test_counter_json_reports_signatures_sent_and_goal(client, campaign):
 
     response = client.get(f"/c/{campaign.slug}/counter.json")
 
-    assert response.json() == {"signatures": 3, "paper": 0, "total": 3, "emails_sent": 2, "goal": 100}
+    assert response.json() == {"signatures": 3, "paper": 0, "total": 3, "emails_sent": 2, "goal": 100, "own_mail": 0}
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "max-age=5" in response["Cache-Control"]
 

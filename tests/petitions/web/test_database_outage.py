@@ -72,3 +72,16 @@ def test_any_public_page_answers_503_in_the_visitors_language_not_500(client, ca
     assert response["Retry-After"] == "30"
     assert '<html lang="az"' in page
     assert "Something went wrong on our side" not in page
+
+
+def test_an_own_mailbox_press_while_the_database_restarts_is_a_503_not_an_error(client, campaign):
+    campaign.own_mailbox_links = True
+    campaign.save()
+    client.get(f"/c/{campaign.slug}/share/")  # the campaign is in the cache, as on a live site
+    own_origin = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
+
+    with database_down():
+        response = client.post(f"/c/{campaign.slug}/own-mail/", **own_origin)
+
+    assert response.status_code == 503
+    assert client.post(f"/c/{campaign.slug}/own-mail/", **own_origin).status_code == 204
