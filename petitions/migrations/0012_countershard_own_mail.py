@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0010_report_backs'),
+        ('petitions', '0011_sending_domain_check'),
     ]
 
     operations = [
