@@ -29,6 +29,7 @@ BEAT = (
     BeatEntry("petitions.sweep_confirmations", "sweep confirmation emails", lambda s: s.SWEEP_INTERVAL_SECONDS),
     BeatEntry("petitions.dispatch_paced_letters", "dispatch paced letters", lambda s: s.PACING_INTERVAL_SECONDS),
     BeatEntry("petitions.compose_digests", "compose digests", lambda s: s.DIGEST_COMPOSE_INTERVAL_SECONDS),
+    BeatEntry("petitions.collect_webhooks", "collect and sweep webhooks", lambda s: s.WEBHOOK_INTERVAL_SECONDS),
     BeatEntry("petitions.reconcile_counters", "reconcile counters", lambda s: s.RECONCILE_INTERVAL_SECONDS),
     # Clean-ups.
     BeatEntry("petitions.forget_mail_counts", "forget mail counts", lambda s: 3600),
