@@ -203,7 +203,7 @@ RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0
 # how far back a collection reads again (longer than a letter's lease: a letter is stamped sent
 # when its send starts), the request's timeout and lease, and the retries: WEBHOOK_MAX_ATTEMPTS
 # with backoff from WEBHOOK_RETRY_BASE_SECONDS, at most WEBHOOK_RETRY_MAX_SECONDS apart (about
-# half a day in all), after which a delivery is dead until an organiser sends it again.
+# 16 hours in all), after which a delivery is dead until an organiser sends it again.
 WEBHOOK_INTERVAL_SECONDS = read(env.float, "WEBHOOK_INTERVAL_SECONDS", 10.0)
 WEBHOOK_SETTLE_SECONDS = read(env.float, "WEBHOOK_SETTLE_SECONDS", 600.0)
 WEBHOOK_TIMEOUT_SECONDS = read(env.float, "WEBHOOK_TIMEOUT_SECONDS", 10.0)

@@ -27,6 +27,9 @@ EVENT_CHOICES = collecting.EVENT_LABELS
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("address (URL)"), max_length=500, assume_scheme="https", help_text=_("Must start with https://.")
+    )
     events = forms.MultipleChoiceField(
         label=_("events"),
         choices=EVENT_CHOICES,

@@ -121,8 +121,8 @@ def collect_for_endpoint(endpoint_id: int, *, now: datetime) -> int:
         # Locked while collected: two beat runs never read the same endpoint's window at once.
         endpoint = (
             WebhookEndpoint.objects.select_for_update(skip_locked=True)
-            .select_related("campaign")
             .filter(pk=endpoint_id, active=True)
+            .order_by()
             .first()
         )
         if endpoint is None:

@@ -114,7 +114,7 @@ def send_webhook(*, delivery_id: int, now: datetime | None = None) -> str:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with +-20% jitter, capped: 12 attempts span about half a day by default."""
+    """Exponential backoff with +-20% jitter, capped: 12 attempts span about 16 hours by default."""
     base = settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
     return timedelta(seconds=min(base, settings.WEBHOOK_RETRY_MAX_SECONDS) * random.uniform(0.8, 1.2))
 
