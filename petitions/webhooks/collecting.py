@@ -204,3 +204,11 @@ def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:
         delivery.save()
         transaction.on_commit(partial(enqueue_webhooks, [delivery.pk]))
     return delivery
+
+
+def forget_signatures(signature_ids: list[int]) -> int:
+    """Erasure and retention: the events of these signatures not sent yet are deleted, since their
+    bodies may name the signer (a sent one kept no body). Erasure wins over delivery."""
+    event_ids = [f"{WebhookEvent.SIGNATURE_CONFIRMED}:{pk}" for pk in signature_ids]
+    unsent = WebhookDelivery.objects.filter(event_id__in=event_ids).exclude(status=WebhookDeliveryStatus.SENT)
+    return unsent.delete()[0]

@@ -335,3 +335,16 @@ def test_the_osdi_format_refuses_events_it_cannot_carry(campaign, alice, client)
     )
     assert "The OSDI format only records signatures" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_erasing_a_signer_deletes_their_events_not_sent_yet(campaign):
+    from petitions.privacy.retention import anonymise_campaign
+
+    endpoint = endpoint_for(campaign, events=["signature.confirmed"])
+    sign(campaign, BOB, consent=True)
+    collecting.collect_events()
+    WebhookDelivery.objects.filter(endpoint=endpoint).update(status=WebhookDeliveryStatus.DEAD)
+
+    anonymise_campaign(campaign=campaign)
+
+    assert not WebhookDelivery.objects.filter(endpoint=endpoint).exists()
