@@ -64,8 +64,8 @@ class WebhookEvent(models.TextChoices):
 
 
 class WebhookFormat(models.TextChoices):
-    OUTCRY = "outcry", _("Outcry JSON (every event)")
-    OSDI = "osdi", _("OSDI / Action Network person and signature (confirmed signers who agreed to be contacted)")
+    OUTCRY = "outcry", _("Outcry JSON")
+    OSDI = "osdi", _("OSDI (Action Network)")
 
 
 class WebhookDeliveryStatus(models.TextChoices):

@@ -639,7 +639,16 @@ class WebhookEndpoint(models.Model):
     name = models.CharField(_("name"), max_length=100, help_text=_("For you: where this goes, e.g. our CRM."))
     url = models.URLField(_("address (URL)"), max_length=500, help_text=_("Must start with https://."))
     events = models.JSONField(_("events"), default=list, blank=True)
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.OUTCRY)
+    format = models.CharField(
+        _("format"),
+        max_length=10,
+        choices=Format.choices,
+        default=Format.OUTCRY,
+        help_text=_(
+            "Outcry JSON: every event you choose. OSDI: a person and their signature, as Action Network "
+            "records them; only confirmed signers who agreed to be contacted."
+        ),
+    )
     # Encrypted at rest: whoever holds it can forge events to the organiser's tools.
     secret = EncryptedCharField(_("signing secret"), max_length=100, default=new_webhook_secret, editable=False)
     # Set when the admin has shown the secret in full, once; a new secret clears it.

@@ -28,10 +28,15 @@ EVENT_CHOICES = collecting.EVENT_LABELS
 
 class WebhookEndpointForm(forms.ModelForm):
     url = forms.URLField(
-        label=_("address (URL)"), max_length=500, assume_scheme="https", help_text=_("Must start with https://.")
+        label=_("Address (URL)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Must start with https://."),
+        # An address reads left to right in every language.
+        widget=forms.URLInput(attrs={"class": "vLargeTextField", "dir": "ltr"}),
     )
     events = forms.MultipleChoiceField(
-        label=_("events"),
+        label=_("Events"),
         choices=EVENT_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
@@ -43,7 +48,7 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["organisation", "campaign", "name", "url", "format", "events", "osdi_api_token", "active"]
-        widgets = {"osdi_api_token": forms.PasswordInput(render_value=True)}
+        widgets = {"osdi_api_token": forms.PasswordInput(render_value=True, attrs={"dir": "ltr"})}
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -68,7 +73,7 @@ class DeliveryInline(admin.TabularInline):
     """The endpoint's latest deliveries; the full log is the webhook deliveries list."""
 
     model = WebhookDelivery
-    fields = ["created_at", "event", "status", "attempts", "last_status_code", "last_error", "sent_at"]
+    fields = ["created_at", "event", "status", "attempts", "last_status_code"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -114,7 +119,7 @@ class WebhookEndpointAdmin(ScopedModelAdmin):
                 secret_shown_at=timezone.now()
             )
             return format_html(
-                '<code class="outcry-secret" dir="ltr">{}</code><p class="help">{}</p>',
+                '<div><code dir="ltr">{}</code></div><div>{}</div>',
                 endpoint.secret,
                 _(
                     "Copy it now into your receiver: it is shown only this once. Every request carries an "
@@ -122,7 +127,7 @@ class WebhookEndpointAdmin(ScopedModelAdmin):
                 ),
             )
         return format_html(
-            '<code dir="ltr">{}</code><p class="help">{}</p>',
+            '<div><code dir="ltr">{}</code></div><div>{}</div>',
             f"whsec_{'•' * 8}{endpoint.secret[-4:]}",
             _("Hidden. Lost it? Choose “Make a new signing secret” in the list of webhooks."),
         )
