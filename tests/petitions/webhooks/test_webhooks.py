@@ -348,3 +348,54 @@ def test_erasing_a_signer_deletes_their_events_not_sent_yet(campaign):
     anonymise_campaign(campaign=campaign)
 
     assert not WebhookDelivery.objects.filter(endpoint=endpoint).exists()
+
+
+def test_a_signer_at_risk_is_an_event_only_once_they_confirm(campaign):
+    from petitions.signing.confirmations import confirm_signature
+
+    campaign.signers_at_risk = True
+    campaign.save()
+    endpoint = endpoint_for(campaign, events=["signature.confirmed"])
+    signature = sign(campaign, BOB, consent=True)
+
+    assert collecting.collect_events() == 0
+    confirm_signature(signature=signature)
+    assert collecting.collect_events() == 1
+    assert bodies(endpoint)[0]["data"]["person"]["email"] == "bob@example.net"
+
+
+def test_organisers_send_a_test_event_and_send_given_up_deliveries_again_from_the_admin(campaign, alice, client):
+    verified_login(client, alice)
+    endpoint = endpoint_for(campaign)
+
+    page = client.post(
+        reverse("admin:petitions_webhookendpoint_changelist"),
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    assert "A test event is on its way to 1 webhook" in page.content.decode()
+    test = WebhookDelivery.objects.get(endpoint=endpoint, event="test")
+    WebhookDelivery.objects.filter(pk=test.pk).update(status=WebhookDeliveryStatus.DEAD, attempts=12)
+
+    dead = client.get(reverse("admin:petitions_webhookdelivery_changelist"), {"dead": "yes"})
+    assert f'href="/admin/petitions/webhookdelivery/{test.pk}/change/' in dead.content.decode()
+    client.post(
+        reverse("admin:petitions_webhookdelivery_changelist"),
+        {"action": "send_again", "_selected_action": [test.pk]},
+        follow=True,
+    )
+    test.refresh_from_db()
+    assert (test.status, test.attempts) == (WebhookDeliveryStatus.QUEUED, 0)
+
+
+def test_viewers_and_translators_cannot_reach_webhooks(campaign, alice, client):
+    from campaigns.enums import Role
+    from campaigns.models import Membership
+
+    endpoint = endpoint_for(campaign)
+    verified_login(client, alice)
+    for role in (Role.VIEWER, Role.TRANSLATOR):
+        Membership.objects.filter(user=alice).update(role=role)
+        assert client.get(reverse("admin:petitions_webhookendpoint_changelist")).status_code == 403
+        page = client.get(reverse("admin:petitions_webhookendpoint_change", args=[endpoint.pk]), follow=True)
+        assert endpoint.secret not in page.content.decode()
