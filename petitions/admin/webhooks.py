@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campaigns.roles import Can
-from campaigns.tenancy import ScopedModelAdmin
+from campaigns.tenancy import ScopedInlineMixin, ScopedModelAdmin
 from petitions.admin.base import ReadOnlyAdmin
 from petitions.enums import WebhookDeliveryStatus
 from petitions.models import WebhookDelivery, WebhookEndpoint, new_webhook_secret
@@ -69,10 +69,13 @@ class WebhookEndpointForm(forms.ModelForm):
         return cleaned
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ScopedInlineMixin, admin.TabularInline):
     """The endpoint's latest deliveries; the full log is the webhook deliveries list."""
 
     model = WebhookDelivery
+    tenant_path = "endpoint__organisation"
+    organiser_permissions = frozenset({"view"})
+    organiser_capabilities = {"view": Can.EXPORT, "add": Can.EXPORT, "change": Can.EXPORT, "delete": Can.EXPORT}
     fields = ["created_at", "event", "status", "attempts", "last_status_code"]
     readonly_fields = fields
     extra = 0
