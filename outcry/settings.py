@@ -206,6 +206,8 @@ RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0
 # 16 hours in all), after which a delivery is dead until an organiser sends it again.
 WEBHOOK_INTERVAL_SECONDS = read(env.float, "WEBHOOK_INTERVAL_SECONDS", 10.0)
 WEBHOOK_SETTLE_SECONDS = read(env.float, "WEBHOOK_SETTLE_SECONDS", 600.0)
+# At most this many new events of one kind per endpoint in one run; a backlog takes several.
+WEBHOOK_COLLECT_BATCH = read(env.int, "WEBHOOK_COLLECT_BATCH", 2000)
 WEBHOOK_TIMEOUT_SECONDS = read(env.float, "WEBHOOK_TIMEOUT_SECONDS", 10.0)
 WEBHOOK_LEASE_SECONDS = read(env.int, "WEBHOOK_LEASE_SECONDS", 60)
 WEBHOOK_MAX_ATTEMPTS = read(env.int, "WEBHOOK_MAX_ATTEMPTS", 12)

@@ -41,6 +41,8 @@ class Source:
 
     rows: Callable[[list[int], datetime, datetime], QuerySet]
     build: Callable[[WebhookEndpoint, object, datetime], dict | None]
+    # The column that says when it happened (what the window reads).
+    time_field: str
 
 
 def _reports(event_type: str) -> Callable[[list[int], datetime, datetime], QuerySet]:
@@ -58,26 +60,31 @@ SOURCES: dict[str, Source] = {
             confirmed_at__lte=until,
         ).select_related("campaign"),
         payloads.signature_confirmed,
+        "confirmed_at",
     ),
     WebhookEvent.LETTER_SENT: Source(
         lambda campaign_ids, since, until: Delivery.objects.filter(
             campaign_id__in=campaign_ids, sent_at__gte=since, sent_at__lte=until, rehearsal_to=""
         ).select_related("campaign", "target"),
         payloads.letter_sent,
+        "sent_at",
     ),
     WebhookEvent.LETTER_DELIVERED: Source(
         _reports("delivered"),
         lambda endpoint, report, now: payloads.letter_reported(endpoint, WebhookEvent.LETTER_DELIVERED, report, now),
+        "received_at",
     ),
     WebhookEvent.LETTER_BOUNCED: Source(
         _reports("bounced"),
         lambda endpoint, report, now: payloads.letter_reported(endpoint, WebhookEvent.LETTER_BOUNCED, report, now),
+        "received_at",
     ),
     WebhookEvent.RESPONSE_RECEIVED: Source(
         lambda campaign_ids, since, until: Response.objects.filter(
             campaign_id__in=campaign_ids, received_at__gte=since, received_at__lte=until
         ).select_related("campaign", "target"),
         payloads.response_received,
+        "received_at",
     ),
 }
 
@@ -134,7 +141,7 @@ def collect_for_endpoint(endpoint_id: int, *, now: datetime) -> int:
                 "event_id", flat=True
             )
         )
-        rows = []
+        rows, reached = [], now
         for event in EVENTS_OF_FORMAT[endpoint.format]:
             source = SOURCES.get(event)
             if source is None or event not in endpoint.events:
@@ -142,14 +149,21 @@ def collect_for_endpoint(endpoint_id: int, *, now: datetime) -> int:
             window = source.rows(campaign_ids, since, now)
             if endpoint.format == WebhookFormat.OSDI:
                 window = window.filter(consent_to_contact=True)
-            new = [pk for pk in window.values_list("pk", flat=True) if f"{event}:{pk}" not in stored]
+            happened = window.order_by(source.time_field, "pk").values_list("pk", source.time_field)
+            new = [(pk, at) for pk, at in happened if f"{event}:{pk}" not in stored]
+            if len(new) > settings.WEBHOOK_COLLECT_BATCH:
+                # A backlog (beat was down, a viral hour): the oldest first, the rest next run, which
+                # starts from here.
+                new = new[: settings.WEBHOOK_COLLECT_BATCH]
+                reached = min(reached, new[-1][1])
+            new = [pk for pk, _ in new]
             for start in range(0, len(new), 500):
-                for row in window.filter(pk__in=new[start : start + 500]):
+                for row in window.filter(pk__in=new[start : start + 500]).order_by(source.time_field, "pk"):
                     payload = source.build(endpoint, row, now)
                     if payload is not None:
                         rows.append(new_delivery(endpoint, event, f"{event}:{row.pk}", payload, now))
         created = WebhookDelivery.objects.bulk_create(rows)
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(collected_until=now)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(collected_until=reached)
         transaction.on_commit(partial(enqueue_webhooks, [row.pk for row in created]))
     if created:
         logger.info("Webhook %s: %d new event(s)", endpoint.pk, len(created))

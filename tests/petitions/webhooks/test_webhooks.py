@@ -399,3 +399,15 @@ def test_viewers_and_translators_cannot_reach_webhooks(campaign, alice, client):
         assert client.get(reverse("admin:petitions_webhookendpoint_changelist")).status_code == 403
         page = client.get(reverse("admin:petitions_webhookendpoint_change", args=[endpoint.pk]), follow=True)
         assert endpoint.secret not in page.content.decode()
+
+
+def test_a_backlog_is_collected_oldest_first_over_several_runs_with_none_left_out(campaign, settings):
+    settings.WEBHOOK_COLLECT_BATCH = 2
+    endpoint = endpoint_for(campaign, events=["signature.confirmed"])
+    signers = [sign(campaign, BOB | {"email": f"b{n}@example.net"}, consent=False) for n in range(5)]
+
+    runs = [collecting.collect_events() for _ in range(4)]
+
+    assert runs == [2, 2, 1, 0]
+    ids = [body["data"]["signature"]["id"] for body in bodies(endpoint)]
+    assert ids == [signature.pk for signature in signers]
