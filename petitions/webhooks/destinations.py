@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 
 class DestinationRefused(Exception):
-    """The URL is not one Outcry sends to."""
+    """The URL is not one Outcry sends to; `lasting` unless it may change by itself (a name that
+    cannot be resolved right now)."""
+
+    def __init__(self, reason: str, *, lasting: bool = True) -> None:
+        super().__init__(reason)
+        self.lasting = lasting
 
 
 def check_url(url: str) -> None:
@@ -31,6 +36,6 @@ def check_url(url: str) -> None:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
     except (OSError, ValueError, UnicodeError):
-        raise DestinationRefused(_("This host name cannot be found.")) from None
+        raise DestinationRefused(_("This host name cannot be found."), lasting=False) from None
     if any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
         raise DestinationRefused(_("This address points into a private network."))

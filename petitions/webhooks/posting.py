@@ -108,7 +108,8 @@ def send_webhook(*, delivery_id: int, now: datetime | None = None) -> str:
     try:
         check_url(delivery.endpoint.url)
     except DestinationRefused as exc:
-        return _record(delivery, Answer(None, str(exc)), give_up=True)
+        # A private address is refused for good; a name that does not resolve now may later.
+        return _record(delivery, Answer(None, str(exc)), give_up=exc.lasting)
     answer = post(delivery.endpoint.url, body, headers_for(delivery, body, int(time.time())))
     return _record(delivery, answer)
 

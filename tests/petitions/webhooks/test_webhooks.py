@@ -411,3 +411,14 @@ def test_a_backlog_is_collected_oldest_first_over_several_runs_with_none_left_ou
     assert runs == [2, 2, 1, 0]
     ids = [body["data"]["signature"]["id"] for body in bodies(endpoint)]
     assert ids == [signature.pk for signature in signers]
+
+
+def test_a_private_address_is_given_up_at_once_and_a_name_that_does_not_resolve_is_retried(campaign, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    private = queued_delivery(endpoint_for(campaign, url="https://10.0.0.7/in"))
+    unknown = queued_delivery(endpoint_for(campaign, url="https://no-such-host.invalid/in"))
+
+    assert posting.send_webhook(delivery_id=private.pk) == "dead"
+    assert posting.send_webhook(delivery_id=unknown.pk) == "retry"
+    private.refresh_from_db()
+    assert private.last_error == "This address points into a private network."
