@@ -30,6 +30,7 @@ BEAT = (
     BeatEntry("petitions.dispatch_paced_letters", "dispatch paced letters", lambda s: s.PACING_INTERVAL_SECONDS),
     BeatEntry("petitions.compose_digests", "compose digests", lambda s: s.DIGEST_COMPOSE_INTERVAL_SECONDS),
     BeatEntry("petitions.sweep_responses", "sweep reply forwards and report-backs", lambda s: 300),
+    BeatEntry("petitions.collect_webhooks", "collect and sweep webhooks", lambda s: s.WEBHOOK_INTERVAL_SECONDS),
     BeatEntry("petitions.reconcile_counters", "reconcile counters", lambda s: s.RECONCILE_INTERVAL_SECONDS),
     # Clean-ups.
     BeatEntry("petitions.check_sending_domain", "check the sending domain's DNS", lambda s: 6 * 3600),

@@ -199,6 +199,23 @@ SWEEP_GRACE_SECONDS = read(env.float, "SWEEP_GRACE_SECONDS", 120.0)
 # worker died holding it): the sweeper enqueues it once it is this old (petitions/delivery/sweep.py).
 SWEEP_IDLE_GRACE_SECONDS = read(env.float, "SWEEP_IDLE_GRACE_SECONDS", 10.0)
 RECONCILE_INTERVAL_SECONDS = read(env.float, "RECONCILE_INTERVAL_SECONDS", 600.0)
+# Organisers' webhooks (petitions/webhooks/): how often events are collected and lost work swept,
+# how far back a collection reads again (longer than a letter's lease: a letter is stamped sent
+# when its send starts), the request's timeout and lease, and the retries: WEBHOOK_MAX_ATTEMPTS
+# with backoff from WEBHOOK_RETRY_BASE_SECONDS, at most WEBHOOK_RETRY_MAX_SECONDS apart (about
+# 16 hours in all), after which a delivery is dead until an organiser sends it again.
+WEBHOOK_INTERVAL_SECONDS = read(env.float, "WEBHOOK_INTERVAL_SECONDS", 10.0)
+WEBHOOK_SETTLE_SECONDS = read(env.float, "WEBHOOK_SETTLE_SECONDS", 600.0)
+# At most this many new events of one kind per endpoint in one run; a backlog takes several.
+WEBHOOK_COLLECT_BATCH = read(env.int, "WEBHOOK_COLLECT_BATCH", 2000)
+WEBHOOK_TIMEOUT_SECONDS = read(env.float, "WEBHOOK_TIMEOUT_SECONDS", 10.0)
+WEBHOOK_LEASE_SECONDS = read(env.int, "WEBHOOK_LEASE_SECONDS", 60)
+WEBHOOK_MAX_ATTEMPTS = read(env.int, "WEBHOOK_MAX_ATTEMPTS", 12)
+WEBHOOK_RETRY_BASE_SECONDS = read(env.float, "WEBHOOK_RETRY_BASE_SECONDS", 60.0)
+WEBHOOK_RETRY_MAX_SECONDS = read(env.float, "WEBHOOK_RETRY_MAX_SECONDS", 14400.0)
+# Plain http and private or loopback addresses (a receiver on the organiser's own machine): only
+# where the platform's own network holds nothing to protect.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = read(env_bool, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 # How often paced targets' sending slots are handed out (and how far ahead).
 PACING_INTERVAL_SECONDS = read(env.float, "PACING_INTERVAL_SECONDS", 5.0)
 # Digest mode: how often ended periods are looked for, and the most signers one digest names

@@ -48,3 +48,29 @@ class PaperBatchKind(models.TextChoices):
 
     COUNT = "count", _("A count")
     SIGNERS = "signers", _("Imported signers")
+
+
+class WebhookEvent(models.TextChoices):
+    """What an organiser's webhook endpoint may be told about (petitions/webhooks/)."""
+
+    SIGNATURE_CONFIRMED = "signature.confirmed", _("A signature is confirmed")
+    LETTER_SENT = "letter.sent", _("A letter is sent")
+    LETTER_DELIVERED = "letter.delivered", _("A letter is delivered")
+    LETTER_BOUNCED = "letter.bounced", _("A letter bounced")
+    RESPONSE_RECEIVED = "response.received", _("A reply is received")
+    MILESTONE_REACHED = "milestone.reached", _("A milestone is reached")
+    # Sent by an organiser from the admin, to see their receiver answer; never chosen as an event.
+    TEST = "test", _("Test event")
+
+
+class WebhookFormat(models.TextChoices):
+    OUTCRY = "outcry", _("Outcry JSON")
+    OSDI = "osdi", _("OSDI (Action Network)")
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    # Every attempt failed: kept, shown in the admin, sent again only when an organiser asks.
+    DEAD = "dead", _("Given up")

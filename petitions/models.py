@@ -4,6 +4,7 @@ Write-heavy tables holding personal data. Database constraints decide duplicates
 signing/, delivery/, abuse/ and privacy/ make the writes, each its own kind.
 """
 
+import secrets
 import uuid
 from pathlib import PurePath
 
@@ -16,12 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from campaigns.models import Campaign, Target
+from campaigns.models import Campaign, Organisation, Target
 from petitions.core.encryption import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from petitions.core.hashing import email_hash, name_token, name_words
 from petitions.core.private_files import private_storage
 from petitions.core.text import normalise_rule_value
-from petitions.enums import BlockRuleKind, DeliveryStatus, PaperBatchKind, SignatureStatus
+from petitions.enums import (
+    BlockRuleKind,
+    DeliveryStatus,
+    PaperBatchKind,
+    SignatureStatus,
+    WebhookDeliveryStatus,
+    WebhookEvent,
+    WebhookFormat,
+)
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -652,3 +661,116 @@ class SendingDomainCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Sending domain check of {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+def new_webhook_secret() -> str:
+    return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+class WebhookEndpoint(models.Model):
+    """An organiser's receiver of events (petitions/webhooks/): a URL, the events it wants, and the
+    secret the payloads are signed with. For one campaign, or every campaign of the organisation."""
+
+    Format = WebhookFormat
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to hear about every campaign of the organisation."),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("For you: where this goes, e.g. our CRM."))
+    url = models.URLField(_("address (URL)"), max_length=500, help_text=_("Must start with https://."))
+    events = models.JSONField(_("events"), default=list, blank=True)
+    format = models.CharField(
+        _("format"),
+        max_length=10,
+        choices=Format.choices,
+        default=Format.OUTCRY,
+        help_text=_(
+            "Outcry JSON: every event you choose. OSDI: a person and their signature, as Action Network "
+            "records them; only confirmed signers who agreed to be contacted."
+        ),
+    )
+    # Encrypted at rest: whoever holds it can forge events to the organiser's tools.
+    secret = EncryptedCharField(_("signing secret"), max_length=100, default=new_webhook_secret, editable=False)
+    # Set when the admin has shown the secret in full, once; a new secret clears it.
+    secret_shown_at = models.DateTimeField(null=True, blank=True, editable=False)
+    osdi_api_token = EncryptedCharField(
+        _("OSDI API key"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional: sent as the OSDI-API-Token header, as Action Network asks for."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    # Events are collected from the rows (webhooks/collecting.py) from this moment on: an endpoint
+    # hears about what happens after it was added, never about the past.
+    collected_until = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return event == WebhookEvent.TEST or event in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, with the exact body that is (re)sent. The row is the truth: the
+    sender claims it with a lease, its retries live in next_attempt_at, and after
+    WEBHOOK_MAX_ATTEMPTS it is dead until an organiser sends it again."""
+
+    Status = WebhookDeliveryStatus
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, verbose_name=_("webhook"), on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    event = models.CharField(_("event"), max_length=30, choices=WebhookEvent.choices)
+    # What happened, e.g. "signature.confirmed:123": unique per endpoint, so an event is stored once.
+    event_id = models.CharField(_("event id"), max_length=100)
+    # The JSON as sent; encrypted, since a consenting signer's event names them.
+    body = EncryptedTextField(blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease ends"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last answer"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="one_webhook_delivery_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "created_at"], name="webhook_delivery_endpoint"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status=WebhookDeliveryStatus.QUEUED),
+                name="webhook_delivery_queued_due",
+            ),
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=models.Q(status=WebhookDeliveryStatus.SENDING),
+                name="webhook_delivery_lease",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"

@@ -15,6 +15,7 @@ from petitions.privacy import retention, sign_in_records, signer_requests
 from petitions.reporting import counters, notices
 from petitions.responses import forwarding, report_back, sweeper
 from petitions.signing import confirmations, receipts
+from petitions.webhooks import collecting, posting
 
 
 def signer_mail_task(name: str):
@@ -117,6 +118,20 @@ def forget_mail_counts_task() -> int:
 def sweep_deliveries_task() -> dict:
     report = sweep.sweep_deliveries()
     return {"released": report.released, "enqueued": report.enqueued}
+
+
+@shared_task(name="petitions.send_webhooks")
+def send_webhooks_task(delivery_ids: list[int]) -> dict[str, int]:
+    """Webhook deliveries, each claimed on its own: a redelivered message POSTs nothing twice."""
+    return dict(Counter(posting.send_webhook(delivery_id=delivery_id) for delivery_id in delivery_ids))
+
+
+@shared_task(name="petitions.collect_webhooks")
+def collect_webhooks_task() -> dict:
+    """New events become deliveries; lost ones are enqueued again."""
+    created = collecting.collect_events()
+    report = posting.sweep_webhooks()
+    return {"created": created, "released": report.released, "enqueued": report.enqueued}
 
 
 @shared_task(name="petitions.dispatch_paced_letters")

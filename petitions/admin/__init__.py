@@ -1,5 +1,5 @@
 """Signatures, letters and exports in admin: read-only lists scoped to the organiser's organisations."""
 
-from petitions.admin import deliveries, erasure, exports, paper, responses, sending_domain, signatures
+from petitions.admin import deliveries, erasure, exports, paper, responses, sending_domain, signatures, webhooks
 
-__all__ = ["deliveries", "erasure", "exports", "paper", "responses", "sending_domain", "signatures"]
+__all__ = ["deliveries", "erasure", "exports", "paper", "responses", "sending_domain", "signatures", "webhooks"]

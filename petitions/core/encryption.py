@@ -124,6 +124,8 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 ENCRYPTED_FIELDS = {
     "Signature": ("first_name", "last_name", "email", "city", "organisation", "message"),
     "Delivery": ("subject", "body"),
+    "WebhookEndpoint": ("secret", "osdi_api_token"),
+    "WebhookDelivery": ("body",),
 }
 
 

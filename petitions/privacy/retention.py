@@ -27,6 +27,7 @@ from petitions.delivery.transitions import cancel_letters
 from petitions.enums import DeliveryStatus
 from petitions.mail.letters import signer_values
 from petitions.models import Delivery, PaperBatch, Signature
+from petitions.webhooks.collecting import forget_signatures
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
     if not signatures:
         return
     ids = [signature.pk for signature in signatures]
+    forget_signatures(ids)
     cancel_letters(Delivery.objects.filter(signature_id__in=ids), reason=CANCELLED_REASON)
     by_signature = {signature.pk: signature for signature in signatures}
     letters = list(Delivery.objects.filter(signature_id__in=ids).exclude(body="", subject=""))

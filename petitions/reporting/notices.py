@@ -4,16 +4,19 @@ opt-in daily summary. Both run on beat and go to the organisation's alert addres
 import logging
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from petitions.enums import SENT_STATUSES, DeliveryStatus, SignatureStatus
+from petitions.enums import SENT_STATUSES, DeliveryStatus, SignatureStatus, WebhookEvent
 from petitions.mail.errors import describe
 from petitions.mail.organiser_mail import build_notice
 from petitions.models import CounterShard, Delivery, Signature
+from petitions.webhooks.collecting import record_event
+from petitions.webhooks.payloads import milestone_event
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +51,15 @@ def notify_milestones() -> int:
         reached = milestone_reached(signatures, campaign.goal)
         if reached <= campaign.milestone_notified:
             continue
-        if campaign_services.claim_milestone(campaign=campaign, reached=reached) and _send(
-            campaign, "milestone", {"percent": reached, "signatures": signatures}
-        ):
+        with transaction.atomic():
+            claimed = campaign_services.claim_milestone(campaign=campaign, reached=reached)
+            if claimed:  # the webhooks' event goes with the claim, or not at all
+                record_event(
+                    campaign,
+                    WebhookEvent.MILESTONE_REACHED,
+                    *milestone_event(campaign, reached, signatures, timezone.now()),
+                )
+        if claimed and _send(campaign, "milestone", {"percent": reached, "signatures": signatures}):
             sent += 1
     return sent
 

@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Endorser, MessageTemplate, Organisation, Partner, Target
 from petitions.enums import DeliveryStatus
-from petitions.models import Delivery, PaperBatch, Response, Signature, SignatureExport, TrackingEvent
+from petitions.models import (
+    Delivery,
+    PaperBatch,
+    Response,
+    Signature,
+    SignatureExport,
+    TrackingEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tests.factories import OrganisationFactory, SignatureFactory, live_campaign
 from tests.twofactor import verified_login
 
@@ -32,6 +41,8 @@ class Tenant:
     paper_batch: PaperBatch | None = None
     endorser: Endorser | None = None
     response: Response | None = None
+    webhook: WebhookEndpoint | None = None
+    webhook_delivery: WebhookDelivery | None = None
 
     def objects(self) -> dict:
         """Each admin-visible model's row of this tenant."""
@@ -75,8 +86,34 @@ def build_tenant(name: str, *, member) -> Tenant:
         dedupe_key=f"{word}-reply",
         from_target=True,
     )
+    webhook = WebhookEndpoint.objects.create(
+        organisation=organisation,
+        campaign=campaign,
+        name=f"{name} CRM hook",
+        url=f"https://hooks.{word}.example.org/in",
+        events=["signature.confirmed"],
+    )
+    webhook_delivery = WebhookDelivery.objects.create(
+        endpoint=webhook,
+        event="signature.confirmed",
+        event_id=f"signature.confirmed:{signature.pk}",
+        body=f'{{"email": "{word}.signer@example.net"}}',
+        status="dead",
+        last_error=f"{word}-error",
+    )
     return Tenant(
-        organisation, campaign, target, template, partner, signature, delivery, export, event, response=response
+        organisation,
+        campaign,
+        target,
+        template,
+        partner,
+        signature,
+        delivery,
+        export,
+        event,
+        response=response,
+        webhook=webhook,
+        webhook_delivery=webhook_delivery,
     )
 
 

@@ -1,0 +1,1 @@
+"""Signed webhooks to organisers' tools: events collected from the rows, sent by the workers."""
