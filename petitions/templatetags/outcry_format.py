@@ -25,3 +25,10 @@ def online_and_paper(online: int, paper: int) -> str:
         online=format_html('<bdi data-counter="signatures">{}</bdi>', grouped(online)),
         paper=format_html('<bdi data-counter="paper">{}</bdi>', grouped(paper)),
     )
+
+
+@register.simple_tag
+def thousands_separator() -> str:
+    """What `grouped` puts between thousands in the active language ("" where it groups none), for
+    scripts that write numbers as the page does (the display counts up through every number)."""
+    return number_format(1000, force_grouping=True)[1:-3]

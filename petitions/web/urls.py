@@ -11,6 +11,9 @@ urlpatterns = [
     # ("Open the sharing page"), so a browser's history holding it shows no signature.
     path("c/<slug:slug>/share/", views.share_page, name="share"),
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
+    # The big-screen display for a square or a hall, and the figures it polls (in its language).
+    path("c/<slug:slug>/display/", views.display, name="display"),
+    path("c/<slug:slug>/display.json", views.display_json, name="display_json"),
     path("captcha/challenge.json", views.captcha_challenge, name="captcha_challenge"),
     path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
     path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
