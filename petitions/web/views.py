@@ -255,6 +255,7 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
         page,
         figures=figures,
         campaign_url=campaign_url,
+        campaign_address=campaign_url.split("://", 1)[-1],  # shorter to read out and type: browsers add the scheme
         qr_code=qr_svg(campaign_url),
         # Always in this page's language, whichever address the display was opened at.
         display_json_url=reverse("petitions-i18n:display_json", args=[page.campaign.slug]),

@@ -24,6 +24,12 @@
 
   function format(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator); }
   function parse(text) { var digits = text.replace(/\D/g, ""); return digits ? parseInt(digits, 10) : null; }
+  function showTotal(n) {
+    var text = format(n);
+    total.textContent = text;
+    var digits = text.replace(/\D/g, "").length;
+    total.setAttribute("data-size", digits > 6 ? "long" : digits > 4 ? "mid" : "short");
+  }
   function figure(name, value) {
     document.querySelectorAll('[data-figure="' + name + '"]').forEach(function (el) { el.textContent = format(value); });
   }
@@ -32,7 +38,7 @@
     if (frame) { cancelAnimationFrame(frame); frame = null; }
     if (shown === null || reduced || target <= shown || document.hidden) {
       shown = target;
-      total.textContent = format(target);
+      showTotal(target);
       return;
     }
     var from = shown;
@@ -41,7 +47,7 @@
       if (start === null) { start = now; }
       var t = Math.min(1, (now - start) / COUNT_MS);
       shown = Math.round(from + (target - from) * (1 - Math.pow(1 - t, 3)));
-      total.textContent = format(shown);
+      showTotal(shown);
       frame = t < 1 ? requestAnimationFrame(step) : null;
     }
     frame = requestAnimationFrame(step);
@@ -94,6 +100,8 @@
     }
     fill("countries", rows);
   }
+
+  if (shown !== null) { showTotal(shown); }
 
   function next(ms) {
     clearTimeout(timer);
