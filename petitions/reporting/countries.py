@@ -9,6 +9,7 @@ AT_RISK_MIN_SIGNERS signers: "1 signer from X" can point at one person, so such 
 folded into "other countries" (docs/organisers/display.md).
 """
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -20,6 +21,8 @@ from petitions.enums import SignatureStatus
 from petitions.models import Signature
 
 COUNTRIES_CACHE_SECONDS = 60
+RECOUNT_CLAIM_SECONDS = 30  # a recount that died is claimed again after this
+KEPT_SECONDS = 3600  # how long older figures may stand in while one reader counts afresh
 TOP_COUNTRIES = 8
 AT_RISK_MIN_SIGNERS = 5
 COUNTED_STATUSES = (SignatureStatus.CONFIRMED, SignatureStatus.PAPER)
@@ -50,19 +53,23 @@ class CountryCounts:
 
 def signers_by_country(campaign: Campaign) -> dict[str, int]:
     """{country code: signers}, from one grouped count over the campaign's signature index, kept in
-    the shared cache for COUNTRIES_CACHE_SECONDS: a viral campaign's page costs one lookup."""
+    the shared cache: a viral campaign's page costs one lookup. Once the figures are
+    COUNTRIES_CACHE_SECONDS old, the first reader to claim the recount does it and the others keep
+    the previous figures meanwhile, so that a minute's expiry never sends every process to count at once."""
     key = f"signers-by-country:{campaign.pk}"
-    counts = cache.get(key)
-    if counts is None:
-        rows = (
-            Signature.objects.filter(campaign_id=campaign.pk, status__in=COUNTED_STATUSES)
-            .exclude(country="")
-            .values_list("country")
-            .annotate(signers=Count("pk"))
-            .order_by()
-        )
-        counts = dict(rows)
-        cache.set(key, counts, COUNTRIES_CACHE_SECONDS)
+    kept = cache.get(key)  # (fresh until, counts)
+    if kept is not None and (kept[0] > time.time() or not cache.add(f"{key}:counting", 1, RECOUNT_CLAIM_SECONDS)):
+        return kept[1]
+    rows = (
+        Signature.objects.filter(campaign_id=campaign.pk, status__in=COUNTED_STATUSES)
+        .exclude(country="")
+        .values_list("country")
+        .annotate(signers=Count("pk"))
+        .order_by()
+    )
+    counts = dict(rows)
+    cache.set(key, (time.time() + COUNTRIES_CACHE_SECONDS, counts), KEPT_SECONDS)
+    cache.delete(f"{key}:counting")
     return counts
 
 

@@ -1,7 +1,10 @@
 """Signatures by country: counted from the rows once a minute, shown in the page's language, and
 never naming a country so small that its count could point at one person of an at-risk campaign."""
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -78,3 +81,18 @@ def test_read_once_then_from_the_cache(campaign):
 
     assert len(queries) == 0
     assert figures(counts) == [("GB", 2), ("other", 0)]  # a minute old at most
+
+
+def test_once_stale_one_reader_counts_and_the_others_keep_the_last_figures(campaign):
+    signers(campaign, "GB", 2)
+    country_counts(campaign)
+    signers(campaign, "GB", 3)
+    key = f"signers-by-country:{campaign.pk}"
+    _fresh_until, counts = cache.get(key)
+    cache.set(key, (time.time() - 1, counts))  # a minute later
+    cache.add(f"{key}:counting", 1)  # another process is counting now
+
+    assert figures(country_counts(campaign)) == [("GB", 2), ("other", 0)]
+
+    cache.delete(f"{key}:counting")  # it finished, or died: the next reader counts
+    assert figures(country_counts(campaign)) == [("GB", 5), ("other", 0)]
