@@ -248,7 +248,6 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
     personal: the same for everyone, so it is shared like the campaign page."""
     page = _page_or_404(slug)
     figures = _unless_database_down(display_figures, page.campaign)
-    language = get_language()
     campaign_url = request.build_absolute_uri(reverse("petitions-i18n:campaign", args=[page.campaign.slug]))
     context = page_context(
         request,
@@ -259,7 +258,6 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
         qr_code=qr_svg(campaign_url),
         # Always in this page's language, whichever address the display was opened at.
         display_json_url=reverse("petitions-i18n:display_json", args=[page.campaign.slug]),
-        language=language,
     )
     return render(request, "petitions/display.html", context)
 

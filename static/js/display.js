@@ -130,7 +130,16 @@
       .then(function () { clearTimeout(giveUp); pending = false; });
   }
 
+  // A phone held up or a laptop on a projector should not dim and lock in the middle of a speech.
+  // Browsers let go of the lock when the page is hidden: it is asked for again on the way back.
+  function stayAwake() {
+    if (navigator.wakeLock && !document.hidden) { navigator.wakeLock.request("screen").catch(function () {}); }
+  }
+
   window.addEventListener("online", function () { next(0); });
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) { next(0); } });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { stayAwake(); next(0); }
+  });
+  stayAwake();
   next(EVERY_MS);
 })();
