@@ -42,6 +42,11 @@ def public_url(campaign: Campaign) -> str:
     return settings.SITE_URL + reverse("petitions:campaign", kwargs={"slug": campaign.slug})
 
 
+def display_url(campaign: Campaign) -> str:
+    """The big-screen display of the public pages (/c/<slug>/display/), for a projector at a demonstration."""
+    return settings.SITE_URL + reverse("petitions:display", kwargs={"slug": campaign.slug})
+
+
 def overview_view(model_admin, request, campaign_id: int):
     campaign = get_scoped_or_404(
         Campaign.objects.select_related("organisation").prefetch_related("templates", "targets"),
@@ -83,6 +88,7 @@ def overview_view(model_admin, request, campaign_id: int):
         "may_edit": may_edit,
         "may_rehearse": may_edit and campaign.status == CampaignStatus.DRAFT,
         "public_url": public_url(campaign),
+        "display_url": display_url(campaign),
         "is_draft": campaign.status == CampaignStatus.DRAFT,
         "test_targets": targets,
         "translations": translations.campaign_states(campaign),

@@ -37,3 +37,10 @@ def own_mail_sent(count: int) -> str:
     pattern = str(conditional_escape(text)).replace("{", "{{").replace("}", "}}")
     number = format_html('<bdi data-counter="own_mail">{}</bdi>', grouped(count))
     return format_html(pattern.replace("%(count)s", "{count}"), count=number)
+
+
+@register.simple_tag
+def thousands_separator() -> str:
+    """What `grouped` puts between thousands in the active language ("" where it groups none), for
+    scripts that write numbers as the page does (the display counts up through every number)."""
+    return number_format(1000, force_grouping=True)[1:-3]

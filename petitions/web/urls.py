@@ -13,6 +13,9 @@ urlpatterns = [
     path("c/<slug:slug>/counter.json", views.counter_json, name="counter"),
     # A tap on a button that opens the letter in the signer's own mail: counted, nothing else.
     path("c/<slug:slug>/own-mail/", views.own_mail_sent, name="own_mail"),
+    # The big-screen display for a square or a hall, and the figures it polls (in its language).
+    path("c/<slug:slug>/display/", views.display, name="display"),
+    path("c/<slug:slug>/display.json", views.display_json, name="display_json"),
     path("captcha/challenge.json", views.captcha_challenge, name="captcha_challenge"),
     path("c/<slug:slug>/receipt/<str:token>/", views.receipt, name="receipt"),
     path("c/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),

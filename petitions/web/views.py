@@ -30,15 +30,19 @@ from petitions.core.hashing import client_ip
 from petitions.enums import SignatureStatus
 from petitions.mail.own_mailbox import own_mail_letters
 from petitions.privacy import signer_requests
+from petitions.reporting.countries import country_counts
+from petitions.reporting.display import display_figures
 from petitions.reporting.public import campaign_counters, public_counters, recent_signers
 from petitions.responses.public import published_responses
 from petitions.signing import confirmations, receipts, service
 from petitions.signing.forms import DEFAULT_CONSENT_TEXT, DataRequestForm, EraseForm, SignForm
 from petitions.web.embedding import TOKEN_FIELD, embed_form_token, same_origin_post, valid_embed_token
+from petitions.web.qrcodes import qr_svg
 
 logger = logging.getLogger(__name__)
 
 COUNTER_MAX_AGE = 5
+DISPLAY_MAX_AGE = 2  # the display polls every few seconds: a browser's copy is never older
 REF_MAX_LENGTH = 64
 EMBED_SCRIPT_MAX_AGE = 3600
 
@@ -163,7 +167,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _render_campaign_page(request: HttpRequest, page: CampaignPage, form: SignForm, status: int = 200) -> HttpResponse:
     signers = _unless_database_down(recent_signers, page.campaign, default=[])
     responses = _unless_database_down(published_responses, page.campaign, default=[])
-    context = page_context(request, page, form=form, recent_signers=signers, responses=responses)
+    countries = _unless_database_down(country_counts, page.campaign)
+    context = page_context(
+        request, page, form=form, recent_signers=signers, responses=responses, country_counts=countries
+    )
     return render(request, "petitions/campaign_detail.html", context, status=status)
 
 
@@ -251,6 +258,36 @@ def embed_script(request: HttpRequest) -> HttpResponse:
 @functools.cache
 def _embed_script_source() -> bytes:
     return Path(finders.find("js/embed.js")).read_bytes()
+
+
+@require_safe
+@shared_response()
+def display(request: HttpRequest, slug: str) -> HttpResponse:
+    """The big-screen display: the count rising live, the goal, who signed lately (as the campaign
+    page shows them), and a QR code to the campaign page in this page's language. No login, nothing
+    personal: the same for everyone, so it is shared like the campaign page."""
+    page = _page_or_404(slug)
+    figures = _unless_database_down(display_figures, page.campaign)
+    campaign_url = request.build_absolute_uri(reverse("petitions-i18n:campaign", args=[page.campaign.slug]))
+    context = page_context(
+        request,
+        page,
+        figures=figures,
+        campaign_url=campaign_url,
+        campaign_address=campaign_url.split("://", 1)[-1],  # shorter to read out and type: browsers add the scheme
+        qr_code=qr_svg(campaign_url),
+        # Always in this page's language, whichever address the display was opened at.
+        display_json_url=reverse("petitions-i18n:display_json", args=[page.campaign.slug]),
+    )
+    return render(request, "petitions/display.html", context)
+
+
+@require_safe
+@shared_response(browser_seconds=DISPLAY_MAX_AGE)
+def display_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """What the display polls: counters, recent public first names and countries, in the page's language."""
+    page = _page_or_404(slug)
+    return JsonResponse(display_figures(page.campaign))
 
 
 @require_safe

@@ -1,7 +1,8 @@
 """Has this address signed? Asked by an attacker who knows an address and may sign with it.
 
-The attacker reads every public output (counter.json, the campaign page, the embed with and without
-its form, the sharing page, the home page), signs with the address through the page or the embed,
+The attacker reads every public output (counter.json, the campaign page with its counts by country,
+the embed with and without its form, the sharing page, the big-screen display and its figures, the
+home page), signs with the address through the page or the embed,
 reads them all again, and keeps everything it saw: the answer to its post and where it led. For
 each probe that is one observation; the best any attacker can do with them is to guess, for each
 distinct observation, the case it was seen with more often. Its accuracy on equal numbers of
@@ -43,7 +44,7 @@ def _read_everything(client, slug: str) -> tuple[str, ...]:
     cache.clear()
     forget_campaign_pages()
     urls = [f"/c/{slug}/counter.json", f"/c/{slug}/", f"/c/{slug}/embed/", f"/c/{slug}/embed/?form=1"]
-    urls += [f"/c/{slug}/share/", "/"]
+    urls += [f"/c/{slug}/share/", f"/c/{slug}/display/", f"/c/{slug}/display.json", "/"]
     return tuple(PER_REQUEST.sub(r'\1"', client.get(url).content.decode()) for url in urls)
 
 

@@ -52,6 +52,7 @@ RIGHT_TO_LEFT = {"ar"}
 PAGES = [
     "home",
     "campaign",
+    "display",
     "thanks",
     "embed-counter",
     "embed-form",
@@ -130,6 +131,7 @@ EXPECTED_CONTENT = {
     "embed-counter": ["title"],
     "embed-form": ["title", "letter body"],
     "thanks": ["title"],
+    "display": ["title"],
 }
 RECENT_SIGNERS = [("Leyla", "AZ"), ("Olga", "RU"), ("Amal", "EG")]
 
@@ -402,6 +404,7 @@ def test_every_public_page(new_page, live_server, site, language, size):
 
     visit_page(page, visit, "home", f"{base}/")
 
+    visit_page(page, visit, "display", f"{base}/c/{slug}/display/")
     visit_page(page, visit, "campaign", f"{base}/c/{slug}/")
     send = page.locator("main form button[type=submit]")
     step(visit, "campaign", lambda: tappable_at(send, (0, 200, 450, 800, "bottom")))

@@ -105,3 +105,14 @@ def test_test_letter_goes_to_the_organiser_exactly_as_the_target_would_get_it(ad
         "Freedom of association is not a crime.\n\nYours,\nJane Doe\nUnite the Union, Leeds, United Kingdom\n"
     )
     assert target.email not in letter.message().as_string()
+
+
+def test_the_overview_links_to_the_big_screen_display_once_published(admin_client_logged_in, campaign, settings):
+    url = reverse("admin:campaigns_campaign_overview", args=[campaign.pk])
+    published = admin_client_logged_in.get(url).content.decode()
+    campaign.status = "draft"
+    campaign.save()
+    draft = admin_client_logged_in.get(url).content.decode()
+
+    assert f'href="{settings.SITE_URL}/c/{campaign.slug}/display/"' in published
+    assert "/display/" not in draft  # a draft has no display yet: the link would be a 404

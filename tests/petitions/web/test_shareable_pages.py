@@ -19,8 +19,14 @@ from tests.wsgiclient import WSGIClient
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/en/c/{slug}/", "/en/c/{slug}/share/", "/en/c/{slug}/embed/?form=1", "/en/c/{slug}/embed/share/"]
-SHARED = [*PAGES, "/c/{slug}/counter.json"]
+PAGES = [
+    "/en/c/{slug}/",
+    "/en/c/{slug}/share/",
+    "/en/c/{slug}/embed/?form=1",
+    "/en/c/{slug}/embed/share/",
+    "/en/c/{slug}/display/",
+]
+SHARED = [*PAGES, "/c/{slug}/counter.json", "/en/c/{slug}/display.json"]
 
 
 def visitor(**headers) -> WSGIClient:
