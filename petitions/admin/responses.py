@@ -123,7 +123,9 @@ class ResponseAdmin(ScopedModelAdmin):
     def email_report_back(self, request, queryset):
         chosen = list(queryset.select_related("campaign", "target"))
         ready = [r for r in chosen if r.is_published and not ReportBack.objects.filter(response=r).exists()]
+        readers_of = {r.campaign_id: report_back.recipients(r.campaign_id).count() for r in ready}
         if adminconfirm.confirmed(request):
+            ready = [r for r in ready if readers_of[r.campaign_id]]
             for response in ready:
                 report_back.request_report_back(response, user=request.user)
             self.message_user(
@@ -134,8 +136,7 @@ class ResponseAdmin(ScopedModelAdmin):
                 % {"count": len(ready)},
             )
             return None
-        campaigns = {r.campaign_id for r in ready}
-        readers = sum(report_back.recipients(campaign_id).count() for campaign_id in campaigns)
+        readers = sum(readers_of.values())
         consequences = [
             _("Responses emailed: %(count)s (%(names)s).")
             % {"count": len(ready), "names": ", ".join(f"{r.target.name}, {r.campaign}" for r in ready) or "-"},
@@ -152,6 +153,10 @@ class ResponseAdmin(ScopedModelAdmin):
         already = len(chosen) - len(ready) - unpublished
         if already:
             consequences.append(_("Already reported back, not emailed again: %(count)s.") % {"count": already})
+        if ready and not readers:
+            consequences.append(
+                _("No signer has agreed to be contacted yet, so there is nobody to email: it can be sent later.")
+            )
         return adminconfirm.confirmation_page(
             self,
             request,
@@ -160,7 +165,7 @@ class ResponseAdmin(ScopedModelAdmin):
             title=_("Email a report-back?"),
             consequences=consequences,
             confirm_label=_("Yes, email the signers"),
-            can_confirm=bool(ready),
+            can_confirm=bool(ready) and readers > 0,
         )
 
     def save_model(self, request, obj: Response, form, change) -> None:

@@ -122,3 +122,13 @@ def test_a_report_back_asks_first_with_the_numbers_then_emails_consenting_signer
     assert "Already reported back, not emailed again: 1." in again
     report_back_action(alice_client, reply, confirmed="yes")
     assert ReportBack.objects.count() == 1
+
+
+def test_a_report_back_with_nobody_to_email_cannot_be_confirmed_and_stays_possible(alice_client, alpha, reply):
+    publish(alice_client, reply, text="The administration will review the case.", reviewed=True)
+
+    asked = report_back_action(alice_client, reply).content.decode()
+    assert "there is nobody to email: it can be sent later" in asked
+    assert 'value="Yes, email the signers" disabled' in asked
+    report_back_action(alice_client, reply, confirmed="yes")
+    assert not ReportBack.objects.exists()
