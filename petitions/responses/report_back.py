@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from campaigns.selectors import letter_template, with_letter_names
 from petitions.core.doorbell import publish_ids
 from petitions.core.text import one_line
 from petitions.enums import SignatureStatus
@@ -76,19 +77,23 @@ def claim(report_id: int, now) -> bool:
 
 
 def build_report_back(*, signature: Signature, response: Response) -> OutgoingEmail:
+    """In the signer's language: the campaign by its page title there, the page's address with that
+    language's prefix, the target by its name there."""
     campaign = signature.campaign
     language = signature.language or campaign.default_language
-    context = {
-        "signer_first_name": signature.first_name,
-        "target_name": response.target.name,
-        "text": response.public_text.strip(),
-        "campaign_name": campaign.name,
-        "campaign_url": settings.SITE_URL.rstrip("/") + reverse("petitions:campaign", kwargs={"slug": campaign.slug}),
-        "data_url": settings.SITE_URL.rstrip("/") + reverse("petitions:my_data_request"),
-        "organisation": campaign.organisation.name,
-        "site_name": settings.SITE_NAME,
-    }
+    template = letter_template(campaign, language)
+    site = settings.SITE_URL.rstrip("/")
     with translation.override(language):
+        context = {
+            "signer_first_name": signature.first_name,
+            "target_name": with_letter_names(response.target).name_in(language),
+            "text": response.public_text.strip(),
+            "campaign_name": template.page_title if template else campaign.name,
+            "campaign_url": site + reverse("petitions-i18n:campaign", kwargs={"slug": campaign.slug}),
+            "data_url": site + reverse("petitions-i18n:my_data_request"),
+            "organisation": campaign.organisation.name,
+            "site_name": settings.SITE_NAME,
+        }
         return OutgoingEmail(
             subject=one_line(render_to_string("emails/report_back_subject.txt", context)),
             body=render_to_string("emails/report_back_body.txt", context),
