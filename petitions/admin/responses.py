@@ -114,7 +114,7 @@ class ResponseAdmin(ScopedModelAdmin):
                 "count": report.skipped
             }
         if report.finished_at:
-            return state + ". " + _("Finished %(date)s.") % {"date": date_format(report.finished_at, "DATETIME_FORMAT")}
+            return state + ". " + _("Finished %(date)s.") % {"date": date_format(report.finished_at, "Y-m-d H:i")}
         return state + ". " + _("Still sending.")
 
     @admin.action(
