@@ -74,7 +74,7 @@ def test_letter_delivery_after_signing_over_http(letter_campaign, bob_form, smtp
     assert "<script" not in html
     assert b"bob.builder@example.net" not in letter.raw.lower()
     assert (delivery.attempts, delivery.message_id, delivery.last_error) == (1, letter_message_id(delivery.pk), "")
-    expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100, "paper": 0, "total": 1}
+    expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100, "paper": 0, "total": 1, "own_mail": 0}
     assert wait_for_counters(web_server, letter_campaign.slug, expected_counters) == expected_counters
 
 
@@ -94,7 +94,7 @@ def test_letter_delivery_when_the_same_email_signs_twice(
     assert list(Delivery.objects.filter(campaign=letter_campaign).values_list("status", flat=True)) == [
         DeliveryStatus.SENT
     ]
-    expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100, "paper": 0, "total": 1}
+    expected_counters = {"signatures": 1, "emails_sent": 1, "goal": 100, "paper": 0, "total": 1, "own_mail": 0}
     assert wait_for_counters(web_server, letter_campaign.slug, expected_counters) == expected_counters
 
 

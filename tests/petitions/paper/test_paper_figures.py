@@ -51,7 +51,7 @@ def test_counter_json_keeps_signatures_online_and_adds_paper_and_total(client, c
 
     body = client.get(f"/c/{campaign.slug}/counter.json").json()
 
-    assert body == {"signatures": 3, "paper": 80, "total": 83, "emails_sent": 0, "goal": 100}
+    assert body == {"signatures": 3, "paper": 80, "total": 83, "emails_sent": 0, "goal": 100, "own_mail": 0}
 
 
 def test_the_page_shows_online_and_paper_apart_and_the_total_towards_the_goal(client, campaign):
