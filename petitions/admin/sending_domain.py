@@ -5,17 +5,26 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from petitions.mail.domain_check import record_check
+from petitions.mail.domain_check import record_check, spoken
 from petitions.models import SendingDomainCheck
 
 
 @admin.register(SendingDomainCheck)
 class SendingDomainCheckAdmin(admin.ModelAdmin):
     list_display = ["checked_at", "failed"]
-    readonly_fields = ["checked_at", "failed", "findings"]
+    fields = readonly_fields = ["checked_at", "failed", "what_was_found"]
+
+    @admin.display(description=gettext_lazy("what was found"))
+    def what_was_found(self, check):
+        rows = ((f["name"], spoken(f["text"]), spoken(f["record"])) for f in check.findings)
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong>: {} <code>{}</code></li>", rows)
+        )
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser

@@ -12,13 +12,29 @@ import dns.exception
 import dns.resolver
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 from petitions.mail.addresses import inbound_domain
 from petitions.mail.outgoing import sending_domain
 from petitions.models import SendingDomainCheck
 
 OK, WARNING, MISSING = "ok", "warning", "missing"
+
+# A finding's words are kept untranslated, as the message and its values, and put into words in
+# the reader's language when shown: the check runs in a worker, its reader may read Russian.
+Said = str | dict
+
+
+def _say(message: str, **values) -> dict:
+    return {"say": message, "with": values}
+
+
+def spoken(said: Said) -> str:
+    """`said` in the active language (plain strings, from rows kept before, as they are)."""
+    if isinstance(said, str):
+        return said
+    values = {key: spoken(value) if isinstance(value, str | dict) else value for key, value in said["with"].items()}
+    return gettext(said["say"]) % values if values else gettext(said["say"])
 
 
 @dataclass(frozen=True)
@@ -27,8 +43,8 @@ class Finding:
 
     name: str
     status: str
-    text: str
-    record: str = ""
+    text: "Said"
+    record: "Said" = ""
     required: bool = True
 
 
@@ -42,7 +58,11 @@ class Report:
 
 
 class DnsFailure(Exception):
-    """The lookup got no usable answer; the message says why in plain words."""
+    """The lookup got no usable answer; `said` says why in plain words."""
+
+    def __init__(self, said: dict):
+        super().__init__(said["say"])
+        self.said = said
 
 
 class NoSuchName(DnsFailure):
@@ -75,12 +95,15 @@ def _query(resolver, name: str, kind: str):
         return []
     except dns.resolver.NXDOMAIN as error:
         raise NoSuchName(
-            _("%(name)s does not exist in DNS (NXDOMAIN): check its spelling and its DNS zone.") % {"name": name}
+            _say(
+                gettext_noop("%(name)s does not exist in DNS (NXDOMAIN): check its spelling and its DNS zone."),
+                name=name,
+            )
         ) from error
     except (dns.exception.Timeout, dns.resolver.LifetimeTimeout) as error:
-        raise DnsFailure(_("The DNS server did not answer about %(name)s.") % {"name": name}) from error
+        raise DnsFailure(_say(gettext_noop("The DNS server did not answer about %(name)s."), name=name)) from error
     except dns.resolver.NoNameservers as error:
-        raise DnsFailure(_("No DNS server could answer about %(name)s.") % {"name": name}) from error
+        raise DnsFailure(_say(gettext_noop("No DNS server could answer about %(name)s."), name=name)) from error
 
 
 def dkim_selectors() -> list[str]:
@@ -93,36 +116,40 @@ def check_spf(resolver, domain: str, role: str) -> Finding:
     try:
         spf = [record for record in txt_records(resolver, domain) if record.lower().startswith("v=spf1")]
     except DnsFailure as failure:
-        return Finding(name, MISSING, str(failure), add)
+        return Finding(name, MISSING, failure.said, add)
     if not spf:
-        relay_note = " " + _("(with your relay's include: in place of mx)")
-        return Finding(name, MISSING, _("%(domain)s has no SPF record.") % {"domain": domain}, add + relay_note)
+        record = _say(gettext_noop("%(record)s (with your relay's include: in place of mx)"), record=add)
+        return Finding(name, MISSING, _say(gettext_noop("%(domain)s has no SPF record."), domain=domain), record)
     if len(spf) > 1:
-        text = _("%(domain)s has %(count)s SPF records; receiving servers ignore them all.")
-        return Finding(name, MISSING, text % {"domain": domain, "count": len(spf)})
+        text = gettext_noop("%(domain)s has %(count)s SPF records; receiving servers ignore them all.")
+        return Finding(name, MISSING, _say(text, domain=domain, count=len(spf)))
     record = spf[0]
     ending = record.split()[-1].lower()
     if ending in ("-all", "~all"):
-        text = _("%(domain)s has an SPF record ending in %(ending)s: %(record)s")
-        return Finding(name, OK, text % {"domain": domain, "ending": ending, "record": record})
+        text = gettext_noop("%(domain)s has an SPF record ending in %(ending)s: %(record)s")
+        return Finding(name, OK, _say(text, domain=domain, ending=ending, record=record))
     if ending in ("+all", "all"):
-        text = _("%(domain)s's SPF record ends in %(ending)s: anyone may send as %(domain)s. End it in -all.") % {
-            "domain": domain,
-            "ending": ending,
-        }
-        return Finding(name, MISSING, text, f'{domain}. TXT "{record.rsplit(" ", 1)[0]} -all"')
-    text = _("%(domain)s's SPF record ends in %(ending)s: it vouches for nothing. End it in -all (or ~all).") % {
-        "domain": domain,
-        "ending": ending,
-    }
-    return Finding(name, WARNING, text, f'{domain}. TXT "{record.rsplit(" ", 1)[0]} -all"', required=False)
+        text = gettext_noop(
+            "%(domain)s's SPF record ends in %(ending)s: anyone may send as %(domain)s. End it in -all."
+        )
+        return Finding(
+            name, MISSING, _say(text, domain=domain, ending=ending), f'{domain}. TXT "{record.rsplit(" ", 1)[0]} -all"'
+        )
+    text = gettext_noop("%(domain)s's SPF record ends in %(ending)s: it vouches for nothing. End it in -all (or ~all).")
+    return Finding(
+        name,
+        WARNING,
+        _say(text, domain=domain, ending=ending),
+        f'{domain}. TXT "{record.rsplit(" ", 1)[0]} -all"',
+        required=False,
+    )
 
 
 def check_dkim(resolver, domain: str) -> list[Finding]:
     selectors = dkim_selectors()
     if not selectors:
-        text = _("No DKIM selector is configured (DKIM_SELECTORS), so DKIM cannot be checked.")
-        return [Finding("DKIM", WARNING, text, required=False)]
+        text = gettext_noop("No DKIM selector is configured (DKIM_SELECTORS), so DKIM cannot be checked.")
+        return [Finding("DKIM", WARNING, _say(text), required=False)]
     findings = []
     for selector in selectors:
         host = f"{selector}._domainkey.{domain}"
@@ -132,13 +159,15 @@ def check_dkim(resolver, domain: str) -> list[Finding]:
         except NoSuchName:
             keys = []
         except DnsFailure as failure:
-            findings.append(Finding(f"DKIM ({selector})", MISSING, str(failure), add))
+            findings.append(Finding(f"DKIM ({selector})", MISSING, failure.said, add))
             continue
         if keys and "p=;" not in keys[0].replace(" ", "") + ";" and not keys[0].rstrip().endswith("p="):
-            findings.append(Finding(f"DKIM ({selector})", OK, _("%(host)s publishes a DKIM key.") % {"host": host}))
+            findings.append(
+                Finding(f"DKIM ({selector})", OK, _say(gettext_noop("%(host)s publishes a DKIM key."), host=host))
+            )
         else:
             findings.append(
-                Finding(f"DKIM ({selector})", MISSING, _("%(host)s has no DKIM key.") % {"host": host}, add)
+                Finding(f"DKIM ({selector})", MISSING, _say(gettext_noop("%(host)s has no DKIM key."), host=host), add)
             )
     return findings
 
@@ -149,21 +178,27 @@ def check_dmarc(resolver, domain: str) -> Finding:
     try:
         records = [record for record in txt_records(resolver, host) if record.lower().startswith("v=dmarc1")]
     except NoSuchName:
-        text = _("%(domain)s has no DMARC record (%(host)s does not exist).") % {"domain": domain, "host": host}
-        return Finding("DMARC", MISSING, text, add)
+        text = gettext_noop("%(domain)s has no DMARC record (%(host)s does not exist).")
+        return Finding("DMARC", MISSING, _say(text, domain=domain, host=host), add)
     except DnsFailure as failure:
-        return Finding("DMARC", MISSING, str(failure), add)
+        return Finding("DMARC", MISSING, failure.said, add)
     if not records:
-        return Finding("DMARC", MISSING, _("%(domain)s has no DMARC record.") % {"domain": domain}, add)
+        return Finding("DMARC", MISSING, _say(gettext_noop("%(domain)s has no DMARC record."), domain=domain), add)
     tags = dict(part.strip().split("=", 1) for part in records[0].split(";") if "=" in part)
     policy = tags.get("p", "").strip().lower()
     rua = tags.get("rua", "").strip()
-    reports = _("reports go to %(address)s") % {"address": rua} if rua else _("no reports are asked for (rua)")
-    values = {"domain": domain, "policy": policy or _("missing"), "reports": reports}
+    reports = (
+        _say(gettext_noop("reports go to %(address)s"), address=rua)
+        if rua
+        else _say(gettext_noop("no reports are asked for (rua)"))
+    )
+    values = {"domain": domain, "policy": policy or _say(gettext_noop("missing")), "reports": reports}
     if policy in ("quarantine", "reject"):
-        return Finding("DMARC", OK, _("%(domain)s's DMARC policy is %(policy)s; %(reports)s.") % values)
-    text = _("%(domain)s's DMARC policy is %(policy)s: it protects nothing yet; %(reports)s.") % values
-    return Finding("DMARC", WARNING, text, add, required=False)
+        return Finding(
+            "DMARC", OK, _say(gettext_noop("%(domain)s's DMARC policy is %(policy)s; %(reports)s."), **values)
+        )
+    text = gettext_noop("%(domain)s's DMARC policy is %(policy)s: it protects nothing yet; %(reports)s.")
+    return Finding("DMARC", WARNING, _say(text, **values), add, required=False)
 
 
 def check_mx(resolver, domain: str) -> Finding:
@@ -172,13 +207,13 @@ def check_mx(resolver, domain: str) -> Finding:
     try:
         answer = _query(resolver, domain, "MX")
     except DnsFailure as failure:
-        return Finding(name, MISSING, str(failure), add)
+        return Finding(name, MISSING, failure.said, add)
     hosts = sorted(str(rdata.exchange).rstrip(".") for rdata in answer)
     if not hosts:
-        text = _("%(domain)s has no MX: bounces and replies cannot reach Outcry.") % {"domain": domain}
-        return Finding(name, MISSING, text, add)
-    text = _("Bounces and replies to %(domain)s go to %(hosts)s.") % {"domain": domain, "hosts": ", ".join(hosts)}
-    return Finding(name, OK, text)
+        text = gettext_noop("%(domain)s has no MX: bounces and replies cannot reach Outcry.")
+        return Finding(name, MISSING, _say(text, domain=domain), add)
+    text = gettext_noop("Bounces and replies to %(domain)s go to %(hosts)s.")
+    return Finding(name, OK, _say(text, domain=domain, hosts=", ".join(hosts)))
 
 
 def check_sending_domain(resolver: dns.resolver.Resolver) -> Report:
@@ -195,7 +230,7 @@ def check_sending_domain(resolver: dns.resolver.Resolver) -> Report:
 
 
 def record_check(resolver: dns.resolver.Resolver | None = None) -> SendingDomainCheck:
-    """Look now and keep what was found, in the active language, for the admin's first page."""
+    """Look now and keep what was found (its words untranslated: see `spoken`) for the admin's first page."""
     report = check_sending_domain(resolver or make_resolver(settings.DNS_NAMESERVER, timeout=2.0))
     check, _created = SendingDomainCheck.objects.update_or_create(
         pk=1,

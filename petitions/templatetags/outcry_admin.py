@@ -2,7 +2,7 @@
 
 from django import template
 
-from petitions.mail.domain_check import OK, latest_check
+from petitions.mail.domain_check import OK, latest_check, spoken
 
 register = template.Library()
 
@@ -13,7 +13,10 @@ def sending_domain_panel(context) -> dict:
     if request is None or not request.user.is_superuser:
         return {"show": False}
     check = latest_check()
-    findings = check.findings if check else []
+    findings = [
+        finding | {"text": spoken(finding["text"]), "record": spoken(finding["record"])}
+        for finding in (check.findings if check else [])
+    ]
     return {
         "show": True,
         "check": check,

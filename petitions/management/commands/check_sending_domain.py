@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions.mail.domain_check import MISSING, OK, check_sending_domain, make_resolver
+from petitions.mail.domain_check import MISSING, OK, check_sending_domain, make_resolver, spoken
 
 MARKS = {OK: "fine", MISSING: "MISSING"}
 
@@ -18,9 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, nameserver, timeout, **options):
         report = check_sending_domain(make_resolver(nameserver, timeout))
         for finding in report.findings:
-            self.stdout.write(f"[{MARKS.get(finding.status, 'warning')}] {finding.name}: {finding.text}")
+            self.stdout.write(f"[{MARKS.get(finding.status, 'warning')}] {finding.name}: {spoken(finding.text)}")
             if finding.record and finding.status != OK:
-                self.stdout.write(f"    add: {finding.record}")
+                self.stdout.write(f"    add: {spoken(finding.record)}")
         if report.failed:
             raise CommandError("Something the sending domain needs is missing (above).")
         self.stdout.write("The sending domain has what it needs.")
