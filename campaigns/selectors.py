@@ -69,6 +69,17 @@ def public_campaigns() -> QuerySet[Campaign]:
     )
 
 
+def listed_campaigns() -> QuerySet[Campaign]:
+    """Campaigns the public API lists: live, paused and closed (never drafts), newest first, with
+    their page texts."""
+    return (
+        Campaign.objects.filter(status__in=[CampaignStatus.LIVE, CampaignStatus.PAUSED, CampaignStatus.CLOSED])
+        .select_related("organisation")
+        .prefetch_related("templates")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def template_for(campaign: Campaign, language: str) -> MessageTemplate | None:
     """The template in `language`, else the campaign's default language, else any."""
     return pick_template(_by_language(campaign), language, campaign.default_language)
