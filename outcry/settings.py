@@ -378,6 +378,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 ADMIN_URL_PREFIX = "/admin/"
+API_URL_PREFIX = "/api/"  # the public API (petitions/api/): its errors are JSON, never a page
 
 # Content-Security-Policy (django-csp): scripts, styles, workers only from our own origin, no inline
 # script anywhere (templates pass data in data- attributes or JSON script elements). Style

@@ -12,8 +12,9 @@ from ninja.errors import HttpError
 from pydantic import TypeAdapter
 
 from campaigns.enums import CampaignStatus
+from campaigns.listing import ListedCampaign, listed_campaigns
 from campaigns.models import Campaign as CampaignRow
-from campaigns.selectors import campaign_page, listed_campaigns, pick_template
+from campaigns.selectors import campaign_page, template_for
 from outcry.languages import PREFIXED
 from petitions.api import schemas
 from petitions.api.answers import PerAddress, PublicAPI, kept_answer, open_docs
@@ -59,18 +60,16 @@ def _listed(slug: str, language: str | None) -> CampaignRow:
     return page.campaign
 
 
-def _campaign(campaign: CampaignRow, language: str | None) -> schemas.Campaign:
-    templates = {template.language: template for template in campaign.templates.all()}
-    template = pick_template(templates, language or campaign.default_language, campaign.default_language)
-    shown = template.language if template else campaign.default_language
-    with translation.override(shown):
+def _campaign(listed: ListedCampaign) -> schemas.Campaign:
+    campaign = listed.campaign
+    with translation.override(listed.language):
         path = reverse(f"{PREFIXED['petitions']}:campaign", kwargs={"slug": campaign.slug})
     return schemas.Campaign(
         slug=campaign.slug,
-        title=template.page_title if template else campaign.name,
-        summary=template.summary if template else "",
-        language=shown,
-        languages=sorted(templates),
+        title=listed.title,
+        summary=listed.summary,
+        language=listed.language,
+        languages=sorted(template.language for template in campaign.templates.all()),
         main_language=campaign.default_language,
         status=campaign.status,
         phase=campaign.phase(),
@@ -91,8 +90,8 @@ def campaigns(request, language: schemas.Language | None = Language, status: Sta
     """Live, paused and closed campaigns (never drafts), each in `language` where it is written in it."""
 
     def make() -> bytes:
-        rows = listed_campaigns() if status is None else listed_campaigns().filter(status=status)
-        return _dump(list[schemas.Campaign], [_campaign(campaign, language) for campaign in rows])
+        rows = [row for row in listed_campaigns(language or "", closed=True) if status in (None, row.campaign.status)]
+        return _dump(list[schemas.Campaign], [_campaign(row) for row in rows])
 
     return kept_answer(request, f"api:v1:campaigns:{status}:{language}", make)
 
@@ -102,7 +101,9 @@ def campaigns(request, language: schemas.Language | None = Language, status: Sta
 )
 def campaign(request, slug: str = Slug, language: schemas.Language | None = Language):
     def make() -> bytes:
-        return _dump(schemas.Campaign, _campaign(_listed(slug, language), language))
+        campaign = _listed(slug, language)
+        template = template_for(campaign, language or campaign.default_language)
+        return _dump(schemas.Campaign, _campaign(ListedCampaign(campaign, template)))
 
     return kept_answer(request, f"api:v1:campaign:{slug}:{language}", make)
 

@@ -247,3 +247,11 @@ def test_the_schema_and_its_docs_are_served_from_here(client):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert "https://" not in page
+
+
+@override_settings(DEBUG=False)
+def test_an_address_the_api_does_not_have_answers_in_json(client):
+    response = get(client, "/nothing-here")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
