@@ -224,6 +224,7 @@ def test_get_is_open_to_every_origin_and_nothing_else_is_offered(client, campaig
 
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "Vary" not in response or "Cookie" not in response["Vary"]
+    assert not response.cookies  # nothing to remember a reader by
     refused = client.post(f"{API}/campaigns", {})
     assert refused.status_code == 405
     assert "Access-Control-Allow-Origin" not in refused
