@@ -323,7 +323,16 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
         (_("Dates and goal"), {"fields": [("starts_at", "ends_at"), "goal"]}),
         (
             _("Page and sharing"),
-            {"fields": ["image", "share_text", "allow_personal_message", "consent_text", "share_with_partners"]},
+            {
+                "fields": [
+                    "image",
+                    "share_text",
+                    "allow_personal_message",
+                    "consent_text",
+                    "share_with_partners",
+                    "publish_target_addresses",
+                ]
+            },
         ),
         (
             _("Signers' safety"),

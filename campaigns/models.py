@@ -152,6 +152,16 @@ class Campaign(models.Model):
             "counted apart, never as letters sent."
         ),
     )
+    # Targets' addresses stay private unless the organiser chooses: the public API lists names and
+    # titles only (petitions/api/).
+    publish_target_addresses = models.BooleanField(
+        _("publish the targets' email addresses"),
+        default=False,
+        help_text=_(
+            "The public API lists each target's name and title. Tick this to list their email "
+            "addresses too, for people who want to write to them themselves."
+        ),
+    )
     bcc_email = models.EmailField(
         _("blind copy to"), blank=True, help_text=_("A blind copy of every letter goes here (optional).")
     )

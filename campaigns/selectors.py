@@ -62,11 +62,11 @@ def letter_preview(template: MessageTemplate, target: Target | None) -> tuple[st
     return fill_placeholders(template.letter_subject, values), fill_placeholders(template.letter_body, values)
 
 
-def public_campaigns() -> QuerySet[Campaign]:
-    """Campaigns the public may see listed: live or paused, newest first."""
-    return Campaign.objects.filter(status__in=[CampaignStatus.LIVE, CampaignStatus.PAUSED]).select_related(
-        "organisation"
-    )
+def public_campaigns(*, closed: bool = False) -> QuerySet[Campaign]:
+    """Campaigns the public may see listed: live or paused (and closed ones too, for the API),
+    newest first."""
+    statuses = [CampaignStatus.LIVE, CampaignStatus.PAUSED, *([CampaignStatus.CLOSED] if closed else [])]
+    return Campaign.objects.filter(status__in=statuses).select_related("organisation")
 
 
 def template_for(campaign: Campaign, language: str) -> MessageTemplate | None:

@@ -8,7 +8,7 @@ the page itself cannot render, a plain one in the same words is sent.
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -64,6 +64,8 @@ def _campaigns_to_offer(request: HttpRequest, status: int) -> list:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith(settings.API_URL_PREFIX):  # a program asked: it gets JSON, as from the API
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return error_page(request, 404)
 
 

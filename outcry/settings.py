@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # one-time recovery codes
+    "ninja",  # the public API's own Swagger UI files, served from here, never a CDN (petitions/api/)
     "campaigns",
     "petitions",
 ]
@@ -305,6 +306,11 @@ PUBLIC_MAX_BODY_BYTES = read(env.int, "PUBLIC_MAX_BODY_BYTES", 64 * 1024)
 PUBLIC_PAGE_CACHE_SECONDS = read(env.int, "PUBLIC_PAGE_CACHE_SECONDS", 5)
 PUBLIC_PAGE_STALE_SECONDS = read(env.int, "PUBLIC_PAGE_STALE_SECONDS", 30)
 
+# The public read API (/api/v1/, petitions/api/): how long its answers are kept and may be kept by
+# any cache, and how many requests a network address may make a minute before a 429.
+API_CACHE_SECONDS = read(env.int, "API_CACHE_SECONDS", 30)
+API_REQUESTS_PER_MINUTE = read(env.int, "API_REQUESTS_PER_MINUTE", 120)
+
 # The bearer token a Prometheus scraper sends for /metrics; empty: there is no /metrics (404).
 METRICS_TOKEN = read(env.str, "METRICS_TOKEN", "")
 
@@ -372,6 +378,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 ADMIN_URL_PREFIX = "/admin/"
+API_URL_PREFIX = "/api/"  # the public API (petitions/api/): its errors are JSON, never a page
 
 # Content-Security-Policy (django-csp): scripts, styles, workers only from our own origin, no inline
 # script anywhere (templates pass data in data- attributes or JSON script elements). Style

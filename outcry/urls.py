@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from outcry.health import healthz
 from outcry.languages import PREFIXED
 from outcry.media import media_file
+from petitions.api.views import api
 from petitions.tracking.webhook import inbound_webhook, tracking_webhook
 from petitions.web.metrics import metrics
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The sending queue and counters for Prometheus, behind METRICS_TOKEN (petitions/web/metrics.py).
     path("metrics", metrics, name="metrics"),
+    # The public read API, its OpenAPI schema at /api/v1/openapi.json and its docs (petitions/api/).
+    path("api/v1/", api.urls),
     # The tracking webhook of the provider in EMAIL_BACKEND, and no other (petitions/tracking/webhook.py).
     path("anymail/<str:provider>/tracking/", tracking_webhook, name="tracking_webhook"),
     # Its inbound webhook: targets' replies, where the provider receives mail (petitions/responses/inbound.py).

@@ -2,7 +2,7 @@
 
 The attacker reads every public output (counter.json, the campaign page with its counts by country,
 the embed with and without its form, the sharing page, the big-screen display and its figures, the
-home page), signs with the address through the page or the embed,
+home page, the public API's campaigns, counts and recent signers), signs with the address through the page or the embed,
 reads them all again, and keeps everything it saw: the answer to its post and where it led. For
 each probe that is one observation; the best any attacker can do with them is to guess, for each
 distinct observation, the case it was seen with more often. Its accuracy on equal numbers of
@@ -35,6 +35,12 @@ OWN_ORIGIN = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-o
 PER_REQUEST = re.compile(r'(name="(?:csrfmiddlewaretoken|form_stamp|embed_token)" value=")[^"]*"')
 
 
+@pytest.fixture(autouse=True)
+def _no_api_limit(settings):
+    """The attacker reads the API many times a minute; its limit is the same for a signed address and a new one."""
+    settings.API_REQUESTS_PER_MINUTE = 0
+
+
 def _letters(n: int) -> str:
     """A first name no one else has, of letters only (names with digits are refused)."""
     return "Probe" + "".join(chr(ord("a") + int(digit)) for digit in f"{n:04d}")
@@ -45,6 +51,7 @@ def _read_everything(client, slug: str) -> tuple[str, ...]:
     forget_campaign_pages()
     urls = [f"/c/{slug}/counter.json", f"/c/{slug}/", f"/c/{slug}/embed/", f"/c/{slug}/embed/?form=1"]
     urls += [f"/c/{slug}/share/", f"/c/{slug}/display/", f"/c/{slug}/display.json", "/"]
+    urls += [f"/api/v1/campaigns{part}" for part in ["", f"/{slug}", f"/{slug}/counts", f"/{slug}/recent-signers"]]
     return tuple(PER_REQUEST.sub(r'\1"', client.get(url).content.decode()) for url in urls)
 
 
