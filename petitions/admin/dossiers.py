@@ -120,5 +120,4 @@ class DossierAdmin(ReadOnlyAdmin):
             raise Http404("No such file.") from None
         name = f"dossier-{dossier.campaign.slug}-{dossier.pk}.{kind}"
         response = FileResponse(handle, as_attachment=True, filename=name, content_type=KINDS[kind])
-        response["Cache-Control"] = "no-store"
         return response
