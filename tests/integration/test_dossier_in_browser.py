@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_organiser_prepares_a_dossier_and_downloads_it_once_the_worker_is_done(
-    new_page, web_server, celery_worker, alice, organisation, screenshot
+    new_page,
+    web_server,
+    celery_worker,
+    alice,
+    organisation,
+    screenshot,  # noqa: F811 - the browser fixtures
 ):
     from tests.factories import live_campaign
 
