@@ -9,12 +9,17 @@ from pypdf import PdfReader
 
 from campaigns.models import MessageTemplate
 from petitions.models import Dossier
-from tests.browser.conftest import DESKTOP, browser, new_page, playwright, screenshot  # noqa: F401 - fixtures
+from tests.browser import conftest as browser_fixtures
 from tests.browser.person import choose, tap
 from tests.browser.test_paper_in_browser import sign_in
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# Chromium, from the browser tests' own fixtures, beside the integration tests' worker and web server.
+playwright, browser = browser_fixtures.playwright, browser_fixtures.browser
+new_page, screenshot = browser_fixtures.new_page, browser_fixtures.screenshot
+DESKTOP = browser_fixtures.DESKTOP
 
 
 def test_an_organiser_prepares_a_dossier_and_downloads_it_once_the_worker_is_done(
@@ -23,7 +28,7 @@ def test_an_organiser_prepares_a_dossier_and_downloads_it_once_the_worker_is_don
     celery_worker,
     alice,
     organisation,
-    screenshot,  # noqa: F811 - the browser fixtures
+    screenshot,
 ):
     from tests.factories import live_campaign
 
