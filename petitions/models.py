@@ -814,6 +814,8 @@ class Dossier(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=DossierState.choices, default=DossierState.QUEUED)
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("to do"), default=0)
+    # How many signers it lists by first name: the rows of each download's line in the export log.
+    signers = models.PositiveIntegerField(_("signers listed"), default=0)
     pdf = models.FileField(_("PDF"), upload_to=dossier_path, storage=private_storage, blank=True, max_length=200)
     csv = models.FileField(_("CSV"), upload_to=dossier_path, storage=private_storage, blank=True, max_length=200)
     requested_by = models.ForeignKey(

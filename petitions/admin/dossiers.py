@@ -118,6 +118,7 @@ class DossierAdmin(ReadOnlyAdmin):
             handle = file.open("rb")
         except FileNotFoundError:
             raise Http404("No such file.") from None
+        dossiers.record_download(dossier, request.user)
         name = f"dossier-{dossier.campaign.slug}-{dossier.pk}.{kind}"
         response = FileResponse(handle, as_attachment=True, filename=name, content_type=KINDS[kind])
         return response

@@ -32,7 +32,7 @@ from campaigns.selectors import letter_preview, template_for
 from outcry.csvcells import BOM, neutralise
 from petitions.core.doorbell import publish_ids
 from petitions.enums import SENT_STATUSES, DeliveryStatus, DossierState, SignatureStatus
-from petitions.models import Delivery, Dossier, PaperBatch, Signature
+from petitions.models import Delivery, Dossier, PaperBatch, Signature, SignatureExport
 from petitions.reporting.countries import AT_RISK_MIN_SIGNERS, COUNTED_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -143,6 +143,7 @@ def build_dossier(dossier_id: int) -> str:
         Dossier.objects.filter(pk=dossier_id).update(state=DossierState.FAILED, finished_at=timezone.now())
         raise
     Dossier.objects.filter(pk=dossier_id).update(
+        signers=len(content.signers),
         state=DossierState.READY,
         pdf=dossier.pdf.name,
         csv=dossier.csv.name,
@@ -150,6 +151,21 @@ def build_dossier(dossier_id: int) -> str:
         finished_at=timezone.now(),
     )
     return DossierState.READY
+
+
+def record_download(dossier: Dossier, user) -> None:
+    """Each download in the export log, as every export of signer data is: who, when, how many."""
+    now = timezone.now()
+    SignatureExport.objects.create(
+        campaign=dossier.campaign,
+        user=user,
+        actor=user.get_username(),
+        via="dossier",
+        started_at=now,
+        finished_at=now,
+        rows=dossier.signers,
+        completed=True,
+    )
 
 
 def shown_signers(campaign: Campaign):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from campaigns.enums import Role
 from campaigns.models import Membership
-from petitions.models import Dossier
+from petitions.models import Dossier, SignatureExport
 from petitions.privacy import dossier as dossiers
 from tests.twofactor import verified_login
 
@@ -27,6 +27,8 @@ def test_an_organiser_asks_follows_the_progress_and_downloads_both_files(
     assert "Prepare the dossier" in page
     assert "No email address, last name or message of a signer is in it." in page
 
+    alpha.signature.show_name_publicly = True
+    alpha.signature.save()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = prepare(alice_client, alpha.campaign, include_message_ids="on")
     dossier = Dossier.objects.get()
@@ -59,7 +61,11 @@ def test_an_organiser_asks_follows_the_progress_and_downloads_both_files(
         alice_client.get(reverse("admin:petitions_dossier_download", args=[dossier.pk, "csv"])).streaming_content
     )
     assert "Alpha page title" in csv.decode()
+    assert "Alphasigner" in csv.decode()
+    assert "Alphason" not in csv.decode()
     assert alice_client.get(reverse("admin:petitions_dossier_download", args=[dossier.pk, "zip"])).status_code == 404
+    logged = SignatureExport.objects.filter(campaign=alpha.campaign, via="dossier")
+    assert [(row.actor, row.rows, row.completed) for row in logged] == [("alice", 1, True)] * 2
 
 
 def test_the_files_have_no_public_address(alice_client, alpha, settings):
