@@ -3,11 +3,13 @@ names and countries of signers who chose to be shown, and the letters' log; noth
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
 from petitions.models import Dossier
 from petitions.privacy import dossier as dossiers
+from petitions.privacy.retention import anonymise_campaign
 from tests.factories import SignatureFactory
 from tests.petitions.dossier.conftest import build, csv_text, pdf_text
 
@@ -141,12 +143,10 @@ def test_a_dossier_is_built_once_even_if_its_message_comes_twice(campaign, signe
 
 
 def test_retention_deletes_the_dossiers_and_their_files(campaign, signers):
-    from petitions.privacy.retention import anonymise_campaign
-
     dossier = build(campaign)
     paths = [dossier.pdf.path, dossier.csv.path]
 
     anonymise_campaign(campaign=campaign)
 
     assert not Dossier.objects.filter(campaign=campaign).exists()
-    assert not any(__import__("os").path.exists(path) for path in paths)
+    assert not any(Path(path).exists() for path in paths)
