@@ -827,6 +827,9 @@ class Dossier(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    # The last sign of life: asked for, rung again, claimed, or a chunk done. A dossier queued or
+    # building without one for a while lost its message or its worker (privacy/dossier.py, ring_again).
+    moved_at = models.DateTimeField(default=timezone.now, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -64,17 +64,22 @@ def ring(dossier: Dossier) -> None:
         logger.warning("Dossier %s not enqueued (%s); asked again from its page", dossier.pk, type(exc).__name__)
 
 
-RING_AGAIN_SECONDS = 60
+RING_AGAIN_SECONDS = 60  # queued this long: its message was lost (the broker was down)
+STALLED_SECONDS = 900  # building with no chunk done this long: its worker died
 
 
 def ring_again(dossier: Dossier) -> bool:
-    """A dossier still waiting for a worker a minute after it was asked for: its message was lost
-    (the broker was down). Rung again, at most once a minute."""
+    """A dossier whose message or worker was lost, seen from its page: queued and rung again. The
+    conditional update lets one of several open pages do it."""
     now = timezone.now()
-    if dossier.state != DossierState.QUEUED or (now - dossier.created_at).total_seconds() < RING_AGAIN_SECONDS:
+    quiet = (now - dossier.moved_at).total_seconds()
+    lost = (dossier.state == DossierState.QUEUED and quiet >= RING_AGAIN_SECONDS) or (
+        dossier.state == DossierState.BUILDING and quiet >= STALLED_SECONDS
+    )
+    if not lost:
         return False
-    moved = Dossier.objects.filter(pk=dossier.pk, state=DossierState.QUEUED, created_at=dossier.created_at).update(
-        created_at=now
+    moved = Dossier.objects.filter(pk=dossier.pk, state=dossier.state, moved_at=dossier.moved_at).update(
+        state=DossierState.QUEUED, moved_at=now
     )
     if moved:
         ring(dossier)
@@ -128,7 +133,8 @@ class Content:
 
 def build_dossier(dossier_id: int) -> str:
     """Claim a queued dossier and build it; the state it ends in. A dossier already taken is left."""
-    if not Dossier.objects.filter(pk=dossier_id, state=DossierState.QUEUED).update(state=DossierState.BUILDING):
+    claimed = Dossier.objects.filter(pk=dossier_id, state=DossierState.QUEUED)
+    if not claimed.update(state=DossierState.BUILDING, moved_at=timezone.now()):
         return "skipped"
     dossier = Dossier.objects.select_related("campaign", "target").get(pk=dossier_id)
     try:
@@ -289,7 +295,7 @@ def collect(dossier: Dossier) -> Content:
 
 def _advance(dossier: Dossier, done: int, step: int) -> int:
     done = min(dossier.total - 1, done + step)
-    Dossier.objects.filter(pk=dossier.pk).update(done=done)
+    Dossier.objects.filter(pk=dossier.pk).update(done=done, moved_at=timezone.now())
     return done
 
 

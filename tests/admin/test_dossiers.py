@@ -146,8 +146,28 @@ def test_a_dossier_whose_message_was_lost_is_rung_again_from_its_page(alice_clie
 
     alice_client.get(url)
     assert rung == []
-    Dossier.objects.filter(pk=dossier.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    Dossier.objects.filter(pk=dossier.pk).update(moved_at=timezone.now() - timedelta(minutes=2))
     alice_client.get(url)
     alice_client.get(url)
 
     assert rung == [("petitions.build_dossier", [dossier.pk])]
+
+
+def test_a_dossier_whose_worker_died_is_built_again(alice_client, alpha, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rung = []
+    monkeypatch.setattr(dossiers, "publish_ids", lambda task, ids: rung.append(list(ids)))
+    dossier = Dossier.objects.create(campaign=alpha.campaign, language="en", state="building", done=3, total=9)
+    url = reverse("admin:petitions_dossier_progress", args=[dossier.pk])
+
+    Dossier.objects.filter(pk=dossier.pk).update(moved_at=timezone.now() - timedelta(minutes=10))
+    assert "33 %" in alice_client.get(url).content.decode()
+    assert rung == [], "a slow worker is left alone"
+    Dossier.objects.filter(pk=dossier.pk).update(moved_at=timezone.now() - timedelta(minutes=16))
+    alice_client.get(url)
+
+    assert rung == [[dossier.pk]]
+    assert dossiers.build_dossier(dossier.pk) == "ready"
