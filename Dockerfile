@@ -17,6 +17,11 @@ WORKDIR /app
 
 # Requirements first: the dependency layer is rebuilt only when requirements.txt changes.
 # Every pin has a manylinux wheel (psycopg2-binary, Pillow), so no compiler is needed.
+# WeasyPrint (the delivery dossier's PDF) lays text out with Pango, which shapes every script, Arabic
+# right to left included; DejaVu has the letters of all six languages.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -57,7 +57,7 @@ country-names: $(VENV)/.dev
 	$(BIN)/python locale_countries/build.py
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: $(VENV)/.runtime $(MO_FILES)
+run: $(VENV)/.runtime $(MO_FILES) pango
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Letters to targets are written as .eml files to $(CURDIR)/var/mail"
@@ -71,6 +71,18 @@ $(CHROMIUM):
 		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)); \
 	else \
 		echo "Chromium is missing: install Debian's package 'chromium' (sudo apt-get install chromium)."; exit 1; \
+	fi
+
+# The delivery dossier's PDF (WeasyPrint) needs Debian's Pango and a font with every script; installed
+# like Chromium when missing.
+.PHONY: pango
+pango:
+	@if ! /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)); \
+		else \
+			echo "Pango is missing: install Debian's packages 'libpango-1.0-0', 'libpangoft2-1.0-0' and 'fonts-dejavu-core'."; exit 1; \
+		fi; \
 	fi
 
 # The spam-score test pipes every kind of email to Debian's SpamAssassin; installed like Chromium.
@@ -98,7 +110,7 @@ $(AXE): package.json package-lock.json
 
 # DATABASE_URL / REDIS_URL as given, else the local services above, else throwaway ones that
 # tests/services.py starts in a temporary folder and removes afterwards.
-test: $(VENV)/.dev $(CHROMIUM) $(SPAMASSASSIN) $(MO_FILES) $(AXE)
+test: $(VENV)/.dev $(CHROMIUM) $(SPAMASSASSIN) $(MO_FILES) $(AXE) pango
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true \
 		$(BIN)/python tests/services.py $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -106,7 +118,7 @@ test: $(VENV)/.dev $(CHROMIUM) $(SPAMASSASSIN) $(MO_FILES) $(AXE)
 test-unit: $(VENV)/.dev
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true OUTCRY_VAR_DIR="$$(mktemp -d)" $(BIN)/pytest -m unit $(PYTEST_ARGS)
 
-faults: $(VENV)/.dev
+faults: $(VENV)/.dev pango
 	TEST_REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true \
 		$(BIN)/python tests/services.py --own-postgres $(BIN)/pytest tests/faults -rxX $(PYTEST_ARGS)
 

@@ -33,6 +33,9 @@ def configure(*, dsn: str, environment: str, release: str, traces_sample_rate: f
         before_send=scrub_event,
         before_send_transaction=scrub_event,
         before_breadcrumb=scrub_breadcrumb,
+        # gzip, as before WeasyPrint brought the brotli module in: the SDK switches to brotli when it
+        # can import it, and not every receiver (GlitchTip, a relay) reads it.
+        _experiments={"transport_compression_algo": "gzip"},
     )
 
 

@@ -469,7 +469,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": []}, "django.request": {"level": "ERROR"}},
+    # WeasyPrint (the delivery dossier's PDF) logs each step of every document at INFO.
+    "loggers": {
+        "django": {"handlers": []},
+        "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Error reports to Sentry or GlitchTip, off unless a DSN is given; nothing personal is sent

@@ -74,3 +74,12 @@ class WebhookDeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     # Every attempt failed: kept, shown in the admin, sent again only when an organiser asks.
     DEAD = "dead", _("Given up")
+
+
+class DossierState(models.TextChoices):
+    """Where a delivery dossier stands (petitions/privacy/dossier.py)."""
+
+    QUEUED = "queued", _("Waiting for a worker")
+    BUILDING = "building", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")

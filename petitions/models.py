@@ -25,6 +25,7 @@ from petitions.core.text import normalise_rule_value
 from petitions.enums import (
     BlockRuleKind,
     DeliveryStatus,
+    DossierState,
     PaperBatchKind,
     SignatureStatus,
     WebhookDeliveryStatus,
@@ -774,3 +775,80 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} #{self.pk}"
+
+
+def dossier_path(dossier: "Dossier", filename: str) -> str:
+    """A name nobody can guess: the files list signers' first names."""
+    return f"dossiers/{dossier.campaign_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Dossier(models.Model):
+    """A delivery dossier for a hand-over: the campaign's text, its counts, the signers who chose to
+    be shown and the letters' log, as a PDF and a CSV built by a worker (petitions/privacy/dossier.py).
+
+    The row is the truth: the worker moves `done` towards `total` as it goes, and the admin's page
+    shows that progress. The files are private (no public URL) and go with the signers' data at the
+    end of the retention period.
+    """
+
+    State = DossierState
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="dossiers"
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.CASCADE,
+        related_name="dossiers",
+        null=True,
+        blank=True,
+        help_text=_("Empty: every target of the campaign."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    include_message_ids = models.BooleanField(
+        _("list each letter's message id"),
+        default=False,
+        help_text=_("For a target's mail administrators, who can find each letter in their system by it."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=DossierState.choices, default=DossierState.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("to do"), default=0)
+    # How many signers it lists by first name: the rows of each download's line in the export log.
+    signers = models.PositiveIntegerField(_("signers listed"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to=dossier_path, storage=private_storage, blank=True, max_length=200)
+    csv = models.FileField(_("CSV"), upload_to=dossier_path, storage=private_storage, blank=True, max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked for by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    # The last sign of life: asked for, rung again, claimed, or a chunk done. A dossier queued or
+    # building without one for a while lost its message or its worker (privacy/dossier.py, ring_again).
+    moved_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery dossier")
+        verbose_name_plural = _("delivery dossiers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Dossier #{self.pk} of {self.campaign}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == DossierState.READY:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
+
+    def delete_files(self) -> None:
+        """Remove both files and forget them (retention, deletion: they list signers)."""
+        for file in (self.pdf, self.csv):
+            if file:
+                file.delete(save=False)
+        Dossier.objects.filter(pk=self.pk).update(pdf="", csv="")

@@ -11,7 +11,7 @@ from campaigns.models import Campaign
 from outcry.databases import DATABASE_UNAVAILABLE, wait_for_database
 from petitions.delivery import digests, queueing, sending, sweep
 from petitions.mail import caps, domain_check, transport
-from petitions.privacy import retention, sign_in_records, signer_requests
+from petitions.privacy import dossier, retention, sign_in_records, signer_requests
 from petitions.reporting import counters, notices
 from petitions.responses import forwarding, report_back, sweeper
 from petitions.signing import confirmations, receipts
@@ -69,6 +69,12 @@ def forward_response_task(response_id: int) -> int:
 def send_report_back_task(report_id: int) -> int:
     """A published response to the signers who agreed to be contacted; each signer once."""
     return report_back.send_report_back(report_id)
+
+
+@shared_task(name="petitions.build_dossier")
+def build_dossier_task(dossier_id: int) -> str:
+    """A delivery dossier's PDF and CSV; a message delivered twice builds it once (the row's state)."""
+    return dossier.build_dossier(dossier_id)
 
 
 @shared_task(name="petitions.check_sending_domain")

@@ -1,5 +1,25 @@
 """Signatures, letters and exports in admin: read-only lists scoped to the organiser's organisations."""
 
-from petitions.admin import deliveries, erasure, exports, paper, responses, sending_domain, signatures, webhooks
+from petitions.admin import (
+    deliveries,
+    dossiers,
+    erasure,
+    exports,
+    paper,
+    responses,
+    sending_domain,
+    signatures,
+    webhooks,
+)
 
-__all__ = ["deliveries", "erasure", "exports", "paper", "responses", "sending_domain", "signatures", "webhooks"]
+__all__ = [
+    "deliveries",
+    "dossiers",
+    "erasure",
+    "exports",
+    "paper",
+    "responses",
+    "sending_domain",
+    "signatures",
+    "webhooks",
+]

@@ -1,7 +1,7 @@
 """Forgetting signers: their personal data is anonymised a configurable time after a campaign closes.
 
 Paper signers are signature rows too (petitions/paper/), cleared with the others; the scans of the
-campaign's paper sheets, which may show names, are deleted.
+campaign's paper sheets, which may show names, are deleted, and so are its delivery dossiers.
 
 What stays: the signature rows (so counts and per-country figures stay true), their status, country,
 language and source, and every letter's delivery record (status, times, provider ids). What goes:
@@ -26,7 +26,7 @@ from campaigns.models import Campaign
 from petitions.delivery.transitions import cancel_letters
 from petitions.enums import DeliveryStatus
 from petitions.mail.letters import signer_values
-from petitions.models import Delivery, PaperBatch, Signature
+from petitions.models import Delivery, Dossier, PaperBatch, Signature
 from petitions.webhooks.collecting import forget_signatures
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,9 @@ def anonymise_campaign(*, campaign: Campaign, now: datetime | None = None, batch
     )
     for batch in PaperBatch.objects.filter(campaign=campaign).exclude(scan=""):
         batch.delete_scan()
+    for dossier in Dossier.objects.filter(campaign=campaign):  # they list signers' first names
+        dossier.delete_files()
+        dossier.delete()
     if not Signature.objects.filter(campaign=campaign, anonymised_at__isnull=True).exists():
         campaign_services.mark_signer_data_anonymised(campaign=campaign, at=now)
     logger.info("Anonymised %d signature(s) of campaign %s", cleared, campaign.pk)
