@@ -5,8 +5,8 @@ the others to the default targets; the letters greet the matched target by its n
 language; digests, pacing and the figures per target follow the same routing."""
 
 from collections import Counter
-from email.utils import parseaddr
 from datetime import timedelta
+from email.utils import parseaddr
 
 import pytest
 from django.core import mail
@@ -20,6 +20,7 @@ from petitions.delivery.pacing import dispatch_paced
 from petitions.delivery.sending import send_delivery
 from petitions.enums import DeliveryStatus
 from petitions.models import Delivery, Signature
+from petitions.signing.confirmations import confirm_signature
 from petitions.tracking.figures import target_figures
 from tests.factories import MessageTemplateFactory, TargetFactory
 
@@ -49,7 +50,9 @@ def coalition(campaign):
             letter_subject=f"Free them ({language})",
             letter_body="{target_name} ({target_title}),\n\n{signer_signoff}",
         )
-    campaign.templates.filter(language="en").update(letter_body="Dear {target_name}, {target_title},\n\n{signer_signoff}")
+    campaign.templates.filter(language="en").update(
+        letter_body="Dear {target_name}, {target_title},\n\n{signer_signoff}"
+    )
     for code, language in COUNTRIES.items():
         for office in OFFICES:
             target = TargetFactory(
@@ -84,7 +87,9 @@ def signer(code: str, n: int) -> dict:
 
 def sign_over_http(client, campaign, data) -> None:
     response = client.post(reverse("petitions:campaign", args=[campaign.slug]), data, REMOTE_ADDR="198.51.100.9")
-    assert response.status_code == 302, [line for line in response.content.decode().splitlines() if "error" in line.lower() or "alert" in line][:10]
+    assert response.status_code == 302, [
+        line for line in response.content.decode().splitlines() if "error" in line.lower() or "alert" in line
+    ][:10]
 
 
 def sign_everyone(client, campaign) -> list[str]:
@@ -163,7 +168,8 @@ def test_a_digest_per_matched_target_names_only_the_signers_routed_to_it(client,
     assert digests.count() == 30
     spain = digests.get(target__email="embassy-es@mfa.example.az")
     assert spain.body.count("SignerES") == SIGNERS_PER_COUNTRY
-    assert "SignerTR" not in spain.body and "SignerJP" not in spain.body
+    assert "SignerTR" not in spain.body
+    assert "SignerJP" not in spain.body
     britain = digests.get(target__email="embassy-gb@mfa.example.az")
     assert britain.body.count("SignerJP") == britain.body.count("SignerBR") == SIGNERS_PER_COUNTRY
 
@@ -193,5 +199,22 @@ def test_the_page_names_each_targets_countries_and_the_route_table(client, coali
 
     assert "(for signers in Germany)" in page
     assert "(for signers in United Kingdom; and everyone else)" in page
-    assert "data-routes=" in page and "data-route-note" in page
+    assert "data-routes=" in page
+    assert "data-route-note" in page
     assert "Your letter goes to:" in page
+
+
+def test_a_signer_at_risk_writes_to_their_countrys_targets_once_they_confirm(client, coalition):
+    coalition.signers_at_risk = True
+    coalition.save()
+    sign_over_http(client, coalition, signer("TR", 1) | {"targets": "ignored"})
+    signature = Signature.objects.get()
+    assert not Delivery.objects.exists()
+
+    assert confirm_signature(signature=signature)
+
+    assert set(Delivery.objects.values_list("target__email", flat=True)) == {
+        "embassy-tr@mfa.example.az",
+        "consulate-tr@mfa.example.az",
+        "trade-tr@mfa.example.az",
+    }
