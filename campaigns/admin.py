@@ -170,7 +170,7 @@ class PublicHolidaysMixin:
         )
 
 
-TARGET_FIELDS = [("name", "title"), ("email", "language"), "is_active"]
+TARGET_FIELDS = [("name", "title"), ("email", "language"), ("countries", "is_default"), "is_active"]
 SENDING_RULES = (
     _("Sending rules"),
     {
@@ -321,6 +321,17 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
     fieldsets = [
         (None, {"fields": [("name", "organisation"), ("slug", "default_language"), "public_address", "status"]}),
         (_("Dates and goal"), {"fields": [("starts_at", "ends_at"), "goal"]}),
+        (
+            _("Whom signers write to"),
+            {
+                "fields": [("target_routing", "target_choice_limit")],
+                "description": _(
+                    "Every signer writes to every target, or to the targets for their country (for example "
+                    "the embassy in their country), or to those they tick. The page shows each signer whom "
+                    "they write to; a signer whom no target fits writes to the default target(s)."
+                ),
+            },
+        ),
         (
             _("Page and sharing"),
             {

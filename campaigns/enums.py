@@ -24,6 +24,14 @@ class DeliveryMode(models.TextChoices):
     DIGEST = "digest", _("A digest per target and period, naming the new signers")
 
 
+class TargetRouting(models.TextChoices):
+    """Whom each signer writes to (campaigns/routing.py)."""
+
+    EVERY = "every", _("Every signer writes to every target")
+    COUNTRY = "country", _("Each signer writes to the targets for their country")
+    CHOICE = "choice", _("Each signer chooses whom to write to")
+
+
 class DigestPeriod(models.TextChoices):
     HOUR = "hour", _("Every hour")
     DAY = "day", _("Every day")

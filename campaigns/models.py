@@ -14,9 +14,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from campaigns import days_off
-from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod, Role
+from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod, Role, TargetRouting
 from campaigns.placeholders import validate_placeholders
 
 
@@ -114,6 +115,22 @@ class Campaign(models.Model):
         max_length=500,
         blank=True,
         help_text=_("The question next to the contact-consent box; empty for the standard wording."),
+    )
+    target_routing = models.CharField(
+        _("whom each signer writes to"),
+        max_length=10,
+        choices=TargetRouting.choices,
+        default=TargetRouting.EVERY,
+        help_text=_(
+            "By country: give each target the countries whose signers write to it, and mark the target(s) "
+            "for everyone else as default. By choice: signers tick the targets they write to."
+        ),
+    )
+    target_choice_limit = models.PositiveSmallIntegerField(
+        _("targets a signer may choose"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("When signers choose whom to write to: at most this many targets each."),
     )
     delivery_mode = models.CharField(
         _("how letters are sent"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.SINGLE
@@ -330,6 +347,18 @@ class Target(models.Model):
         help_text=_("Language of the letter; empty for the campaign's default."),
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    # Read only when the campaign routes by country (campaigns/routing.py).
+    countries = CountryField(
+        _("for signers in"),
+        multiple=True,
+        blank=True,
+        help_text=_("When letters go by the signer's country: signers in these countries write to this target."),
+    )
+    is_default = models.BooleanField(
+        _("default target"),
+        default=False,
+        help_text=_("When letters go by country or by choice: signers whom no other target fits write to this one."),
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive targets receive nothing; pending letters are cancelled.")
     )

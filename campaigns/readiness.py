@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.enums import TargetRouting
 from campaigns.models import Campaign
 from campaigns.placeholders import validate_placeholders
 
@@ -61,6 +62,22 @@ def steps(campaign: Campaign) -> list[Step]:
                 _("No %(language)s version yet: targets who read %(language)s get the %(main)s letter.")
                 % {"language": language_name(language), "main": main},
                 False,
+                required=False,
+            )
+        )
+    if campaign.target_routing != TargetRouting.EVERY and active:
+        checks.append(
+            Step(
+                _("A default target for signers whom no other target fits (else they write to every target)."),
+                any(target.is_default for target in active),
+                required=False,
+            )
+        )
+    if campaign.target_routing == TargetRouting.COUNTRY and active:
+        checks.append(
+            Step(
+                _('Targets with the countries whose signers write to them (each target\'s "for signers in").'),
+                any(target.countries for target in active),
                 required=False,
             )
         )

@@ -6,12 +6,13 @@ cache is a plain dict of ready objects: every public request reads it, and unpic
 local-memory cache cost more than the rest of a thank-you page.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import translation
 
-from campaigns.enums import CampaignStatus
+from campaigns import routing
+from campaigns.enums import CampaignStatus, TargetRouting
 from campaigns.models import Campaign, MessageTemplate, Target, TargetName
 from campaigns.placeholders import PREVIEW_HINTS, fill_placeholders
 from outcry.databases import DATABASE_UNAVAILABLE
@@ -34,6 +35,11 @@ class PageTarget:
     label: str
     letter_language: str
     letter_language_name: str  # in the page's language
+    pk: int = 0
+    # Where letters go by country: the countries named in the page's language, or that it is a
+    # default target (campaigns/routing.py); empty otherwise.
+    countries: str = ""
+    is_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class CampaignPage:
     targets: tuple[PageTarget, ...]
     letter_subject: str = ""
     letter_body: str = ""
+
+    # Where letters go by country: each country code's target labels ("" for everyone else).
+    routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -143,12 +152,19 @@ def _page_of(campaign: Campaign, language: str) -> CampaignPage:
     template = template_for(campaign, language)
     targets = [target for target in campaign.targets.all() if target.is_active]
     subject, body = letter_preview(template, targets[0] if targets else None) if template else ("", "")
+    routes = {}
+    if campaign.target_routing == TargetRouting.COUNTRY:
+        routes = {
+            code: tuple(target.label_in(language) for target in matched)
+            for code, matched in routing.by_country(campaign, targets).items()
+        }
     return CampaignPage(
         campaign=campaign,
         template=template,
         targets=tuple(_page_target(campaign, target, language) for target in targets),
         letter_subject=subject,
         letter_body=body,
+        routes=routes,
     )
 
 
@@ -160,6 +176,14 @@ def _page_target(campaign: Campaign, target: Target, language: str) -> PageTarge
     letter_language = letter.language if letter else wanted
     with translation.override(language):
         language_name = str(translation.get_language_info(letter_language)["name_translated"])
+        countries = ""
+        if campaign.target_routing == TargetRouting.COUNTRY:
+            countries = ", ".join(str(country.name) for country in target.countries)
     return PageTarget(
-        label=target.label_in(language), letter_language=letter_language, letter_language_name=language_name
+        label=target.label_in(language),
+        letter_language=letter_language,
+        letter_language_name=language_name,
+        pk=target.pk,
+        countries=countries,
+        is_default=target.is_default and campaign.target_routing != TargetRouting.EVERY,
     )

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from campaigns.models import Target, time_zone_names
 
@@ -89,6 +90,25 @@ def read_yes_no(cell: str) -> bool:
 
 def read_country(cell: str) -> str:
     return cell.upper()
+
+
+def read_countries(cell: str) -> list[str]:
+    """Two-letter codes separated by spaces or commas ("DE AT, CH"); unknown codes are refused."""
+    codes = [code.upper() for code in cell.replace(",", " ").split()]
+    unknown = [code for code in codes if code not in countries]
+    if unknown:
+        raise ValidationError(
+            _("%(codes)s: not a two-letter country code such as DE or AZ."), params={"codes": ", ".join(unknown)}
+        )
+    return list(dict.fromkeys(codes))
+
+
+def write_countries(value) -> str:
+    return " ".join(str(getattr(country, "code", country)) for country in value)
+
+
+def write_yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 # How a field's value is written to its cell (outcry.csvcells.neutralise makes it text).
@@ -215,6 +235,23 @@ def has_field(model, name: str) -> bool:
 
 if has_field(Target, COUNTRY.field):
     OWN_COLUMNS.append(COUNTRY)
+# Whom signers write to, where the campaign routes letters by country (campaigns/routing.py).
+OWN_COLUMNS += [
+    Column(
+        "for_signers_in",
+        "countries",
+        _("Where letters go by country: the signers' countries that write to this target, e.g. DE AT."),
+        read=read_countries,
+        write=write_countries,
+    ),
+    Column(
+        "default",
+        "is_default",
+        _("yes: signers whom no other target fits write to this one; no or empty: not."),
+        read=read_yes_no,
+        write=write_yes_no,
+    ),
+]
 
 # The file's columns, in order: the target's own, its names per language, the sending rules.
 COLUMNS: list[Column | NameColumn] = [*OWN_COLUMNS, *NAME_COLUMNS, *RULE_COLUMNS]

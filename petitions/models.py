@@ -75,6 +75,8 @@ class Signature(models.Model):
     city = EncryptedCharField(_("city"), max_length=100, blank=True)
     organisation = EncryptedCharField(_("organisation or union"), max_length=200, blank=True)
     message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
+    # The targets the signer ticked, where the campaign lets signers choose (campaigns/routing.py).
+    chosen_targets = models.JSONField(_("chosen targets"), default=list, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     # Switched on from the private receipt page: replies to this signer's letters are emailed to them.

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from campaigns.enums import DeliveryMode
+from campaigns.routing import targets_for
 from petitions.core.doorbell import publish_batches, publish_ids
 from petitions.delivery import pacing
 from petitions.enums import DeliveryStatus
@@ -22,29 +23,31 @@ LETTERS_PER_MESSAGE = 10
 
 
 def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
-    """Unsaved queued letters, one per active target of the signature's campaign.
+    """Unsaved queued letters, one per active target the signer writes to (campaigns/routing.py).
 
     Letters to an unpaced target are marked enqueued (their ids are published after commit); letters
     to a paced target wait for the dispatcher, which hands out that target's sending slots. In digest
     mode they wait, batched, for the next digest (digests.py).
     """
-    batched = signature.campaign.delivery_mode == DeliveryMode.DIGEST
+    campaign = signature.campaign
+    batched = campaign.delivery_mode == DeliveryMode.DIGEST
+    # .all() uses the targets prefetched with the cached campaign page when there are any; a target
+    # deactivated since then is caught by the check in send_delivery. A bounced target's letters are
+    # held, not dropped: they go once an organiser fixes the address.
+    candidates = [target for target in campaign.targets.all() if target.is_active or target.bounced_at is not None]
+    targets = targets_for(campaign, candidates, country=signature.country.code, chosen=signature.chosen_targets)
     return [
         Delivery(
-            campaign_id=signature.campaign_id,
+            campaign_id=campaign.pk,
             signature=signature,
             target=target,
             status=DeliveryStatus.BATCHED if batched else DeliveryStatus.QUEUED,
             next_attempt_at=now,
             enqueued_at=None if batched or target.hourly_cap else now,
-            rehearsal_to=signature.campaign.rehearsal_to,
+            rehearsal_to=campaign.rehearsal_to,
             created_at=now,
         )
-        # .all() uses the targets prefetched with the cached campaign page when there are any;
-        # a target deactivated since then is caught by the check in send_delivery. A bounced
-        # target's letters are held, not dropped: they go once an organiser fixes the address.
-        for target in signature.campaign.targets.all()
-        if target.is_active or target.bounced_at is not None
+        for target in targets
     ]
 
 

@@ -1,13 +1,15 @@
 """The signing form: what a signer types, not what the campaign decides (that is in services)."""
 
 import functools
+import json
 import unicodedata
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from petitions.models import Signature
@@ -81,8 +83,38 @@ class SignForm(forms.Form):
     form_stamp = forms.CharField(required=False)
     altcha = forms.CharField(required=False)
 
-    def __init__(self, *args, allow_message: bool = True, consent_text: str = "", offer_copy: bool = False, **kwargs):
+    # Where the campaign lets signers choose whom to write to (campaigns/routing.py).
+    targets = forms.TypedMultipleChoiceField(
+        label=_("Whom do you write to?"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one target to write to.")},
+    )
+
+    def __init__(
+        self,
+        *args,
+        allow_message: bool = True,
+        consent_text: str = "",
+        offer_copy: bool = False,
+        target_choices: list[tuple[int, str]] | None = None,
+        choice_limit: int = 0,
+        routes: dict[str, tuple[str, ...]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self._choose_targets, self._choice_limit = target_choices is not None, choice_limit
+        if target_choices is None:
+            del self.fields["targets"]
+        else:
+            self.fields["targets"].choices = target_choices
+            self.fields["targets"].help_text = ngettext("Choose one.", "Choose up to %(limit)s.", choice_limit) % {
+                "limit": choice_limit
+            }
+        if routes:
+            # static/js/form.js names the targets as soon as a country is chosen.
+            self.fields["country"].widget.attrs["data-routes"] = json.dumps(routes, ensure_ascii=False)
+            self.fields["country"].widget.attrs["data-routes-label"] = _("Your letter goes to:")
         if not allow_message:
             del self.fields["message"]
         if not offer_copy:
@@ -115,6 +147,7 @@ class SignForm(forms.Form):
     def helper(self) -> FormHelper:
         """The crispy layout, built only when the form is shown: a signature sent without errors never
         renders it."""
+        routes_shown = "data-routes" in self.fields["country"].widget.attrs
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
@@ -122,7 +155,9 @@ class SignForm(forms.Form):
             Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
             "email",
             Row(Column("country", css_class="col-sm-6"), Column("city", css_class="col-sm-6")),
+            *([HTML('<p class="small" data-route-note aria-live="polite" hidden></p>')] if routes_shown else []),
             "organisation",
+            *([Field("targets")] if self._choose_targets else []),
             *(["message"] if self._allow_message else []),
             Div(
                 Field("consent_to_contact"),
@@ -158,6 +193,19 @@ class SignForm(forms.Form):
         if first and last and sum(char.isalpha() for char in first + last) < NAME_MIN_LETTERS:
             self.add_error("last_name", _("Please write your full name as it should appear on the letter."))
         return cleaned
+
+    def clean_targets(self) -> list[int]:
+        chosen = self.cleaned_data["targets"]
+        if len(chosen) > self._choice_limit:
+            raise forms.ValidationError(
+                ngettext(
+                    "You chose %(count)s targets; you may write to one. Untick the others.",
+                    "You chose %(count)s targets; you may write to %(limit)s at most. Untick the others.",
+                    self._choice_limit,
+                ),
+                params={"count": len(chosen), "limit": self._choice_limit},
+            )
+        return chosen
 
     def clean_city(self) -> str:
         return single_line(self.cleaned_data["city"])

@@ -79,6 +79,7 @@ def sign_petition(
         hold_reasons=" ".join(hold_reasons)[:200],
         created_at=now,
         confirmed_at=now if status == SignatureStatus.CONFIRMED else None,
+        chosen_targets=list(data.get("targets") or []),
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
     # Only a confirmed signature is counted and gets letters; a held one waits for an organiser, a

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from campaigns.enums import CampaignPhase, DeliveryMode
+from campaigns.enums import CampaignPhase, DeliveryMode, TargetRouting
 from campaigns.selectors import CampaignPage, campaign_page, template_for
 from outcry.databases import DATABASE_UNAVAILABLE
 from outcry.framing import allow_framing
@@ -57,11 +57,15 @@ def _page_or_404(slug: str) -> CampaignPage:
 def sign_form(page: CampaignPage, data=None) -> SignForm:
     """The campaign's signing form (bound to `data` if given); the admin's page preview shows it too."""
     campaign = page.campaign
+    choosing = campaign.target_routing == TargetRouting.CHOICE
     return SignForm(
         data,
         allow_message=campaign.allow_personal_message,
         consent_text=campaign.consent_text,
         offer_copy=campaign.offer_signer_copy,
+        target_choices=[(target.pk, target.label) for target in page.targets] if choosing else None,
+        choice_limit=campaign.target_choice_limit,
+        routes=page.routes,
     )
 
 

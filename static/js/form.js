@@ -103,3 +103,31 @@
     if (window.matchMedia && window.matchMedia("(min-width: " + width + "px)").matches) { details.open = true; }
   });
 })();
+
+// Where letters go by country: as soon as a signer chooses theirs, the page says whom they write to
+// (the same table the server routes with: campaigns/routing.py).
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-routes]").forEach(function (select) {
+    var note = select.form && select.form.querySelector("[data-route-note]");
+    if (!note) { return; }
+    var routes = JSON.parse(select.getAttribute("data-routes"));
+    function update() {
+      if (!select.value) { note.hidden = true; return; }
+      var targets = routes[select.value] || routes[""] || [];
+      note.textContent = "";
+      var label = document.createElement("strong");
+      label.textContent = select.getAttribute("data-routes-label") + " ";
+      note.appendChild(label);
+      targets.forEach(function (name, index) {
+        var item = document.createElement("bdi");
+        item.textContent = name;
+        if (index) { note.appendChild(document.createTextNode("; ")); }
+        note.appendChild(item);
+      });
+      note.hidden = false;
+    }
+    select.addEventListener("change", update);
+    update();
+  });
+})();

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 class _FormReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.data: dict[str, str] = {}
+        self.data: dict[str, str | list[str]] = {}
         self._select: str | None = None
+        self._multiple = False
         self._textarea: str | None = None
         self._text: list[str] = []
 
@@ -20,10 +21,15 @@ class _FormReader(HTMLParser):
                 return
             self.data[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
         elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, "")
+            # A multiple select with nothing chosen sends nothing; one with choices, each of them.
+            self._select, self._multiple = name, "multiple" in attrs
+            if not self._multiple:
+                self.data.setdefault(name, "")
         elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value", "")
+            if self._multiple:
+                self.data.setdefault(self._select, []).append(attrs.get("value", ""))
+            else:
+                self.data[self._select] = attrs.get("value", "")
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
 
@@ -39,7 +45,7 @@ class _FormReader(HTMLParser):
             self._text.append(data)
 
 
-def form_data(html: str, *, skip_prefixes: tuple[str, ...] = ("__prefix__",)) -> dict[str, str]:
+def form_data(html: str, *, skip_prefixes: tuple[str, ...] = ("__prefix__",)) -> dict[str, str | list[str]]:
     reader = _FormReader()
     reader.feed(html)
     return {key: value for key, value in reader.data.items() if not any(p in key for p in skip_prefixes)}

@@ -32,6 +32,8 @@ def new_campaign_form(organisation, **overrides) -> dict:
         "signers_at_risk": "on",
         "delivery_mode": "single",
         "digest_period": "day",
+        "target_routing": "every",
+        "target_choice_limit": "3",
         "abuse_honeypot": "on",
         "abuse_min_fill_seconds": "3",
         "abuse_block_disposable": "on",

@@ -130,7 +130,9 @@ def test_the_empty_template_has_the_columns_alone(alice_client, alpha):
     response = alice_client.get(url("template", alpha.campaign))
 
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("\ufeffemail,name,title,language,time_zone,country,name_en,title_en,")
+    assert lines[0].startswith(
+        "\ufeffemail,name,title,language,time_zone,country,for_signers_in,default,name_en,title_en,"
+    )
     assert len(lines) == 1
 
 

@@ -27,6 +27,8 @@ def campaign_form(organisation, **overrides):
         "allow_personal_message": "on",
         "delivery_mode": "single",
         "digest_period": "day",
+        "target_routing": "every",
+        "target_choice_limit": "3",
         "templates-TOTAL_FORMS": "1",
         "templates-INITIAL_FORMS": "0",
         "templates-0-language": "en",
