@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0013_webhooks'),
+        ('petitions', '0014_dossiers'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0011_campaign_own_mailbox_links'),
+        ('campaigns', '0012_publish_target_addresses'),
     ]
 
     operations = [
