@@ -56,12 +56,15 @@ def _page_or_404(slug: str) -> CampaignPage:
 
 def sign_form(page: CampaignPage, data=None) -> SignForm:
     """The campaign's signing form (bound to `data` if given); the admin's page preview shows it too."""
-    campaign = page.campaign
+    campaign, template = page.campaign, page.template
     return SignForm(
         data,
         allow_message=campaign.allow_personal_message,
         consent_text=campaign.consent_text,
         offer_copy=campaign.offer_signer_copy,
+        voice=campaign.signer_voice,
+        # The letter to edit starts as the page's own language version, placeholders and all.
+        letter=(template.letter_subject, template.letter_body) if template else ("", ""),
     )
 
 
