@@ -34,3 +34,18 @@ def choose_variant(template: MessageTemplate, *, campaign_id: int, target_id: in
     width = max(subjects, bodies)
     order = sorted(product(range(subjects), range(bodies)), key=lambda pair: ((pair[0] - pair[1]) % width, pair[0]))
     return min(order, key=lambda pair: used[pair])
+
+
+def variant_figures(template: MessageTemplate, *, campaign_id: int, target_id: int) -> dict:
+    """For the letter preview: each subject line and letter text with how many of the target's
+    letters got it (a letter in the signer's own words counts in neither)."""
+    used = variant_counts(campaign_id=campaign_id, target_id=target_id)
+    by_subject, by_body = Counter(), Counter()
+    for (subject, body), count in used.items():
+        by_subject[subject] += count
+        by_body[body] += count
+    return {
+        "subjects": [(text, by_subject[number]) for number, text in enumerate(template.subject_variants())],
+        "bodies": [(text, by_body[number]) for number, text in enumerate(template.body_variants())],
+        "combinations": len(template.subject_variants()) * len(template.body_variants()),
+    }
