@@ -20,7 +20,9 @@ def test_an_organiser_writes_variants_and_lets_signers_edit(alice_client, alpha)
         signer_voice="edit",
         **{
             "templates-0-subject_alternatives": "Free the four now\r\n\r\nFour unionists in jail, {target_name}",
-            "templates-0-body_alternatives": "Dear {target_name},\r\n\r\nFree them.\r\n---\r\nTo {target_name}: free them.",
+            "templates-0-body_alternatives": (
+                "Dear {target_name},\r\n\r\nFree them.\r\n---\r\nTo {target_name}: free them."
+            ),
         },
     )
 
@@ -70,7 +72,8 @@ def test_the_letter_preview_lists_the_variants_and_the_letters_each_got(alice_cl
     assert "Four unionists in jail</td><td data-count>2</td>" in subjects
     assert "<td data-count>3</td>" in subjects
     assert bodies.count("<td data-count>") == 2
-    assert "<td data-count>4</td>" in bodies and "<td data-count>3</td>" in bodies
+    assert "<td data-count>4</td>" in bodies
+    assert "<td data-count>3</td>" in bodies
 
 
 def test_the_export_has_the_signers_own_words(alice_client, alpha):

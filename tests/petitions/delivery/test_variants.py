@@ -17,7 +17,7 @@ SUBJECTS = ["Release the jailed trade unionists", "Free the four trade unionists
 BODIES = [
     "Dear {target_name},\n\nRelease the four trade unionists.\n\nYours,\n{signer_signoff}",
     "Dear {target_name},\n\nFour people are in prison for organising a union. Please free them.\n\n{signer_signoff}",
-    "To {target_name}:\n\nOrganising a union is no crime. I ask you to release the four.\n\nSincerely,\n{signer_signoff}",
+    "To {target_name}:\n\nOrganising a union is no crime. Release the four.\n\nSincerely,\n{signer_signoff}",
 ]
 
 
@@ -69,7 +69,9 @@ def test_a_thousand_letters_to_one_target_are_spread_evenly(varied, capsys):
             f"(subjects {sorted(subjects.values())}, bodies {sorted(bodies.values())})"
         )
     assert len(mail.outbox) == 1000
-    assert len(subjects) == 3 and len(bodies) == 3 and len(combinations) == 9
+    assert len(subjects) == 3
+    assert len(bodies) == 3
+    assert len(combinations) == 9
     assert share <= 0.5
     assert max(combinations.values()) - min(combinations.values()) <= 1
 
@@ -79,7 +81,8 @@ def test_each_target_has_its_own_rotation(varied):
     _send_letters(varied, 3)
 
     per_target = Counter(Delivery.objects.values_list("target_id", "subject_variant", "body_variant"))
-    assert len(per_target) == 6 and set(per_target.values()) == {1}
+    assert len(per_target) == 6
+    assert set(per_target.values()) == {1}
 
 
 def test_a_template_without_variants_always_sends_the_main_text(campaign):
