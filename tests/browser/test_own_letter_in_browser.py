@@ -10,6 +10,7 @@ from campaigns.models import MessageTemplate
 from petitions.delivery.sending import send_delivery
 from petitions.mail.letters import signer_values
 from petitions.models import Delivery, Signature
+from tests.browser.a11y import audit
 from tests.browser.conftest import DESKTOP
 from tests.browser.person import assert_on_top, bring_into_view, choose, tap, type_into
 
@@ -116,3 +117,15 @@ def test_a_signer_on_a_laptop_edits_the_letter_in_english_and_is_told_what_to_ke
     assert letter.body == (
         "Dear Presidential Administration,\n\nI load ships in Hull. Free them.\n\nBob Builder\nUnited Kingdom\n"
     )
+
+
+@pytest.mark.parametrize("voice", [SignerVoice.EDIT, SignerVoice.PARAGRAPH])
+def test_the_editor_has_no_serious_accessibility_violations(phone, live_server, campaign, voice):
+    campaign.signer_voice = voice
+    campaign.save()
+    phone.goto(f"{live_server.url}/en/c/{campaign.slug}/")
+    assert audit(phone, f"own-words-{voice}") == []
+
+    tap(phone.get_by_role("button", name="Send my letter"))
+    phone.wait_for_load_state()
+    assert audit(phone, f"own-words-{voice}-errors") == []
