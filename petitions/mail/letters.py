@@ -107,18 +107,23 @@ def render_own_letter(signature: Signature, *, target, campaign=None) -> tuple[s
     """(subject, body) of a letter the signer edited: their text, with only its {placeholders}
     filled (the target named in the language they wrote in). Nothing else of it is interpreted."""
     campaign = campaign or signature.campaign
-    language = signature.language or campaign.default_language
+    # The page the signer edited on showed its language's version, else the main language's.
+    template = letter_template(campaign, signature.language or campaign.default_language)
+    language = own_letter_language(signature, campaign)
     values = signer_values(signature, language) | {
         "target_name": target.name_in(language),
         "target_title": target.title_in(language),
-        "campaign_title": "",
+        "campaign_title": template.page_title if template else "",
     }
-    template = letter_template(campaign, language)
-    if template is not None:
-        values["campaign_title"] = template.page_title
     subject = one_line(fill_signer_text(signature.own_subject, values))[:250]
     body = _BLANK_RUNS.sub("\n\n", fill_signer_text(signature.own_body, values)).strip() + "\n"
     return subject, body
+
+
+def own_letter_language(signature: Signature, campaign) -> str:
+    """The language of a letter the signer edited: that of the version their page showed them."""
+    template = letter_template(campaign, signature.language or campaign.default_language)
+    return template.language if template else signature.language or campaign.default_language
 
 
 # A first paragraph this short, ending so, is a greeting ("Dear Minister,"): the signer's paragraph
@@ -241,7 +246,7 @@ def build_letter(delivery: Delivery) -> OutgoingEmail:
             message.envelope_sender = bounce_address(delivery.pk)
     language = letter_language(delivery.campaign, delivery.target)
     if delivery.signature is not None and delivery.signature.own_body:
-        language = delivery.signature.language or language  # the signer's own words, in their language
+        language = own_letter_language(delivery.signature, delivery.campaign)  # the signer's own words
     # The HTML part says its language (and so its direction) for screen readers and mail clients.
     html = render_to_string("emails/letter_body.html", {"body": delivery.body, "language": language})
     message.attach_alternative(html, "text/html")

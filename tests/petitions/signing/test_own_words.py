@@ -201,3 +201,18 @@ def test_a_digest_campaigns_signers_own_words_reach_the_digest_sent(client, edit
 
     [digest] = mail.outbox
     assert "I am a nurse in Leeds & I write as one <b>worker</b> to another" in digest.body
+
+
+def test_a_letter_edited_on_a_page_without_its_languages_version_is_in_the_version_shown(client, editable, bob_form):
+    """The Russian page shows the English letter (there is no Russian one): the country is named in English."""
+    client.post(
+        f"/ru/c/{editable.slug}/",
+        bob_form | {"own_subject": "A nurse asks you", "own_body": OWN_BODY},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    _send_all()
+
+    [letter] = mail.outbox
+    assert Signature.objects.get().language == "ru"
+    assert letter.body.endswith("Unite the Union, Leeds, United Kingdom\n")
+    assert 'lang="en"' in letter.alternatives[0][0]
