@@ -264,7 +264,16 @@ class MessageTemplateInline(translating.TextDirectionMixin, ScopedInlineMixin, a
     model = MessageTemplate
     template = "admin/campaigns/campaign/language_versions.html"
     tenant_path = "campaign__organisation"
-    fields = ["language", "page_title", "summary", "story", "letter_subject", "letter_body"]
+    fields = [
+        "language",
+        "page_title",
+        "summary",
+        "story",
+        "letter_subject",
+        "letter_body",
+        "subject_alternatives",
+        "body_alternatives",
+    ]
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj else 1  # a new campaign starts with its first language version open
@@ -339,6 +348,7 @@ class CampaignAdmin(TargetSuggestionsMixin, ScopedModelAdmin):
                     "image",
                     "share_text",
                     "allow_personal_message",
+                    "signer_voice",
                     "consent_text",
                     "share_with_partners",
                     "publish_target_addresses",

@@ -44,3 +44,11 @@ class Role(models.TextChoices):
     CAMPAIGNER = "campaigner", _("Campaigner")
     TRANSLATOR = "translator", _("Translator")
     VIEWER = "viewer", _("Viewer")
+
+
+class SignerVoice(models.TextChoices):
+    """How much of the letter a signer writes (petitions/signing/forms.py asks for it)."""
+
+    FIXED = "fixed", _("The letter is fixed: signers send it as written")
+    EDIT = "edit", _("Signers may edit the subject and the letter, starting from yours")
+    PARAGRAPH = "paragraph", _("Signers write a personal paragraph that opens the letter")

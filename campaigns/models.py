@@ -4,6 +4,7 @@ Small, read-mostly tables. Public reads of them go through selectors.py, which c
 """
 
 import functools
+import re
 import zoneinfo
 from datetime import date
 
@@ -17,8 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns import days_off
-from campaigns.enums import CampaignPhase, CampaignStatus, DeliveryMode, DigestPeriod, Role, TargetRouting
+from campaigns.enums import (
+    CampaignPhase,
+    CampaignStatus,
+    DeliveryMode,
+    DigestPeriod,
+    Role,
+    SignerVoice,
+    TargetRouting,
+)
 from campaigns.placeholders import validate_placeholders
+
+# Between two versions of a letter in MessageTemplate.body_alternatives: a line of three dashes or more.
+VARIANT_SEPARATOR = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 
 
 class Organisation(models.Model):
@@ -109,6 +121,16 @@ class Campaign(models.Model):
     share_text = models.CharField(_("text for sharing"), max_length=280, blank=True)
     allow_personal_message = models.BooleanField(
         _("personal messages"), default=True, help_text=_("Signers may add a personal message to the letter.")
+    )
+    signer_voice = models.CharField(
+        _("the signer's own words"),
+        max_length=10,
+        choices=SignerVoice.choices,
+        default=SignerVoice.FIXED,
+        help_text=_(
+            "Letters in signers' own words read as people, not as a campaign. An edited letter keeps "
+            "the placeholders that name the target and the signer."
+        ),
     )
     consent_text = models.CharField(
         _("contact consent question"),
@@ -496,6 +518,21 @@ class MessageTemplate(models.Model):
         _("letter text"),
         help_text=_("Plain text. Placeholders such as {signer_name} or {signer_signoff} are filled per signer."),
     )
+    # Variants (petitions/mail/variants.py draws one per letter, evenly): letters that read alike
+    # to a target's mail filter and staff look like a campaign; several wordings look like people.
+    subject_alternatives = models.TextField(
+        _("other subject lines"),
+        blank=True,
+        help_text=_("Optional: more subject lines, one per line. Each letter gets one of them or the subject above."),
+    )
+    body_alternatives = models.TextField(
+        _("other letter texts"),
+        blank=True,
+        help_text=_(
+            "Optional: more versions of the letter, separated by a line with three dashes (---). Each "
+            "letter gets one of them or the text above, evenly."
+        ),
+    )
     # The main language's text when this version was last written (campaigns/translations.py).
     translated_from = models.JSONField(_("translated from"), default=dict, blank=True, editable=False)
 
@@ -515,9 +552,19 @@ class MessageTemplate(models.Model):
         self.clean()
         super().save(*args, **kwargs)
 
+    def subject_variants(self) -> list[str]:
+        """The subject lines a letter may get: the main one first, then each other one."""
+        others = [line.strip() for line in self.subject_alternatives.splitlines()]
+        return [self.letter_subject, *filter(None, others)]
+
+    def body_variants(self) -> list[str]:
+        """The letter texts a letter may get: the main one first, then each other one."""
+        others = [part.strip() for part in VARIANT_SEPARATOR.split(self.body_alternatives.replace("\r\n", "\n"))]
+        return [self.letter_body, *filter(None, others)]
+
     def clean(self) -> None:
         errors = {}
-        for field in ("letter_subject", "letter_body"):
+        for field in ("letter_subject", "letter_body", "subject_alternatives", "body_alternatives"):
             try:
                 validate_placeholders(getattr(self, field))
             except ValidationError as exc:

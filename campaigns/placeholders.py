@@ -5,6 +5,7 @@ parsed with string.Formatter, every field is checked against the allow-list, and
 are substituted. "{signer_name.__class__}" or "{0}" or "{signer_name:>999999}" is an error, not code.
 """
 
+import re
 import string
 from collections.abc import Mapping
 
@@ -97,4 +98,34 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
         out.append(literal)
         if field is not None:
             out.append(str(values.get(field, "")) if field in PLACEHOLDERS else "")
+    return "".join(out)
+
+
+# A signer's own letter (Campaign.signer_voice "edit") is their text, never parsed as a format
+# string: only an exact {name} of the allow-list is filled, every other brace stays as typed.
+_SIGNER_FIELD = re.compile(r"\{([a-z_]+)\}")
+# The placeholders an edited letter must keep where the organiser's letter has them: without them
+# the letter would reach nobody by name or be signed by nobody.
+KEPT_IN_OWN_LETTER = ("target_name", "signer_name", "signer_signoff")
+
+
+def fill_signer_text(text: str, values: Mapping[str, str]) -> str:
+    """Substitute allow-listed {placeholders} in a signer's own text; everything else is kept."""
+    return _SIGNER_FIELD.sub(
+        lambda match: str(values.get(match[1], "")) if match[1] in PLACEHOLDERS else match[0], text
+    )
+
+
+def placeholders_in(text: str) -> set[str]:
+    """The allow-listed placeholders a signer's own text holds."""
+    return {name for name in _SIGNER_FIELD.findall(text) if name in PLACEHOLDERS}
+
+
+def as_signer_text(text: str) -> str:
+    """Organiser text as a signer edits it: placeholders as {name}, doubled braces as one."""
+    out = []
+    for literal, field in _parse(text):
+        out.append(literal)  # string.Formatter has already made "{{" one brace
+        if field is not None:
+            out.append(f"{{{field}}}")
     return "".join(out)

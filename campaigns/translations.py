@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, MessageTemplate
 
-FIELDS = ("page_title", "summary", "story", "letter_subject", "letter_body")
+FIELDS = (
+    "page_title",
+    "summary",
+    "story",
+    "letter_subject",
+    "letter_body",
+    "subject_alternatives",
+    "body_alternatives",
+)
 
 MAIN, DONE, OUTDATED, MISSING = "main", "done", "outdated", "missing"
 LABELS = {

@@ -77,6 +77,11 @@ class Signature(models.Model):
     message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
     # The targets the signer ticked, where the campaign lets signers choose (campaigns/routing.py).
     chosen_targets = models.JSONField(_("chosen targets"), default=list, blank=True, editable=False)
+    # The signer's own words where the campaign asks for them (Campaign.signer_voice): an edited
+    # subject and letter, placeholders kept as {name}, or a paragraph that opens the letter.
+    own_subject = EncryptedCharField(_("own subject"), max_length=200, blank=True)
+    own_body = EncryptedTextField(_("own letter"), max_length=5000, blank=True)
+    own_paragraph = EncryptedTextField(_("own paragraph"), max_length=1000, blank=True)
     language = models.CharField(_("language"), max_length=10)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     # Switched on from the private receipt page: replies to this signer's letters are emailed to them.
@@ -309,6 +314,10 @@ class Delivery(models.Model):
     # The letter as sent names its signer (or a digest's signers): encrypted at rest too.
     subject = EncryptedCharField(max_length=250, blank=True)
     body = EncryptedTextField(blank=True)
+    # Which of the template's subject lines and texts the letter got (petitions/mail/variants.py),
+    # counting from 0, the main one; empty for a letter in the signer's own words or not yet written.
+    subject_variant = models.PositiveSmallIntegerField(_("subject line"), null=True, blank=True)
+    body_variant = models.PositiveSmallIntegerField(_("letter text"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     # When a message for this row was last put on the broker; the sweeper re-enqueues rows whose

@@ -10,13 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from campaigns.enums import DeliveryMode, DigestPeriod
+from campaigns.enums import DeliveryMode, DigestPeriod, SignerVoice
 from campaigns.models import Campaign, MessageTemplate, Target, TargetName, time_zone_names
 from campaigns.placeholders import validate_placeholders
 from campaigns.roles import Can
 from campaigns.selectors import pick_template, preview_campaign_page
 from campaigns.tenancy import get_scoped_or_404, may
-from petitions.mail import letters
+from petitions.mail import letters, variants
 from petitions.reporting.public import recent_signers
 from petitions.web import views
 
@@ -41,9 +41,18 @@ def letter_previews(campaign: Campaign) -> list[dict]:
                 "subject": message.subject,
                 "text": message.body,
                 "html": html,
+                "variants": _variants(campaign, target),
             }
         )
     return previews
+
+
+def _variants(campaign: Campaign, target: Target) -> dict | None:
+    """The target's subject lines and letter texts with their letters so far; None without variants."""
+    template = letters.target_template(campaign, target)
+    if template is None or len(template.subject_variants()) * len(template.body_variants()) == 1:
+        return None
+    return variants.variant_figures(template, campaign_id=campaign.pk, target_id=target.pk)
 
 
 def letter_preview_view(model_admin, request, campaign_id: int):
@@ -54,6 +63,7 @@ def letter_preview_view(model_admin, request, campaign_id: int):
         "campaign": campaign,
         "previews": letter_previews(campaign),
         "digest_mode": campaign.delivery_mode == DeliveryMode.DIGEST,
+        "signer_voice": "" if campaign.signer_voice == SignerVoice.FIXED else campaign.get_signer_voice_display(),
         "opts": Campaign._meta,
     }
     return TemplateResponse(request, "admin/petitions/letter_preview.html", context)

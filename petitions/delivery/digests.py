@@ -27,6 +27,7 @@ from petitions.delivery.queueing import enqueue_deliveries
 from petitions.delivery.transitions import cancel_letters
 from petitions.enums import DeliveryStatus, SignatureStatus
 from petitions.mail import letters
+from petitions.mail.variants import choose_variant
 from petitions.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -108,12 +109,17 @@ def compose_target_digests(*, target: Target, now: datetime) -> int:
 def _write_digest(
     target: Target, period: Period, rows: list[Delivery], *, now: datetime, part: tuple[int, int]
 ) -> Delivery:
+    template = letters.target_template(target.campaign, target)
+    variant = (0, 0)
+    if template is not None:
+        variant = choose_variant(template, campaign_id=target.campaign_id, target_id=target.pk)
     subject, body = letters.render_digest(
         campaign=target.campaign,
         target=target,
         signatures=[row.signature for row in rows],
         period_label=period.label(),
         part=part,
+        variant=variant,
     )
     digest = Delivery.objects.create(
         campaign_id=target.campaign_id,
@@ -122,6 +128,8 @@ def _write_digest(
         status=DeliveryStatus.QUEUED,
         subject=subject,
         body=body,
+        subject_variant=variant[0],
+        body_variant=variant[1],
         next_attempt_at=now,
         # Paced targets' letters wait for the dispatcher, as in one-letter mode.
         enqueued_at=None if target.hourly_cap else now,

@@ -184,6 +184,8 @@ def _record_failure(delivery: Delivery, exc: BaseException) -> SendResult:
         status=DeliveryStatus.QUEUED,
         subject=delivery.subject,
         body=delivery.body,
+        subject_variant=delivery.subject_variant,
+        body_variant=delivery.body_variant,
         next_attempt_at=when,
         enqueued_at=None,
         lease_expires_at=None,
@@ -194,5 +196,11 @@ def _record_failure(delivery: Delivery, exc: BaseException) -> SendResult:
 
 def _finish(delivery: Delivery, status: str, *, error: str) -> None:
     Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-        status=status, subject=delivery.subject, body=delivery.body, lease_expires_at=None, last_error=error
+        status=status,
+        subject=delivery.subject,
+        body=delivery.body,
+        subject_variant=delivery.subject_variant,
+        body_variant=delivery.body_variant,
+        lease_expires_at=None,
+        last_error=error,
     )

@@ -107,6 +107,8 @@ def record_sent(delivery: Delivery, *, message_id: str, sent_at: datetime) -> bo
         "status": DeliveryStatus.SENT,
         "subject": delivery.subject,
         "body": delivery.body,
+        "subject_variant": delivery.subject_variant,
+        "body_variant": delivery.body_variant,
         "sent_at": sent_at,
         "message_id": message_id[:255],
         "lease_expires_at": None,

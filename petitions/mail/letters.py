@@ -14,12 +14,13 @@ from django.utils.translation import gettext, ngettext
 
 from campaigns.enums import DeliveryMode
 from campaigns.models import MessageTemplate
-from campaigns.placeholders import PLACEHOLDERS, fill_placeholders
+from campaigns.placeholders import PLACEHOLDERS, fill_placeholders, fill_signer_text
 from campaigns.selectors import letter_template, with_letter_names
 from petitions.core.periods import period_of
 from petitions.core.text import header_display_name, one_line
 from petitions.mail.addresses import bounce_address, reply_address, uses_bounce_addresses
 from petitions.mail.outgoing import OutgoingEmail, message_id, recipient, sender, sending_domain
+from petitions.mail.variants import choose_variant
 from petitions.models import Delivery, Signature
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -48,39 +49,112 @@ def signer_values(signature: Signature, language: str) -> dict[str, str]:
 
 def render_letter(delivery: Delivery) -> tuple[str, str]:
     """(subject, body) in the target's language where a template exists, else the default's; the
-    target is named as the organiser gave its name in that language."""
-    campaign, target = delivery.campaign, with_letter_names(delivery.target)
-    template = letter_template(campaign, target.language or campaign.default_language)
+    target is named as the organiser gave its name in that language. A letter the signer wrote
+    themselves is theirs, as written. Records on `delivery` which variant it got (variants.py)."""
+    campaign, target, signature = delivery.campaign, with_letter_names(delivery.target), delivery.signature
+    if signature.own_body:
+        delivery.subject_variant = delivery.body_variant = None
+        return render_own_letter(signature, target=target)
+    template = target_template(campaign, target)
     if template is None:
         raise LetterNotConfigured("The campaign has no message template to write the letter with.")
-    return render_letter_with(template, target=target, signature=delivery.signature)
+    variant = (0, 0)
+    if delivery.pk is not None:  # a sample letter (a preview) has no history: it shows the main text
+        variant = choose_variant(template, campaign_id=campaign.pk, target_id=delivery.target_id)
+    delivery.subject_variant, delivery.body_variant = variant
+    letter = render_letter_from(
+        template, target=target, signer=signer_values(signature, template.language), variant=variant
+    )
+    return _with_opening(letter, signature.own_paragraph) if signature.own_paragraph else letter
+
+
+def target_template(campaign, target) -> MessageTemplate | None:
+    """The template `target`'s letters are written with: its language's, else the campaign's main one."""
+    return letter_template(campaign, target.language or campaign.default_language)
 
 
 def render_letter_with(template: MessageTemplate, *, target, signature: Signature) -> tuple[str, str]:
     """(subject, body) of one signer's letter written with `template` (saved or not: the builder's
     live preview renders what the organiser is typing)."""
-    return render_letter_from(template, target=target, signer=signer_values(signature, template.language))
+    letter = render_letter_from(template, target=target, signer=signer_values(signature, template.language))
+    return _with_opening(letter, signature.own_paragraph) if signature.own_paragraph else letter
 
 
-def render_letter_from(template: MessageTemplate, *, target, signer: dict[str, str]) -> tuple[str, str]:
-    """(subject, body) written with `template` for the signer's placeholder values `signer` (those of
-    signer_values, or hints such as "[your name]" where the signer is not known)."""
-    values = signer | {
+def render_letter_from(
+    template: MessageTemplate, *, target, signer: dict[str, str], variant: tuple[int, int] = (0, 0)
+) -> tuple[str, str]:
+    """(subject, body) written with `template`'s subject line and text number `variant` for the
+    signer's placeholder values `signer` (those of signer_values, or hints such as "[your name]"
+    where the signer is not known)."""
+    subjects, bodies = template.subject_variants(), template.body_variants()
+    values = signer | _target_values(template, target)
+    subject_text = subjects[variant[0]] if variant[0] < len(subjects) else subjects[0]
+    body_text = bodies[variant[1]] if variant[1] < len(bodies) else bodies[0]
+    subject = one_line(fill_placeholders(subject_text, values))[:250]
+    body = _BLANK_RUNS.sub("\n\n", fill_placeholders(body_text, values)).strip() + "\n"
+    return subject, body
+
+
+def _target_values(template: MessageTemplate, target) -> dict[str, str]:
+    return {
         "target_name": target.name_in(template.language),
         "target_title": target.title_in(template.language),
         "campaign_title": template.page_title,
     }
-    subject = one_line(fill_placeholders(template.letter_subject, values))[:250]
-    body = _BLANK_RUNS.sub("\n\n", fill_placeholders(template.letter_body, values)).strip() + "\n"
+
+
+def render_own_letter(signature: Signature, *, target, campaign=None) -> tuple[str, str]:
+    """(subject, body) of a letter the signer edited: their text, with only its {placeholders}
+    filled (the target named in the language they wrote in). Nothing else of it is interpreted."""
+    campaign = campaign or signature.campaign
+    # The page the signer edited on showed its language's version, else the main language's.
+    template = letter_template(campaign, signature.language or campaign.default_language)
+    language = own_letter_language(signature, campaign)
+    values = signer_values(signature, language) | {
+        "target_name": target.name_in(language),
+        "target_title": target.title_in(language),
+        "campaign_title": template.page_title if template else "",
+    }
+    subject = one_line(fill_signer_text(signature.own_subject, values))[:250]
+    body = _BLANK_RUNS.sub("\n\n", fill_signer_text(signature.own_body, values)).strip() + "\n"
     return subject, body
 
 
+def own_letter_language(signature: Signature, campaign) -> str:
+    """The language of a letter the signer edited: that of the version their page showed them."""
+    template = letter_template(campaign, signature.language or campaign.default_language)
+    return template.language if template else signature.language or campaign.default_language
+
+
+# A first paragraph this short, ending so, is a greeting ("Dear Minister,"): the signer's paragraph
+# follows it rather than coming before it.
+_GREETING_MAX = 80
+
+
+def _with_opening(letter: tuple[str, str], paragraph: str) -> tuple[str, str]:
+    """The letter with the signer's own paragraph leading it, after the greeting if it has one."""
+    subject, body = letter
+    paragraph = _BLANK_RUNS.sub("\n\n", paragraph.replace("\r\n", "\n")).strip()
+    first, _, rest = body.partition("\n\n")
+    if rest and "\n" not in first and len(first) <= _GREETING_MAX and first.rstrip()[-1:] in ",:،":
+        return subject, f"{first}\n\n{paragraph}\n\n{rest}"
+    return subject, f"{paragraph}\n\n{body}"
+
+
 def render_digest(
-    *, campaign, target, signatures: list[Signature], period_label: str, part: tuple[int, int], template=None
+    *,
+    campaign,
+    target,
+    signatures: list[Signature],
+    period_label: str,
+    part: tuple[int, int],
+    template=None,
+    variant: tuple[int, int] = (0, 0),
 ) -> tuple[str, str]:
-    """(subject, body) of a digest: the campaign's letter (or `template`, unsaved, for the builder's
-    preview), signed by the list of the period's signers, then their personal messages.
-    Single-signer placeholders read "the undersigned" or nothing."""
+    """(subject, body) of a digest: the campaign's letter (its subject line and text number
+    `variant`; or `template`, unsaved, for the builder's preview), signed by the list of the
+    period's signers, then their personal messages and paragraphs, then the letters signers wrote
+    themselves. Single-signer placeholders read "the undersigned" or nothing."""
     if template is None:
         target = with_letter_names(target)
         template = letter_template(campaign, target.language or campaign.default_language)
@@ -100,17 +174,29 @@ def render_digest(
             "target_title": target.title_in(template.language),
             "campaign_title": template.page_title,
         }
-        body = fill_placeholders(template.letter_body, values)
-        if "{signer_signoff}" not in template.letter_body:
+        subjects, bodies = template.subject_variants(), template.body_variants()
+        letter_body = bodies[variant[1]] if variant[1] < len(bodies) else bodies[0]
+        body = fill_placeholders(letter_body, values)
+        if "{signer_signoff}" not in letter_body:
             body += "\n\n" + roll
         messages = [
-            f"{one_line(values['signer_name'])} ({values['signer_country']}):\n{signature.message.strip()}"
+            f"{one_line(values['signer_name'])} ({values['signer_country']}):\n{personal}"
             for signature, values in signers
-            if signature.message.strip()
+            if (personal := "\n\n".join(filter(None, (signature.own_paragraph.strip(), signature.message.strip()))))
         ]
         if messages:
             body += "\n\n" + gettext("Personal messages from the signers:") + "\n\n" + "\n\n".join(messages)
-        subject = fill_placeholders(template.letter_subject, values)
+        own_letters = [
+            f"{one_line(values['signer_name'])} ({values['signer_country']}):\n{own_subject}\n\n{own_body.strip()}"
+            for signature, values in signers
+            if signature.own_body
+            for own_subject, own_body in [render_own_letter(signature, target=target, campaign=campaign)]
+        ]
+        if own_letters:
+            body += (
+                "\n\n" + gettext("Letters the signers wrote in their own words:") + "\n\n" + "\n\n".join(own_letters)
+            )
+        subject = fill_placeholders(subjects[variant[0]] if variant[0] < len(subjects) else subjects[0], values)
         suffix = ngettext("%(count)d signer", "%(count)d signers", count) % {"count": count}
         if part[1] > 1:
             suffix += ", " + gettext("part %(number)d of %(total)d") % {"number": part[0], "total": part[1]}
@@ -159,6 +245,8 @@ def build_letter(delivery: Delivery) -> OutgoingEmail:
         if uses_bounce_addresses():
             message.envelope_sender = bounce_address(delivery.pk)
     language = letter_language(delivery.campaign, delivery.target)
+    if delivery.signature is not None and delivery.signature.own_body:
+        language = own_letter_language(delivery.signature, delivery.campaign)  # the signer's own words
     # The HTML part says its language (and so its direction) for screen readers and mail clients.
     html = render_to_string("emails/letter_body.html", {"body": delivery.body, "language": language})
     message.attach_alternative(html, "text/html")

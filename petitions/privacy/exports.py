@@ -32,6 +32,10 @@ COLUMNS = (
     "city",
     "organisation",
     "message",
+    # The signer's own words, where the campaign asked for them: an edited letter or a paragraph.
+    "own_subject",
+    "own_body",
+    "own_paragraph",
     "language",
     "consent_to_contact",
     "consent_text",

@@ -122,6 +122,9 @@ def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
         city="",
         organisation="",
         message="",
+        own_subject="",
+        own_body="",
+        own_paragraph="",
         ip_hash="",
         consent_text="",
         consent_to_contact=False,
@@ -145,6 +148,10 @@ def redact(text: str, signature: Signature) -> str:
     message = values["signer_message"]
     # The message whole, and line by line (the letter may have folded its blank lines).
     pieces += [message, *message.splitlines()]
+    # Their own paragraph, subject and letter, line by line (a line with a placeholder in it names
+    # the target or the signer, whose name is removed above).
+    for own in (signature.own_paragraph, signature.own_subject, signature.own_body):
+        pieces += [line for line in own.splitlines() if "{" not in line]
     for piece in sorted({p.strip() for p in pieces if p and p.strip()}, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(piece)}(?!\w)", REDACTED, text)
     return text

@@ -2,6 +2,7 @@
 
 import functools
 import json
+import re
 import unicodedata
 
 from crispy_forms.helper import FormHelper
@@ -12,11 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from campaigns.enums import SignerVoice
+from campaigns.placeholders import KEPT_IN_OWN_LETTER, as_signer_text, placeholders_in
 from petitions.models import Signature
 from petitions.signing.email_typos import COMMON_MAIL_DOMAINS, suggested_address
 
 # The list static/js/form.js reads for its "did you mean ...?" hint: built once, not per request.
 COMMON_DOMAINS_ATTRIBUTE = " ".join(sorted(COMMON_MAIL_DOMAINS))
+TOO_LONG = _(
+    "Your text is %(show_value)s characters long; the limit is %(limit_value)s. "
+    "Please shorten it: nothing has been sent yet."
+)
 DEFAULT_CONSENT_TEXT = _("Keep me informed about this campaign and related ones by email.")
 
 
@@ -71,6 +78,20 @@ class SignForm(forms.Form):
             )
         },
     )
+    # The signer's own words (Campaign.signer_voice): kept or removed in __init__.
+    own_subject = _model_field("own_subject", form_class=forms.CharField, error_messages={"max_length": TOO_LONG})
+    own_body = _model_field(
+        "own_body",
+        form_class=MessageField,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        error_messages={"max_length": TOO_LONG},
+    )
+    own_paragraph = _model_field(
+        "own_paragraph",
+        form_class=MessageField,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": TOO_LONG},
+    )
     # The address the signer was asked about ("did you mean ...?") and sent again as it was.
     email_checked = forms.CharField(required=False, widget=forms.HiddenInput)
     consent_to_contact = _model_field("consent_to_contact")
@@ -100,6 +121,8 @@ class SignForm(forms.Form):
         target_choices: list[tuple[int, str]] | None = None,
         choice_limit: int = 0,
         routes: dict[str, tuple[str, ...]] | None = None,
+        voice: str = SignerVoice.FIXED,
+        letter: tuple[str, str] = ("", ""),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -115,6 +138,19 @@ class SignForm(forms.Form):
             # static/js/form.js names the targets as soon as a country is chosen.
             self.fields["country"].widget.attrs["data-routes"] = json.dumps(routes, ensure_ascii=False)
             self.fields["country"].widget.attrs["data-routes-label"] = _("Your letter goes to:")
+        self._voice, self._letter = voice, tuple(as_signer_text(text) for text in letter)
+        if voice != SignerVoice.EDIT or not all(letter):
+            del self.fields["own_subject"], self.fields["own_body"]
+        else:
+            self._set_up_letter_editor()
+        if voice != SignerVoice.PARAGRAPH:
+            del self.fields["own_paragraph"]
+        else:
+            _with_counter(self.fields["own_paragraph"], keep_help=True)
+            self.fields["own_paragraph"].label = _("Your own paragraph")
+            self.fields["own_paragraph"].help_text = _(
+                "Optional. It opens your letter, in your own words. %(limit)s"
+            ) % {"limit": self.fields["own_paragraph"].help_text}
         if not allow_message:
             del self.fields["message"]
         if not offer_copy:
@@ -124,15 +160,7 @@ class SignForm(forms.Form):
         self.fields["email"].widget.attrs["data-typo-hint"] = _("Did you mean %(address)s?")
         self.fields["email"].widget.attrs["data-typo-button"] = _("Yes, use it")
         if allow_message:
-            # No maxlength attribute: the browser would cut a pasted message silently. A counter
-            # (static/js/form.js) shows the length, and the form refuses an over-long one, kept as typed.
-            limit = self.fields["message"].max_length
-            self.fields["message"].widget.attrs.pop("maxlength", None)
-            self.fields["message"].widget.attrs["data-limit"] = limit
-            self.fields["message"].widget.attrs["data-counter"] = _("%(count)s of %(limit)s characters")
-            limit_label = number_format(limit, force_grouping=True)
-            self.fields["message"].widget.attrs["data-limit-label"] = limit_label
-            self.fields["message"].help_text = _("Up to %(limit)s characters.") % {"limit": limit_label}
+            _with_counter(self.fields["message"])
         self.fields["consent_to_contact"].label = consent_text or DEFAULT_CONSENT_TEXT
         self.fields["wants_receipt"].help_text = _(
             "Shows whether each letter was queued, sent or delivered. Leave it unticked if others read your mail."
@@ -158,6 +186,8 @@ class SignForm(forms.Form):
             *([HTML('<p class="small" data-route-note aria-live="polite" hidden></p>')] if routes_shown else []),
             "organisation",
             *([Field("targets")] if self._choose_targets else []),
+            *(["own_subject", "own_body"] if "own_body" in self.fields else []),
+            *(["own_paragraph"] if "own_paragraph" in self.fields else []),
             *(["message"] if self._allow_message else []),
             Div(
                 Field("consent_to_contact"),
@@ -192,6 +222,10 @@ class SignForm(forms.Form):
         first, last = cleaned.get("first_name"), cleaned.get("last_name")
         if first and last and sum(char.isalpha() for char in first + last) < NAME_MIN_LETTERS:
             self.add_error("last_name", _("Please write your full name as it should appear on the letter."))
+        own = (cleaned.get("own_subject", "").strip(), cleaned.get("own_body", "").strip())
+        if "own_body" in self.fields and own == tuple(text.strip() for text in self._letter):
+            # Unchanged, it is the campaign's letter (with its variants), not the signer's own.
+            cleaned["own_subject"] = cleaned["own_body"] = ""
         return cleaned
 
     def clean_targets(self) -> list[int]:
@@ -206,6 +240,49 @@ class SignForm(forms.Form):
                 params={"count": len(chosen), "limit": self._choice_limit},
             )
         return chosen
+
+    def _set_up_letter_editor(self) -> None:
+        subject, body = self.fields["own_subject"], self.fields["own_body"]
+        subject.initial, body.initial = self._letter
+        subject.required = body.required = True
+        subject.label, body.label = _("Subject of your letter"), _("Your letter")
+        subject.help_text = _("You may change it. Up to %(limit)s characters, on one line.") % {
+            "limit": number_format(subject.max_length, force_grouping=True)
+        }
+        _with_counter(body, keep_help=True)
+        kept = " ".join(f"{{{name}}}" for name in self.kept_placeholders)
+        body.help_text = _(
+            "Write it as you wish. Words in braces such as %(kept)s are filled in for you: keep them. %(limit)s"
+        ) % {"kept": kept or "{target_name}", "limit": body.help_text}
+        body.widget.attrs["spellcheck"] = "true"
+
+    @functools.cached_property
+    def kept_placeholders(self) -> list[str]:
+        """The placeholders an edited letter must keep: those naming the target and the signer."""
+        present = placeholders_in(self._letter[1])
+        return [name for name in KEPT_IN_OWN_LETTER if name in present]
+
+    def clean_own_subject(self) -> str:
+        subject = single_line(self.cleaned_data["own_subject"])
+        _no_new_links(subject, self._letter[0])
+        return subject
+
+    def clean_own_body(self) -> str:
+        body = signer_text(self.cleaned_data["own_body"])
+        _no_new_links(body, self._letter[1])
+        missing = [name for name in self.kept_placeholders if name not in placeholders_in(body)]
+        if missing:
+            raise forms.ValidationError(
+                _("Please keep %(placeholders)s in your letter: it is filled in for you."),
+                params={"placeholders": ", ".join(f"{{{name}}}" for name in missing)},
+                code="placeholder_removed",
+            )
+        return body
+
+    def clean_own_paragraph(self) -> str:
+        paragraph = signer_text(self.cleaned_data["own_paragraph"])
+        _no_new_links(paragraph, "")
+        return paragraph
 
     def clean_city(self) -> str:
         return single_line(self.cleaned_data["city"])
@@ -241,6 +318,40 @@ def person_name(value: str) -> str:
 # Embeddings, overrides and isolates: invisible, and each reorders the text after it (U+202E shows
 # the rest of a sign-off backwards). No place or organisation needs them; they are dropped.
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _with_counter(field: forms.Field, *, keep_help: bool = False) -> None:
+    """No maxlength attribute: the browser would cut a pasted text silently. A counter
+    (static/js/form.js) shows the length, and the form refuses an over-long one, kept as typed."""
+    limit = field.max_length
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-limit"] = limit
+    field.widget.attrs["data-counter"] = _("%(count)s of %(limit)s characters")
+    limit_label = number_format(limit, force_grouping=True)
+    field.widget.attrs["data-limit-label"] = limit_label
+    field.help_text = _("Up to %(limit)s characters.") % {"limit": limit_label}
+    if keep_help:
+        field.widget.attrs["data-keep-help"] = ""
+
+
+# A web address: what spam filters and officials' staff read as a campaign or a phishing attempt.
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def _no_new_links(text: str, allowed_from: str) -> None:
+    """Refuse web addresses in a signer's own words, except those already in the campaign's letter."""
+    allowed = set(LINK.findall(allowed_from))
+    if any(link not in allowed for link in LINK.findall(text)):
+        raise forms.ValidationError(
+            _("Please leave out web addresses: letters with links are often taken for spam."), code="link"
+        )
+
+
+def signer_text(value: str) -> str:
+    """A signer's own lines for the letter: line breaks and tabs, no other control characters."""
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} and char not in "\n\t" for char in value):
+        raise forms.ValidationError(_("Please remove the special characters from this text."), code="control")
+    return value.translate(BIDI_CONTROLS).strip()
 
 
 def single_line(value: str) -> str:

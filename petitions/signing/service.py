@@ -28,6 +28,9 @@ SIGNATURE_FIELDS = (
     "city",
     "organisation",
     "message",
+    "own_subject",
+    "own_body",
+    "own_paragraph",
     "consent_to_contact",
     "show_name_publicly",
 )

@@ -56,7 +56,7 @@ def _page_or_404(slug: str) -> CampaignPage:
 
 def sign_form(page: CampaignPage, data=None) -> SignForm:
     """The campaign's signing form (bound to `data` if given); the admin's page preview shows it too."""
-    campaign = page.campaign
+    campaign, template = page.campaign, page.template
     choosing = campaign.target_routing == TargetRouting.CHOICE
     return SignForm(
         data,
@@ -66,6 +66,9 @@ def sign_form(page: CampaignPage, data=None) -> SignForm:
         target_choices=[(target.pk, target.label) for target in page.targets] if choosing else None,
         choice_limit=campaign.target_choice_limit,
         routes=page.routes,
+        voice=campaign.signer_voice,
+        # The letter to edit starts as the page's own language version, placeholders and all.
+        letter=(template.letter_subject, template.letter_body) if template else ("", ""),
     )
 
 

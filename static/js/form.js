@@ -73,11 +73,13 @@
 
   document.querySelectorAll("textarea[data-limit]").forEach(function (area) {
     var limit = parseInt(area.getAttribute("data-limit"), 10);
-    // The counter takes the place of the field's "up to N characters" help, which says the same.
-    var counter = document.getElementById(area.id + "_helptext");
+    // The counter takes the place of the field's "up to N characters" help, which says the same,
+    // unless the help says more (data-keep-help): then it follows it.
+    var help = document.getElementById(area.id + "_helptext");
+    var counter = help && !area.hasAttribute("data-keep-help") ? help : null;
     if (!counter) {
       counter = document.createElement("div");
-      area.insertAdjacentElement("afterend", counter);
+      (help || area).insertAdjacentElement("afterend", counter);
     }
     counter.className = "form-text message-counter";
     var format = window.Intl && Intl.NumberFormat ? new Intl.NumberFormat(document.documentElement.lang) : null;

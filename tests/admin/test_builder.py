@@ -29,6 +29,7 @@ def new_campaign_form(organisation, **overrides) -> dict:
         "slug": "free-the-four",
         "default_language": "en",
         "allow_personal_message": "on",
+        "signer_voice": "fixed",
         "signers_at_risk": "on",
         "delivery_mode": "single",
         "digest_period": "day",

@@ -101,3 +101,11 @@ def test_saving_only_the_main_language_in_the_campaign_form_leaves_the_translati
     alice_client.post(url, data)
 
     assert states(alpha.campaign)["ru"] == "done"
+
+
+def test_a_translation_is_outdated_once_the_main_languages_variants_change(alpha, russian):
+    MessageTemplate.objects.filter(pk=alpha.template.pk).update(subject_alternatives="Free the four now")
+    russian.refresh_from_db()
+    main = MessageTemplate.objects.get(pk=alpha.template.pk)
+
+    assert translations.changed_fields(russian, main) == ["subject_alternatives"]

@@ -15,6 +15,7 @@ from petitions.mail import signer_mail
 from petitions.models import Delivery, Signature
 from petitions.privacy import signer_requests
 from petitions.signing import confirmations, receipts
+from petitions.signing.forms import BIDI_CONTROLS
 from tests.attacks.payloads import XSS, executable_marks
 from tests.factories import CampaignFactory, TargetFactory, live_campaign
 from tests.twofactor import verified_login
@@ -181,3 +182,27 @@ def test_payload_as_a_name_is_refused_with_a_form_error_and_no_row(client, paylo
     assert "Please write your name in letters" in response.content.decode()
     assert not executable_marks(response.content.decode())
     assert Signature.objects.count() == 0
+
+
+@pytest.mark.parametrize("payload", XSS, ids=range(len(XSS)))
+def test_payload_in_the_signers_own_letter_never_becomes_markup(client, payload):
+    """An edited letter and an opening paragraph, on the echoed form and in the letter's HTML part."""
+    campaign = live_campaign(slug="own-words", signer_voice="edit")
+    own = {
+        "own_subject": payload.replace("\n", " ")[:200],
+        "own_body": f"Dear {{target_name}},\n{payload}\n{{signer_signoff}}",
+    }
+    form = signer_form("plain") | own
+    echoed = client.post(reverse("petitions:campaign", args=[campaign.slug]), {**form, "email": "x"}).content.decode()
+    signed = client.post(reverse("petitions:campaign", args=[campaign.slug]), form)
+
+    rendered = {"echoed form": echoed}
+    if signed.status_code == 302:
+        for delivery in Delivery.objects.all():
+            sending.send_delivery(delivery_id=delivery.pk)
+        [letter] = mail.outbox
+        rendered["letter"] = letter.alternatives[0][0]
+        assert payload.translate(BIDI_CONTROLS).strip() in letter.body  # sent as typed, as text
+    else:
+        assert "leave out web addresses" in signed.content.decode() or "special characters" in signed.content.decode()
+    assert {name: marks for name, html in rendered.items() if (marks := executable_marks(html))} == {}

@@ -25,6 +25,7 @@ def campaign_form(organisation, **overrides):
         "status": "draft",
         "default_language": "en",
         "allow_personal_message": "on",
+        "signer_voice": "fixed",
         "delivery_mode": "single",
         "digest_period": "day",
         "target_routing": "every",

@@ -1,7 +1,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from campaigns.placeholders import PLACEHOLDERS, fill_placeholders, validate_placeholders
+from campaigns.placeholders import (
+    PLACEHOLDERS,
+    as_signer_text,
+    fill_placeholders,
+    fill_signer_text,
+    placeholders_in,
+    validate_placeholders,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -57,3 +64,18 @@ def test_validate_placeholders_rejects_unmatched_braces(text):
 
 def test_validate_placeholders_accepts_every_allowed_name():
     validate_placeholders(" ".join(f"{{{name}}}" for name in PLACEHOLDERS))
+
+
+def test_a_signers_text_fills_only_exact_allowed_placeholders():
+    text = "Dear {target_name}, {signer_name.__class__} {0} {unknown} {{target_name}} { target_name } {"
+
+    filled = fill_signer_text(text, {"target_name": "Sir"})
+
+    assert filled == "Dear Sir, {signer_name.__class__} {0} {unknown} {Sir} { target_name } {"
+    assert placeholders_in(text) == {"target_name"}
+
+
+def test_organiser_text_is_given_to_signers_with_its_placeholders_and_single_braces():
+    assert as_signer_text("Dear {target_name}, {{braces}}\n{signer_signoff}") == (
+        "Dear {target_name}, {braces}\n{signer_signoff}"
+    )

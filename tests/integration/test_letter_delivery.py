@@ -109,3 +109,31 @@ def test_a_letter_to_an_address_on_a_domain_in_another_script(
     assert letter.rcpt_tos == ["press@xn--d1abbgf6aiiy.xn--p1ai"]
     assert str(letter.message["To"]) == "Presidential Administration <press@xn--d1abbgf6aiiy.xn--p1ai>"
     assert letter.mail_from.startswith("bounce+")
+
+
+def test_a_letter_the_signer_edited_arrives_as_written(
+    letter_campaign, bob_form, smtp_server, celery_worker, web_server
+):
+    letter_campaign.signer_voice = "edit"
+    letter_campaign.save()
+    own_body = "Dear {target_name},\n\nI am a nurse <b>in Leeds</b>. Let the four go home.\n\n{signer_signoff}"
+    form = bob_form | {"own_subject": "A nurse asks you to free the four", "own_body": own_body}
+
+    web_server.sign(letter_campaign.slug, form)
+    [letter] = smtp_server.wait_for_messages(1, then_quiet_for=2.0)
+    delivery = wait_until(
+        lambda: Delivery.objects.filter(campaign=letter_campaign, status=DeliveryStatus.SENT).first(),
+        timeout=10,
+        what="the delivery to be recorded as sent",
+    )
+
+    message = letter.message
+    assert str(message["Subject"]) == "A nurse asks you to free the four"
+    text = message.get_body(("plain",)).get_content()
+    assert text == (
+        "Dear Presidential Administration,\n\nI am a nurse <b>in Leeds</b>. Let the four go home.\n\n"
+        "Bob Builder\nUnite the Union, Leeds, United Kingdom\n"
+    )
+    assert "I am a nurse &lt;b&gt;in Leeds&lt;/b&gt;." in message.get_body(("html",)).get_content()
+    assert (delivery.subject, delivery.body) == (str(message["Subject"]), text)
+    assert Signature.objects.get(campaign=letter_campaign).own_body == own_body

@@ -118,7 +118,8 @@ const outcryBuilder = () => {
   };
   document.addEventListener("focusin", (event) => {
     const target = event.target;
-    if (target.matches?.('[name$="-letter_subject"], [name$="-letter_body"]')) {
+    const letterFields = '[name$="-letter_subject"], [name$="-letter_body"], [name$="-subject_alternatives"], [name$="-body_alternatives"]';
+    if (target.matches?.(letterFields)) {
       lastField.set(target.closest(".inline-related"), target);
     }
   });

@@ -157,3 +157,23 @@ def test_beat_runs_the_task_on_the_beat_queue():
 
     assert entry["task"] == "petitions.anonymise_closed_campaigns"
     assert entry["options"]["queue"] == "beat"
+
+
+def test_the_signers_own_letter_and_paragraph_are_removed_too(client, campaign):
+    campaign.signer_voice = "edit"
+    campaign.save()
+    own_body = "Dear {target_name},\n\nI nurse the sick in Ganja hospital.\nMy brother is in jail.\n\n{signer_signoff}"
+    signature = sign(client, campaign, own_subject="A nurse of Ganja writes", own_body=own_body)
+    send_all(campaign)
+    letter = Delivery.objects.get()
+    assert "I nurse the sick in Ganja hospital." in letter.body
+    close(campaign, days_ago=181)
+
+    retention.anonymise_due_campaigns(now=NOW)
+
+    signature.refresh_from_db()
+    letter.refresh_from_db()
+    assert (signature.own_subject, signature.own_body, signature.own_paragraph) == ("", "", "")
+    for trace in ("nurse the sick", "My brother is in jail", "A nurse of Ganja", "Aysel"):
+        assert trace not in letter.body
+        assert trace not in letter.subject
