@@ -170,7 +170,7 @@ class PublicHolidaysMixin:
         )
 
 
-TARGET_FIELDS = [("name", "title"), ("email", "language"), ("countries", "is_default"), "is_active"]
+TARGET_FIELDS = [("name", "title"), ("email", "language"), ("countries", "is_default"), "postcodes", "is_active"]
 SENDING_RULES = (
     _("Sending rules"),
     {

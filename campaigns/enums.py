@@ -30,6 +30,7 @@ class TargetRouting(models.TextChoices):
     EVERY = "every", _("Every signer writes to every target")
     COUNTRY = "country", _("Each signer writes to the targets for their country")
     CHOICE = "choice", _("Each signer chooses whom to write to")
+    POSTCODE = "postcode", _("Each signer writes to the targets for their postcode or region")
 
 
 class DigestPeriod(models.TextChoices):

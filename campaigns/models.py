@@ -145,7 +145,8 @@ class Campaign(models.Model):
         default=TargetRouting.EVERY,
         help_text=_(
             "By country: give each target the countries whose signers write to it, and mark the target(s) "
-            "for everyone else as default. By choice: signers tick the targets they write to."
+            "for everyone else as default. By postcode: give each target the postcodes or regions it is for. "
+            "By choice: signers tick the targets they write to."
         ),
     )
     target_choice_limit = models.PositiveSmallIntegerField(
@@ -375,6 +376,14 @@ class Target(models.Model):
         multiple=True,
         blank=True,
         help_text=_("When letters go by the signer's country: signers in these countries write to this target."),
+    )
+    postcodes = models.TextField(
+        _("for postcodes or regions"),
+        blank=True,
+        help_text=_(
+            "When letters go by postcode: the beginnings of the postcodes (or the region names) whose "
+            "signers write to this target, one per line or separated by spaces, e.g. 10 11 for Berlin."
+        ),
     )
     is_default = models.BooleanField(
         _("default target"),

@@ -81,6 +81,14 @@ def steps(campaign: Campaign) -> list[Step]:
                 required=False,
             )
         )
+    if campaign.target_routing == TargetRouting.POSTCODE and active:
+        checks.append(
+            Step(
+                _('Targets with the postcodes or regions they are for (each target\'s "for postcodes or regions").'),
+                any(target.postcodes.strip() for target in active),
+                required=False,
+            )
+        )
     checks += [
         Step(_("A goal, so the page shows the progress towards it."), campaign.goal is not None, required=False),
         Step(_("A text for sharing, used by the share buttons."), bool(campaign.share_text), required=False),

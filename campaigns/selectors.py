@@ -39,6 +39,7 @@ class PageTarget:
     # Where letters go by country: the countries named in the page's language, or that it is a
     # default target (campaigns/routing.py); empty otherwise.
     countries: str = ""
+    postcodes: str = ""  # where letters go by postcode: the beginnings it is for, e.g. "10 11"
     is_default: bool = False
 
 
@@ -54,6 +55,9 @@ class CampaignPage:
 
     # Where letters go by country: each country code's target labels ("" for everyone else).
     routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Where letters go by postcode: [postcode beginning, its countries, target label] rows and the
+    # default targets' labels, for the form's script to name them as the signer types.
+    postcode_routes: dict = field(default_factory=dict)
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -158,6 +162,16 @@ def _page_of(campaign: Campaign, language: str) -> CampaignPage:
             code: tuple(target.label_in(language) for target in matched)
             for code, matched in routing.by_country(campaign, targets).items()
         }
+    postcode_routes = {}
+    if campaign.target_routing == TargetRouting.POSTCODE:
+        postcode_routes = {
+            "rows": [
+                [prefix, sorted(routing.country_codes(target)), target.label_in(language)]
+                for target in targets
+                for prefix in routing.postcode_prefixes(target)
+            ],
+            "default": [target.label_in(language) for target in routing.default_targets(targets)],
+        }
     return CampaignPage(
         campaign=campaign,
         template=template,
@@ -165,6 +179,7 @@ def _page_of(campaign: Campaign, language: str) -> CampaignPage:
         letter_subject=subject,
         letter_body=body,
         routes=routes,
+        postcode_routes=postcode_routes,
     )
 
 
@@ -185,5 +200,8 @@ def _page_target(campaign: Campaign, target: Target, language: str) -> PageTarge
         letter_language_name=language_name,
         pk=target.pk,
         countries=countries,
+        postcodes=" ".join(routing.postcode_prefixes(target))
+        if campaign.target_routing == TargetRouting.POSTCODE
+        else "",
         is_default=target.is_default and campaign.target_routing != TargetRouting.EVERY,
     )

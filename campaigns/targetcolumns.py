@@ -245,6 +245,12 @@ OWN_COLUMNS += [
         write=write_countries,
     ),
     Column(
+        "for_postcodes",
+        "postcodes",
+        _("Where letters go by postcode: the postcode beginnings or region names it is for, e.g. 10 11."),
+        read=lambda cell: " ".join(cell.replace(",", " ").split()),
+    ),
+    Column(
         "default",
         "is_default",
         _("yes: signers whom no other target fits write to this one; no or empty: not."),

@@ -73,6 +73,8 @@ class Signature(models.Model):
     email_hash = models.CharField(_("email hash"), max_length=64, editable=False)
     country = CountryField(_("country"))
     city = EncryptedCharField(_("city"), max_length=100, blank=True)
+    # Asked only where letters go by postcode (campaigns/routing.py): whom the signer writes to.
+    postcode = EncryptedCharField(_("postcode or region"), max_length=40, blank=True)
     organisation = EncryptedCharField(_("organisation or union"), max_length=200, blank=True)
     message = EncryptedTextField(_("personal message"), max_length=2000, blank=True)
     # The targets the signer ticked, where the campaign lets signers choose (campaigns/routing.py).

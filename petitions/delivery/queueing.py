@@ -35,7 +35,13 @@ def letters_for(signature: Signature, *, now: datetime) -> list[Delivery]:
     # deactivated since then is caught by the check in send_delivery. A bounced target's letters are
     # held, not dropped: they go once an organiser fixes the address.
     candidates = [target for target in campaign.targets.all() if target.is_active or target.bounced_at is not None]
-    targets = targets_for(campaign, candidates, country=signature.country.code, chosen=signature.chosen_targets)
+    targets = targets_for(
+        campaign,
+        candidates,
+        country=signature.country.code,
+        chosen=signature.chosen_targets,
+        postcode=signature.postcode,
+    )
     return [
         Delivery(
             campaign_id=campaign.pk,

@@ -30,6 +30,7 @@ COLUMNS = (
     "email",
     "country",
     "city",
+    "postcode",
     "organisation",
     "message",
     # The signer's own words, where the campaign asked for them: an edited letter or a paragraph.

@@ -120,6 +120,7 @@ def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
         email="",
         email_hash=Concat(Value("anonymised-"), Cast("pk", CharField())),
         city="",
+        postcode="",
         organisation="",
         message="",
         own_subject="",

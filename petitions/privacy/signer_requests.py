@@ -102,6 +102,7 @@ EXPORTED_FIELDS = (
     "email",
     "country",
     "city",
+    "postcode",
     "organisation",
     "message",
     "own_subject",

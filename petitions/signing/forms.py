@@ -104,6 +104,8 @@ class SignForm(forms.Form):
     form_stamp = forms.CharField(required=False)
     altcha = forms.CharField(required=False)
 
+    # Where letters go by postcode (campaigns/routing.py).
+    postcode = _model_field("postcode")
     # Where the campaign lets signers choose whom to write to (campaigns/routing.py).
     targets = forms.TypedMultipleChoiceField(
         label=_("Whom do you write to?"),
@@ -121,6 +123,7 @@ class SignForm(forms.Form):
         target_choices: list[tuple[int, str]] | None = None,
         choice_limit: int = 0,
         routes: dict[str, tuple[str, ...]] | None = None,
+        postcode_routes: dict | None = None,
         voice: str = SignerVoice.FIXED,
         letter: tuple[str, str] = ("", ""),
         **kwargs,
@@ -134,6 +137,20 @@ class SignForm(forms.Form):
             self.fields["targets"].help_text = ngettext("Choose one.", "Choose up to %(limit)s.", choice_limit) % {
                 "limit": choice_limit
             }
+        if postcode_routes is None:
+            del self.fields["postcode"]
+        else:
+            postcode = self.fields["postcode"]
+            postcode.required, postcode.label = True, _("Postcode")
+            postcode.help_text = _("Your letter goes to the targets for your postcode.")
+            postcode.error_messages["required"] = _("Please give your postcode: it says whom your letter goes to.")
+            postcode.widget.attrs.update(
+                {
+                    "autocomplete": "postal-code",
+                    "data-postcode-routes": json.dumps(postcode_routes, ensure_ascii=False),
+                    "data-routes-label": _("Your letter goes to:"),
+                }
+            )
         if routes:
             # static/js/form.js names the targets as soon as a country is chosen.
             self.fields["country"].widget.attrs["data-routes"] = json.dumps(routes, ensure_ascii=False)
@@ -175,7 +192,7 @@ class SignForm(forms.Form):
     def helper(self) -> FormHelper:
         """The crispy layout, built only when the form is shown: a signature sent without errors never
         renders it."""
-        routes_shown = "data-routes" in self.fields["country"].widget.attrs
+        routes_shown = "data-routes" in self.fields["country"].widget.attrs or "postcode" in self.fields
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
@@ -183,6 +200,7 @@ class SignForm(forms.Form):
             Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
             "email",
             Row(Column("country", css_class="col-sm-6"), Column("city", css_class="col-sm-6")),
+            *(["postcode"] if "postcode" in self.fields else []),
             *([HTML('<p class="small" data-route-note aria-live="polite" hidden></p>')] if routes_shown else []),
             "organisation",
             *([Field("targets")] if self._choose_targets else []),
@@ -283,6 +301,9 @@ class SignForm(forms.Form):
         paragraph = signer_text(self.cleaned_data["own_paragraph"])
         _no_new_links(paragraph, "")
         return paragraph
+
+    def clean_postcode(self) -> str:
+        return single_line(self.cleaned_data["postcode"])
 
     def clean_city(self) -> str:
         return single_line(self.cleaned_data["city"])

@@ -26,6 +26,7 @@ SIGNATURE_FIELDS = (
     "last_name",
     "country",
     "city",
+    "postcode",
     "organisation",
     "message",
     "own_subject",

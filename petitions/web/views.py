@@ -66,6 +66,7 @@ def sign_form(page: CampaignPage, data=None) -> SignForm:
         target_choices=[(target.pk, target.label) for target in page.targets] if choosing else None,
         choice_limit=campaign.target_choice_limit,
         routes=page.routes,
+        postcode_routes=page.postcode_routes or None,
         voice=campaign.signer_voice,
         # The letter to edit starts as the page's own language version, placeholders and all.
         letter=(template.letter_subject, template.letter_body) if template else ("", ""),

@@ -133,3 +133,45 @@
     update();
   });
 })();
+
+// Where letters go by postcode: the same rule as the server's (campaigns/routing.py): the longest
+// postcode beginning that fits wins, a target with countries only for signers in them, else the
+// default targets.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-postcode-routes]").forEach(function (input) {
+    var form = input.form;
+    var note = form && form.querySelector("[data-route-note]");
+    if (!note) { return; }
+    var routes = JSON.parse(input.getAttribute("data-postcode-routes"));
+    var country = form.querySelector("select[name='country']");
+    function normalised(text) { return text.toUpperCase().replace(/[^0-9A-Z\u00C0-\uFFFF]/g, ""); }
+    function update() {
+      var code = normalised(input.value);
+      if (!code) { note.hidden = true; return; }
+      var best = 0, names = [];
+      routes.rows.forEach(function (row) {
+        var prefix = row[0], countries = row[1], name = row[2];
+        if (countries.length && (!country || countries.indexOf(country.value) < 0)) { return; }
+        if (code.indexOf(prefix) !== 0) { return; }
+        if (prefix.length > best) { best = prefix.length; names = []; }
+        if (prefix.length === best && names.indexOf(name) < 0) { names.push(name); }
+      });
+      if (!names.length) { names = routes["default"]; }
+      note.textContent = "";
+      var label = document.createElement("strong");
+      label.textContent = input.getAttribute("data-routes-label") + " ";
+      note.appendChild(label);
+      names.forEach(function (name, index) {
+        var item = document.createElement("bdi");
+        item.textContent = name;
+        if (index) { note.appendChild(document.createTextNode("; ")); }
+        note.appendChild(item);
+      });
+      note.hidden = false;
+    }
+    input.addEventListener("input", update);
+    if (country) { country.addEventListener("change", update); }
+    update();
+  });
+})();

@@ -131,7 +131,7 @@ def test_the_empty_template_has_the_columns_alone(alice_client, alpha):
 
     lines = response.content.decode().splitlines()
     assert lines[0].startswith(
-        "\ufeffemail,name,title,language,time_zone,country,for_signers_in,default,name_en,title_en,"
+        "\ufeffemail,name,title,language,time_zone,country,for_signers_in,for_postcodes,default,name_en,title_en,"
     )
     assert len(lines) == 1
 

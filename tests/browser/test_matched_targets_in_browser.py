@@ -90,3 +90,33 @@ def test_a_signer_ticks_whom_to_write_to(new_page, live_server, by_country, devi
         "consulate-de@mfa.example.az",
         "embassy-tr@mfa.example.az",
     }
+
+
+@pytest.mark.parametrize(("language", "device"), [("az", "phone"), ("en", "desktop")])
+def test_typing_a_postcode_names_the_target_and_the_letter_goes_to_it(
+    new_page, live_server, by_country, language, device, screenshot
+):
+    by_country.target_routing = TargetRouting.POSTCODE
+    by_country.save()
+    by_country.targets.filter(email="embassy-de@mfa.example.az").update(postcodes="10 11 12", is_default=False)
+    by_country.targets.filter(email="consulate-de@mfa.example.az").update(postcodes="101", is_default=False)
+    page = new_page(language, **(PHONE if device == "phone" else DESKTOP))
+    fill_in(page, live_server, by_country, language, "DE")
+    note = page.locator("[data-route-note]")
+
+    type_into(page.locator('input[name="postcode"]'), "80331")  # Munich: nobody's
+    assert "Embassy in GB" in note.inner_text()
+    type_into(page.locator('input[name="postcode"]'), "12043")
+    assert note.inner_text().startswith(NOTE[language])
+    assert "Embassy in DE" in note.inner_text()
+    type_into(page.locator('input[name="postcode"]'), "10117")
+    assert "Consulate in DE" in note.inner_text()
+    assert "Embassy in DE" not in note.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"postcode-targets-{device}-{language}")
+    assert audit(page, f"postcode-targets-{device}-{language}") == []
+
+    tap(page.locator("form button[type=submit]"))
+    page.wait_for_url(f"**/c/{by_country.slug}/share/")
+
+    assert set(Delivery.objects.values_list("target__email", flat=True)) == {"consulate-de@mfa.example.az"}
