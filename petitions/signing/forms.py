@@ -273,6 +273,7 @@ class SignForm(forms.Form):
             "Write it as you wish. Words in braces such as %(kept)s are filled in for you: keep them. %(limit)s"
         ) % {"kept": kept or "{target_name}", "limit": body.help_text}
         body.widget.attrs["spellcheck"] = "true"
+        subject.widget.attrs["dir"] = "auto"
 
     @functools.cached_property
     def kept_placeholders(self) -> list[str]:
@@ -353,6 +354,9 @@ def _with_counter(field: forms.Field, *, keep_help: bool = False) -> None:
     field.help_text = _("Up to %(limit)s characters.") % {"limit": limit_label}
     if keep_help:
         field.widget.attrs["data-keep-help"] = ""
+    # A signer writes in any script, and the letter to edit may not be in the page's language: an
+    # English letter on an Arabic page must not run right to left.
+    field.widget.attrs["dir"] = "auto"
 
 
 # A web address: what spam filters and officials' staff read as a campaign or a phishing attempt.

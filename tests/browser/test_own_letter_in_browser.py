@@ -129,3 +129,17 @@ def test_the_editor_has_no_serious_accessibility_violations(phone, live_server, 
     tap(phone.get_by_role("button", name="Send my letter"))
     phone.wait_for_load_state()
     assert audit(phone, f"own-words-{voice}-errors") == []
+
+
+def test_an_english_letter_edited_on_an_arabic_page_runs_left_to_right(new_page, live_server, editable, screenshot):
+    """The campaign has no Arabic letter: the editor holds the English one, on a right-to-left page."""
+    page = new_page("ar")
+    page.goto(f"{live_server.url}/ar/c/{editable.slug}/")
+    body = page.locator('[name="own_body"]')
+    bring_into_view(body)
+
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert body.input_value().startswith("Dear ")
+    assert body.evaluate("element => getComputedStyle(element).direction") == "ltr"
+    assert page.locator('[name="own_subject"]').evaluate("element => getComputedStyle(element).direction") == "ltr"
+    screenshot(page, "own-letter-editor-phone-ar")
