@@ -102,6 +102,7 @@ class TargetForm(forms.ModelForm):
             "timezone": forms.TextInput(attrs={"list": TIME_ZONE_LIST, "autocomplete": "off", "data-holiday-zone": ""}),
             "holiday_country": forms.Select(attrs={"data-holiday-country": ""}),
             "holiday_subdivision": forms.TextInput(attrs={"autocomplete": "off", "data-holiday-subdivision": ""}),
+            "postcodes": forms.Textarea(attrs={"rows": 2}),
         }
 
     class Media:
@@ -170,7 +171,16 @@ class PublicHolidaysMixin:
         )
 
 
-TARGET_FIELDS = [("name", "title"), ("email", "language"), ("countries", "is_default"), "postcodes", "is_active"]
+TARGET_FIELDS = [("name", "title"), ("email", "language"), "is_active"]
+# Read only where letters are matched to the signer (campaigns/routing.py): folded, for the others.
+WHOM_FOR = (
+    _("Whom it is for"),
+    {
+        "fields": [("countries", "is_default"), "postcodes"],
+        "description": _("Only where letters go by country, by postcode or by the signer's choice."),
+        "classes": ["collapse"],
+    },
+)
 SENDING_RULES = (
     _("Sending rules"),
     {
@@ -200,6 +210,7 @@ class TargetInline(PublicHolidaysMixin, ScopedInlineMixin, admin.StackedInline):
     # In the campaign form the sending rules, whose defaults suit most targets, are folded.
     fieldsets = [
         (None, {"fields": [*TARGET_FIELDS, "names_per_language"]}),
+        WHOM_FOR,
         (SENDING_RULES[0], {**SENDING_RULES[1], "classes": ["collapse"]}),
     ]
     readonly_fields = ["names_per_language", "public_holidays_ahead"]
@@ -238,7 +249,7 @@ class TargetAdmin(PublicHolidaysMixin, TargetSuggestionsMixin, ScopedModelAdmin)
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
     search_fields = ["name", "title", "email"]
-    fieldsets = [(None, {"fields": ["campaign", *TARGET_FIELDS]}), SENDING_RULES]
+    fieldsets = [(None, {"fields": ["campaign", *TARGET_FIELDS]}), WHOM_FOR, SENDING_RULES]
     inlines = [TargetNameInline]
 
     def get_readonly_fields(self, request, obj=None):

@@ -303,9 +303,16 @@ def render_pdf(content: Content) -> bytes:
     """The PDF, through WeasyPrint (Pango shapes every script, right to left included)."""
     from weasyprint import HTML  # loaded by the worker that builds a dossier, never by the web
 
+    return HTML(string=render_html(content)).write_pdf()
+
+
+def render_html(content: Content) -> str:
+    """The page the PDF is printed from, in the active language."""
     bidi = "rtl" if translation.get_language_bidi() else "ltr"
-    html = render_to_string("petitions/dossier.html", {"c": content, "direction": bidi})
-    return HTML(string=html).write_pdf()
+    # The campaign's own words keep their language's direction: an English letter in an Arabic
+    # dossier (a campaign with no Arabic version) still runs left to right.
+    text_bidi = "rtl" if translation.get_language_info(content.language)["bidi"] else "ltr"
+    return render_to_string("petitions/dossier.html", {"c": content, "direction": bidi, "text_direction": text_bidi})
 
 
 def render_csv(content: Content) -> str:

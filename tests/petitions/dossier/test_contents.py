@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from petitions.models import Dossier
 from petitions.privacy import dossier as dossiers
@@ -150,3 +151,15 @@ def test_retention_deletes_the_dossiers_and_their_files(campaign, signers):
 
     assert not Dossier.objects.filter(campaign=campaign).exists()
     assert not any(Path(path).exists() for path in paths)
+
+
+def test_an_arabic_dossier_of_a_campaign_without_an_arabic_letter_prints_the_english_left_to_right(campaign, signers):
+    campaign.templates.filter(language="ar").delete()
+    dossier = Dossier.objects.create(campaign=campaign, language="ar")
+    with translation.override("ar"):
+        html = dossiers.render_html(dossiers.collect(dossier))
+
+    assert '<html lang="en" dir="rtl">' not in html
+    assert 'dir="rtl">' in html.split("<body>")[0]  # the dossier's own words run right to left
+    letter = html.split('<div class="letter">')[0].rsplit("<div", 1)[1]
+    assert 'lang="en" dir="ltr"' in letter
