@@ -92,6 +92,10 @@ class Signature(models.Model):
         _("consent wording"), max_length=500, blank=True, help_text=_("The wording the signer agreed to.")
     )
     show_name_publicly = models.BooleanField(_("show my first name publicly"), default=False)
+    # Honoured only where the campaign's signers are not at risk (petitions/privacy/dossier.py).
+    show_full_name_in_handover = models.BooleanField(
+        _("name me in full in the list handed to the target"), default=False
+    )
     wants_copy = models.BooleanField(_("send me a copy of my letter"), default=False)
     wants_receipt = models.BooleanField(_("email me a private link to follow my letters"), default=False)
     status = models.CharField(

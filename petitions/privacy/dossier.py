@@ -2,10 +2,12 @@
 text, its counts by country and by partner, the signers who chose to be shown, and each target's
 letters by day, as a PDF and a CSV.
 
-What it shows of signers is what the public page may show and no more: the first name and country
-of counted signers who ticked "show my first name publicly", never a last name, an address or a
-message. In a campaign whose signers may be at risk, a country with fewer than AT_RISK_MIN_SIGNERS
-signers is never named, in the counts or beside a name. Message ids appear only when asked for.
+What it shows of signers is what they agreed to: the first name and country of counted signers who
+ticked "show my first name publicly", and their last name too only if they also ticked "name me in
+full in the list handed to the target", which counts only while the campaign's signers are not at
+risk. Never an address or a message. In a campaign whose signers may be at risk, a country with
+fewer than AT_RISK_MIN_SIGNERS signers is never named, in the counts or beside a name. Message ids
+appear only when asked for.
 
 A worker builds it (petitions.build_dossier), moving the row's `done` towards `total` a chunk at a
 time, so the admin's page can show how far it is.
@@ -124,7 +126,8 @@ class Content:
     countries: list[tuple[str, int]]
     other_countries: int
     partners: list[tuple[str, int]]
-    signers: list[tuple[str, str]]  # first name, country (or "other countries")
+    signers: list[tuple[str, str]]  # first name (or full name, by consent), country (or "other countries")
+    full_names: bool  # some signer is named in full
     logs: list[TargetLog]
     include_message_ids: bool
     at_risk: bool
@@ -228,14 +231,18 @@ def collect(dossier: Dossier) -> Content:
         partners.append((_("No partner link"), sum(sources.values())))
 
     signers: list[tuple[str, str]] = []
+    full_names = False
     last_id = 0
+    columns = ("pk", "first_name", "last_name", "country", "show_full_name_in_handover")
     while True:
-        chunk = list(
-            signers_query.filter(pk__gt=last_id).order_by("pk").values_list("pk", "first_name", "country")[:CHUNK]
-        )
-        for _pk, first_name, code in chunk:
+        chunk = list(signers_query.filter(pk__gt=last_id).order_by("pk").values_list(*columns)[:CHUNK])
+        for _pk, first_name, last_name, code, in_full in chunk:
             country = str(Country(code).name) if code in named else _("Other countries")
-            signers.append((first_name, country))
+            # The flag is read only where nobody is at risk: a campaign switched to "at risk"
+            # after signing hands over first names alone.
+            in_full = in_full and not campaign.signers_at_risk and bool(last_name)
+            full_names = full_names or in_full
+            signers.append((f"{first_name} {last_name}" if in_full else first_name, country))
         done = _advance(dossier, done, len(chunk))
         if len(chunk) < CHUNK:
             break
@@ -286,6 +293,7 @@ def collect(dossier: Dossier) -> Content:
         other_countries=other_countries,
         partners=partners,
         signers=signers,
+        full_names=full_names,
         logs=list(logs.values()),
         include_message_ids=dossier.include_message_ids,
         at_risk=campaign.signers_at_risk,
@@ -339,9 +347,9 @@ def render_csv(content: Content) -> str:
         for name, n in content.partners:
             row(name, n)
     row()
-    row(_("First name"), _("Country"))
-    for first_name, country in content.signers:
-        row(first_name, country)
+    row(_("Name") if content.full_names else _("First name"), _("Country"))
+    for name, country in content.signers:
+        row(name, country)
     row()
     row(_("Target"), _("Letters sent"), _("Delivered"), _("First letter"), _("Last letter"))
     for log in content.logs:

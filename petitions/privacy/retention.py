@@ -130,6 +130,7 @@ def anonymise_signatures(signatures: list[Signature], *, now: datetime) -> None:
         consent_text="",
         consent_to_contact=False,
         show_name_publicly=False,
+        show_full_name_in_handover=False,
         wants_copy=False,
         wants_receipt=False,
         anonymised_at=now,

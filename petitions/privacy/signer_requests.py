@@ -112,6 +112,7 @@ EXPORTED_FIELDS = (
     "consent_to_contact",
     "consent_text",
     "show_name_publicly",
+    "show_full_name_in_handover",
     "wants_copy",
     "wants_receipt",
     "source",

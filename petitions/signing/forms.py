@@ -96,6 +96,8 @@ class SignForm(forms.Form):
     email_checked = forms.CharField(required=False, widget=forms.HiddenInput)
     consent_to_contact = _model_field("consent_to_contact")
     show_name_publicly = _model_field("show_name_publicly")
+    # Offered only where the campaign's signers are not at risk: kept or removed in __init__.
+    show_full_name_in_handover = _model_field("show_full_name_in_handover")
     wants_copy = _model_field("wants_copy")
     wants_receipt = _model_field("wants_receipt")
     # The abuse defences' inputs (petitions/abuse/): rendered outside the cached form by the
@@ -126,6 +128,7 @@ class SignForm(forms.Form):
         postcode_routes: dict | None = None,
         voice: str = SignerVoice.FIXED,
         letter: tuple[str, str] = ("", ""),
+        offer_full_name: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -172,6 +175,13 @@ class SignForm(forms.Form):
             del self.fields["message"]
         if not offer_copy:
             del self.fields["wants_copy"]
+        if not offer_full_name:
+            del self.fields["show_full_name_in_handover"]
+        else:
+            self.fields["show_full_name_in_handover"].help_text = _(
+                "With the box above ticked: your first and last name, not only your first name. "
+                "The campaign's page still shows only your first name."
+            )
         self.fields["email"].help_text = _("Never shown publicly and never given to the target.")
         self.fields["email"].widget.attrs["data-common-domains"] = COMMON_DOMAINS_ATTRIBUTE
         self.fields["email"].widget.attrs["data-typo-hint"] = _("Did you mean %(address)s?")
@@ -210,6 +220,7 @@ class SignForm(forms.Form):
             Div(
                 Field("consent_to_contact"),
                 Field("show_name_publicly"),
+                *([Field("show_full_name_in_handover")] if "show_full_name_in_handover" in self.fields else []),
                 *([Field("wants_copy")] if self._offer_copy else []),
                 Field("wants_receipt"),
                 css_class="mb-2",

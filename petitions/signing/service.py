@@ -34,6 +34,7 @@ SIGNATURE_FIELDS = (
     "own_paragraph",
     "consent_to_contact",
     "show_name_publicly",
+    "show_full_name_in_handover",
 )
 
 
@@ -86,6 +87,8 @@ def sign_petition(
         chosen_targets=list(data.get("targets") or []),
         **{field: data.get(field, "") for field in SIGNATURE_FIELDS if field in data},
     )
+    # Where signers may be at risk a last name is never handed over, whatever the request said.
+    signature.show_full_name_in_handover = bool(data.get("show_full_name_in_handover")) and not campaign.signers_at_risk
     # Only a confirmed signature is counted and gets letters; a held one waits for an organiser, a
     # pending one for its signer's confirmation (confirmations.py).
     letters = letters_for(signature, now=now) if status == SignatureStatus.CONFIRMED else []

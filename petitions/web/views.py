@@ -70,6 +70,7 @@ def sign_form(page: CampaignPage, data=None) -> SignForm:
         voice=campaign.signer_voice,
         # The letter to edit starts as the page's own language version, placeholders and all.
         letter=(template.letter_subject, template.letter_body) if template else ("", ""),
+        offer_full_name=not campaign.signers_at_risk,
     )
 
 

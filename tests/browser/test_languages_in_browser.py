@@ -89,6 +89,7 @@ def test_keyboard_goes_through_the_form_in_reading_order(phone, live_server, cam
         "message",
         "consent_to_contact",
         "show_name_publicly",
+        "show_full_name_in_handover",
         "wants_receipt",
     ]
     assert phone.evaluate("document.activeElement.type") == "submit"

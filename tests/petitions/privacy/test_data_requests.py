@@ -174,3 +174,30 @@ def test_data_link_expires(client, aysel, monkeypatch):
 
 def test_data_link_key_is_the_address_hash(aysel):
     assert signer_requests.key_for_token(link_path(aysel.email_hash).split("/")[2]) == email_hash("aysel@example.net")
+
+
+def test_my_data_shows_the_choice_of_being_named_in_full(client, campaign):
+    signature = sign_petition(
+        campaign=campaign,
+        data=AYSEL | {"show_name_publicly": True, "show_full_name_in_handover": True},
+        language="en",
+        client_ip=None,
+    )
+
+    page = client.get(link_path(signature.email_hash)).content.decode()
+    data = json.loads(client.get(link_path(signature.email_hash) + "export.json").content)
+
+    assert "by your full name in the list handed to the target" in page.replace("&#x27;", "'")
+    assert data["signatures"][0]["show_full_name_in_handover"] == "True"
+
+
+def test_my_data_says_first_name_only_without_it(client, aysel):
+    page = client.get(link_path(aysel.email_hash)).content.decode()
+
+    assert "You chose not to be shown" in page
+    assert (
+        json.loads(client.get(link_path(aysel.email_hash) + "export.json").content)["signatures"][0][
+            "show_full_name_in_handover"
+        ]
+        == "False"
+    )
