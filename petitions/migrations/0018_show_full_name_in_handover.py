@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0016_signer_letter_and_variants'),
+        ('petitions', '0017_postcode_routing'),
     ]
 
     operations = [
