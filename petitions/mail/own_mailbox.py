@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.utils import translation
+from django.utils.translation import gettext
 
+from campaigns import routing
+from campaigns.enums import TargetRouting
 from campaigns.models import Campaign
 from campaigns.placeholders import PREVIEW_HINTS
 from campaigns.selectors import letter_template
@@ -45,6 +48,9 @@ class OwnMailLetter:
     subject: str
     body: str
     links: ComposeLinks
+    # Where letters are matched to the signer and the signer is not known: whom this letter is for,
+    # e.g. "for signers in Germany", so that each signer picks their own (campaigns/routing.py).
+    for_whom: str = ""
 
 
 def _encoded(text: str) -> str:
@@ -126,16 +132,25 @@ def own_mail_letters(campaign: Campaign, *, signature: Signature | None = None) 
     """The campaign's letters for its active targets, written for `signature` (else with hints), in
     each target's language; targets whose letters read the same share one letter and one set of links."""
     page_language = translation.get_language()
-    groups: dict[tuple[str, str, str], list] = {}
-    for target in campaign.targets.all():
-        if not target.is_active:
-            continue
+    routed = campaign.target_routing != TargetRouting.EVERY
+    targets = [target for target in campaign.targets.all() if target.is_active]
+    if routed and signature is not None:
+        targets = routing.targets_for(
+            campaign,
+            targets,
+            country=signature.country.code,
+            chosen=signature.chosen_targets,
+            postcode=signature.postcode,
+        )
+    groups: dict[tuple[str, str, str, str], list] = {}
+    for target in targets:
         template = letter_template(campaign, target.language or campaign.default_language)
         if template is None:
             continue
         signer = signer_values(signature, template.language) if signature else hint_values(template.language)
         subject, body = render_letter_from(template, target=target, signer=signer)
-        groups.setdefault((template.language, subject, body), []).append(target)
+        for_whom = _for_whom(campaign, target) if routed and signature is None else ""
+        groups.setdefault((template.language, subject, body, for_whom), []).append(target)
     return tuple(
         OwnMailLetter(
             target_labels=tuple(target.label_in(page_language) for target in targets),
@@ -144,6 +159,22 @@ def own_mail_letters(campaign: Campaign, *, signature: Signature | None = None) 
             subject=subject,
             body=body,
             links=compose_links([target.email for target in targets], subject, body),
+            for_whom=for_whom,
         )
-        for (language, subject, body), targets in groups.items()
+        for (language, subject, body, for_whom), targets in groups.items()
     )
+
+
+def _for_whom(campaign: Campaign, target) -> str:
+    """Whom a target is for, in the page's language, as the campaign page says it."""
+    parts = []
+    if campaign.target_routing == TargetRouting.COUNTRY and target.countries:
+        parts.append(
+            gettext("for signers in %(countries)s") % {"countries": ", ".join(str(c.name) for c in target.countries)}
+        )
+    elif campaign.target_routing == TargetRouting.POSTCODE and target.postcodes.strip():
+        postcodes = " ".join(routing.postcode_prefixes(target))
+        parts.append(gettext("for postcodes starting %(postcodes)s") % {"postcodes": postcodes})
+    if target.is_default:
+        parts.append(gettext("and everyone else") if parts else gettext("for everyone whom no other target fits"))
+    return "; ".join(parts)

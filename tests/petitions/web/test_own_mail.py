@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 
+from campaigns.enums import TargetRouting
 from campaigns.models import TargetName
 from campaigns.selectors import forget_campaign_pages
 from petitions.abuse.own_mail import OWN_MAIL_CLICKS_PER_HOUR
@@ -239,3 +240,39 @@ def test_the_dashboard_shows_the_own_mailbox_count_apart_from_letters_sent(admin
 
     assert '<strong data-figure="emails_sent">4</strong> letters sent' in page
     assert """<strong data-figure="own_mail">12</strong> opened to send from signers' own mailboxes""" in page
+
+
+@pytest.fixture
+def routed(offering):
+    """Letters by country: the embassy in Germany, and the default one for everyone else."""
+    offering.target_routing = TargetRouting.COUNTRY
+    offering.save()
+    offering.targets.all().delete()
+    TargetFactory(
+        campaign=offering, name="Embassy in Berlin", title="", email="berlin@mfa.example.az", countries=["DE"]
+    )
+    TargetFactory(campaign=offering, name="Embassy in London", title="", email="london@mfa.example.az", is_default=True)
+    return offering
+
+
+def test_where_letters_go_by_country_the_thank_you_page_says_whom_each_letter_is_for(client, routed):
+    page = client.get(f"/en/c/{routed.slug}/share/").content.decode()
+
+    assert (
+        'Embassy in Berlin</bdi> <span class="text-body-secondary" data-own-mail-for>(for signers in Germany)' in page
+    )
+    assert (
+        'Embassy in London</bdi> <span class="text-body-secondary" data-own-mail-for>(for everyone whom no other target fits)'
+        in page
+    )
+    assert page.count('data-own-mail="mailto"') == 2
+
+
+def test_the_receipt_page_offers_only_the_letters_to_the_signers_own_targets(client, routed):
+    signer = SignatureFactory(campaign=routed, country="DE", wants_receipt=True)
+
+    page = client.get(f"/c/{routed.slug}/receipt/{receipt_token(signer)}/").content.decode()
+
+    assert page.count('data-own-mail="mailto"') == 1
+    assert buttons(page)["mailto"].startswith("mailto:berlin@mfa.example.az?")
+    assert "data-own-mail-for" not in page
