@@ -13,7 +13,7 @@ from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NOTE = {"en": "Your letter goes to:", "az": "Məktubunuz bunlara gedir:", "ar": "تذهب رسالتك إلى:"}
+NOTE = {"en": "Your letter goes to:", "az": "Məktubunuz bu ünvançılara gedir:", "ar": "تُرسل رسالتك إلى:"}
 
 
 @pytest.fixture
