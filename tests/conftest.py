@@ -12,6 +12,7 @@ from campaigns.selectors import forget_campaign_pages
 from petitions.abuse import store as abuse_store
 from petitions.abuse.lists import forget_block_rules
 from petitions.core import breaker
+from tests.browser.chromium import start_playwright
 from tests.factories import OrganisationFactory, live_campaign
 from tests.twofactor import verified_login
 
@@ -61,6 +62,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             + "\nStart them (see README.md, 'Running the tests') or set DATABASE_URL / REDIS_URL.",
             returncode=3,
         )
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """The session's one Playwright, for the browser tests and the integration tests that drive
+    Chromium (tests/browser/chromium.py)."""
+    yield from start_playwright()
 
 
 @pytest.fixture(autouse=True)

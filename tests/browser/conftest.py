@@ -5,36 +5,15 @@ screenshots of what the signer saw are saved under test-artifacts/ for a human t
 buttons and links through tests/browser/person.py, which first checks that nothing covers them.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.browser.person import write_figures
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def playwright():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install chromium).")
-    # Playwright's sync API runs its own event loop; Django must allow ORM calls from the test body.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
+# The session's one Playwright (tests/conftest.py: the integration tests drive Chromium too).
 
 
 @pytest.fixture(scope="session", autouse=True)

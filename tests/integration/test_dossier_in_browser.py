@@ -16,8 +16,9 @@ from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Chromium, from the browser tests' own fixtures, beside the integration tests' worker and web server.
-playwright, browser = browser_fixtures.playwright, browser_fixtures.browser
+# Chromium, from the browser tests' own fixtures (the session's Playwright is in tests/conftest.py),
+# beside the integration tests' worker and web server.
+browser = browser_fixtures.browser
 new_page, screenshot = browser_fixtures.new_page, browser_fixtures.screenshot
 DESKTOP = browser_fixtures.DESKTOP
 
