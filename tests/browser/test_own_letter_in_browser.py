@@ -47,7 +47,7 @@ def test_a_signer_on_a_phone_edits_the_letter_in_azerbaijani(new_page, live_serv
     assert body.input_value() == AZ_BODY
 
     type_into(page.get_by_label("Ad", exact=False).first, "Aynur")
-    type_into(page.get_by_label("Soyad", exact=False), "Həsənova")
+    type_into(page.get_by_role("textbox", name="Soyad"), "Həsənova")
     type_into(page.get_by_role("textbox", name="E-poçt"), "aynur@example.net")
     choose(page.get_by_role("combobox", name="Ölkə"), "AZ")
     type_into(subject, "Bir tibb bacısından: dördlüyü azad edin")
