@@ -9,6 +9,8 @@ signature is ever without a letter.
 
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import gettext
+
 from campaigns.enums import TargetRouting
 from campaigns.models import Campaign, Target
 
@@ -76,3 +78,18 @@ def by_country(campaign: Campaign, targets: Sequence[Target]) -> dict[str, list[
 
 def country_codes(target: Target) -> set[str]:
     return {str(country.code if hasattr(country, "code") else country) for country in target.countries}
+
+
+def for_whom(campaign: Campaign, target: Target) -> str:
+    """Whom a target is for, in the active language ("for signers in Germany; and everyone else"),
+    as the campaign page and the own-mailbox letters say it; "" where every signer writes to it."""
+    parts = []
+    if campaign.target_routing == TargetRouting.COUNTRY and target.countries:
+        names = ", ".join(str(country.name) for country in target.countries)
+        parts.append(gettext("for signers in %(countries)s") % {"countries": names})
+    elif campaign.target_routing == TargetRouting.POSTCODE and postcode_prefixes(target):
+        postcodes = " ".join(postcode_prefixes(target))
+        parts.append(gettext("for postcodes starting %(postcodes)s") % {"postcodes": postcodes})
+    if target.is_default and campaign.target_routing != TargetRouting.EVERY:
+        parts.append(gettext("and everyone else") if parts else gettext("for everyone whom no other target fits"))
+    return "; ".join(parts)

@@ -36,11 +36,9 @@ class PageTarget:
     letter_language: str
     letter_language_name: str  # in the page's language
     pk: int = 0
-    # Where letters go by country: the countries named in the page's language, or that it is a
-    # default target (campaigns/routing.py); empty otherwise.
-    countries: str = ""
-    postcodes: str = ""  # where letters go by postcode: the beginnings it is for, e.g. "10 11"
-    is_default: bool = False
+    # Where letters are matched to the signer: whom it is for, e.g. "for signers in Germany"
+    # (campaigns/routing.py); empty otherwise.
+    for_whom: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,17 +189,11 @@ def _page_target(campaign: Campaign, target: Target, language: str) -> PageTarge
     letter_language = letter.language if letter else wanted
     with translation.override(language):
         language_name = str(translation.get_language_info(letter_language)["name_translated"])
-        countries = ""
-        if campaign.target_routing == TargetRouting.COUNTRY:
-            countries = ", ".join(str(country.name) for country in target.countries)
+        for_whom = routing.for_whom(campaign, target)
     return PageTarget(
         label=target.label_in(language),
         letter_language=letter_language,
         letter_language_name=language_name,
         pk=target.pk,
-        countries=countries,
-        postcodes=" ".join(routing.postcode_prefixes(target))
-        if campaign.target_routing == TargetRouting.POSTCODE
-        else "",
-        is_default=target.is_default and campaign.target_routing != TargetRouting.EVERY,
+        for_whom=for_whom,
     )

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.utils import translation
-from django.utils.translation import gettext
 
 from campaigns import routing
 from campaigns.enums import TargetRouting
@@ -149,7 +148,7 @@ def own_mail_letters(campaign: Campaign, *, signature: Signature | None = None) 
             continue
         signer = signer_values(signature, template.language) if signature else hint_values(template.language)
         subject, body = render_letter_from(template, target=target, signer=signer)
-        for_whom = _for_whom(campaign, target) if routed and signature is None else ""
+        for_whom = routing.for_whom(campaign, target) if signature is None else ""
         groups.setdefault((template.language, subject, body, for_whom), []).append(target)
     return tuple(
         OwnMailLetter(
@@ -163,18 +162,3 @@ def own_mail_letters(campaign: Campaign, *, signature: Signature | None = None) 
         )
         for (language, subject, body, for_whom), targets in groups.items()
     )
-
-
-def _for_whom(campaign: Campaign, target) -> str:
-    """Whom a target is for, in the page's language, as the campaign page says it."""
-    parts = []
-    if campaign.target_routing == TargetRouting.COUNTRY and target.countries:
-        parts.append(
-            gettext("for signers in %(countries)s") % {"countries": ", ".join(str(c.name) for c in target.countries)}
-        )
-    elif campaign.target_routing == TargetRouting.POSTCODE and target.postcodes.strip():
-        postcodes = " ".join(routing.postcode_prefixes(target))
-        parts.append(gettext("for postcodes starting %(postcodes)s") % {"postcodes": postcodes})
-    if target.is_default:
-        parts.append(gettext("and everyone else") if parts else gettext("for everyone whom no other target fits"))
-    return "; ".join(parts)

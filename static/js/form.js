@@ -106,72 +106,52 @@
   });
 })();
 
-// Where letters go by country: as soon as a signer chooses theirs, the page says whom they write to
-// (the same table the server routes with: campaigns/routing.py).
+// Whom a signer writes to, named as they fill in the form: by country as soon as they choose
+// theirs, by postcode as they type it. The same rules as the server's (campaigns/routing.py): the
+// longest postcode beginning that fits wins, a target with countries is only for signers in them,
+// and the default targets are for everyone else.
 (function () {
   "use strict";
-  document.querySelectorAll("select[data-routes]").forEach(function (select) {
-    var note = select.form && select.form.querySelector("[data-route-note]");
-    if (!note) { return; }
-    var routes = JSON.parse(select.getAttribute("data-routes"));
-    function update() {
-      if (!select.value) { note.hidden = true; return; }
-      var targets = routes[select.value] || routes[""] || [];
-      note.textContent = "";
-      var label = document.createElement("strong");
-      label.textContent = select.getAttribute("data-routes-label") + " ";
-      note.appendChild(label);
-      targets.forEach(function (name, index) {
-        var item = document.createElement("bdi");
-        item.textContent = name;
-        if (index) { note.appendChild(document.createTextNode("; ")); }
-        note.appendChild(item);
-      });
-      note.hidden = false;
-    }
-    select.addEventListener("change", update);
-    update();
-  });
-})();
+  function show(note, label, names) {
+    note.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = label + " ";
+    note.appendChild(strong);
+    names.forEach(function (name, index) {
+      var item = document.createElement("bdi");
+      item.textContent = name;
+      if (index) { note.appendChild(document.createTextNode("; ")); }
+      note.appendChild(item);
+    });
+    note.hidden = false;
+  }
 
-// Where letters go by postcode: the same rule as the server's (campaigns/routing.py): the longest
-// postcode beginning that fits wins, a target with countries only for signers in them, else the
-// default targets.
-(function () {
-  "use strict";
-  document.querySelectorAll("input[data-postcode-routes]").forEach(function (input) {
-    var form = input.form;
-    var note = form && form.querySelector("[data-route-note]");
+  function byPostcode(routes, code, country) {
+    var best = 0, names = [];
+    routes.rows.forEach(function (row) {
+      var prefix = row[0], countries = row[1], name = row[2];
+      if (countries.length && countries.indexOf(country) < 0) { return; }
+      if (code.indexOf(prefix) !== 0) { return; }
+      if (prefix.length > best) { best = prefix.length; names = []; }
+      if (prefix.length === best && names.indexOf(name) < 0) { names.push(name); }
+    });
+    return names.length ? names : routes["default"];
+  }
+
+  document.querySelectorAll("form [data-routes], form [data-postcode-routes]").forEach(function (field) {
+    var note = field.form.querySelector("[data-route-note]");
     if (!note) { return; }
-    var routes = JSON.parse(input.getAttribute("data-postcode-routes"));
-    var country = form.querySelector("select[name='country']");
-    function normalised(text) { return text.toUpperCase().replace(/[^0-9A-Z\u00C0-\uFFFF]/g, ""); }
+    var country = field.form.querySelector("select[name='country']");
+    var byCountry = field.hasAttribute("data-routes");
+    var routes = JSON.parse(field.getAttribute(byCountry ? "data-routes" : "data-postcode-routes"));
     function update() {
-      var code = normalised(input.value);
+      var code = byCountry ? field.value : field.value.toUpperCase().replace(/[^0-9A-Z\u00C0-\uFFFF]/g, "");
       if (!code) { note.hidden = true; return; }
-      var best = 0, names = [];
-      routes.rows.forEach(function (row) {
-        var prefix = row[0], countries = row[1], name = row[2];
-        if (countries.length && (!country || countries.indexOf(country.value) < 0)) { return; }
-        if (code.indexOf(prefix) !== 0) { return; }
-        if (prefix.length > best) { best = prefix.length; names = []; }
-        if (prefix.length === best && names.indexOf(name) < 0) { names.push(name); }
-      });
-      if (!names.length) { names = routes["default"]; }
-      note.textContent = "";
-      var label = document.createElement("strong");
-      label.textContent = input.getAttribute("data-routes-label") + " ";
-      note.appendChild(label);
-      names.forEach(function (name, index) {
-        var item = document.createElement("bdi");
-        item.textContent = name;
-        if (index) { note.appendChild(document.createTextNode("; ")); }
-        note.appendChild(item);
-      });
-      note.hidden = false;
+      var names = byCountry ? (routes[code] || routes[""] || []) : byPostcode(routes, code, country ? country.value : "");
+      show(note, field.getAttribute("data-routes-label"), names);
     }
-    input.addEventListener("input", update);
-    if (country) { country.addEventListener("change", update); }
+    field.addEventListener(byCountry ? "change" : "input", update);
+    if (!byCountry && country) { country.addEventListener("change", update); }
     update();
   });
 })();
